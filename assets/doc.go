@@ -1,0 +1,6 @@
+// Package assets embeds the data files Folio ships inside its binary: the
+// hyphenation patterns the PDF typesetter breaks words with, and the licence
+// notices for them and for the fonts. The fonts themselves come from the Go
+// font modules github.com/go-fonts/liberation and github.com/go-fonts/dejavu;
+// LICENSES.md records every file's origin and licence.
+package assets

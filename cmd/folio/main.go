@@ -1,0 +1,28 @@
+// Command folio builds a magazine's weekly issue from its reviews and
+// delivers it to members: see `folio help` and the README.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := newRootCmd(os.Stdout, os.Stderr, os.Environ()).ExecuteContext(ctx)
+	stop()
+	if err != nil {
+		// One line on stderr: several problems (broken reviews, bad CSV
+		// rows) are joined with "; " so scripts and cron mail stay tidy.
+		fmt.Fprintln(os.Stderr, "folio: "+oneLine(err.Error()))
+		os.Exit(1)
+	}
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ; ")), " ")
+}

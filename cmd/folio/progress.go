@@ -1,0 +1,55 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sync"
+
+	"golang.org/x/term"
+
+	"folio.example/folio/mailer"
+)
+
+// progress draws a one-line progress counter while a send runs, only when
+// stdout is a terminal; logs carry member ids, never addresses.
+type progress struct {
+	w     io.Writer
+	tty   bool
+	mu    sync.Mutex
+	issue string
+	n     map[mailer.State]int
+}
+
+func newProgress(w io.Writer) *progress {
+	f, ok := w.(*os.File)
+	return &progress{w: w, tty: ok && term.IsTerminal(int(f.Fd())), n: map[mailer.State]int{}}
+}
+
+func (p *progress) start(issueID string) { p.issue = issueID }
+
+// observe returns the sender's OnResult hook.
+func (p *progress) observe(log *slog.Logger) func(mailer.Result) {
+	return func(r mailer.Result) {
+		level := slog.LevelInfo
+		if r.State == mailer.StateSent {
+			level = slog.LevelDebug // one line per failure, not per message
+		}
+		log.Log(context.Background(), level, "delivery", "issue", r.IssueID, "member", r.MemberID,
+			"state", string(r.State), "reply", r.Reply, "ms", r.Duration.Milliseconds())
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		p.n[r.State]++
+		if p.tty {
+			fmt.Fprintf(p.w, "\r%s: %d sent, %d retrying, %d failed ", p.issue, p.n[mailer.StateSent], p.n[mailer.StateFailedTemp], p.n[mailer.StateFailedPerm])
+		}
+	}
+}
+
+func (p *progress) done() {
+	if p.tty {
+		fmt.Fprintln(p.w)
+	}
+}

@@ -1,0 +1,58 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"folio.example/folio/config"
+	"folio.example/folio/issue"
+)
+
+// cli is what every command shares: where it writes, the environment it
+// was started with, and the --config flag.
+type cli struct {
+	stdout, stderr io.Writer
+	environ        []string
+	configPath     string
+	now            func() time.Time
+	log            *slog.Logger
+}
+
+func newRootCmd(stdout, stderr io.Writer, environ []string) *cobra.Command {
+	c := &cli{stdout: stdout, stderr: stderr, environ: environ, now: time.Now,
+		log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))}
+	root := &cobra.Command{
+		Use:   "folio",
+		Short: "Build a magazine's weekly issue and deliver it to members",
+		Long: "Folio collects the week's reviews, typesets a PDF issue, renders a personal\n" +
+			"email for every member and delivers both over SMTP or to an outbox folder.",
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.PersistentFlags().StringVar(&c.configPath, "config", "folio.toml", "config file (relative paths in it resolve against its folder)")
+	root.AddCommand(c.buildCmd(), c.membersCmd(), c.sendCmd(), c.runCmd(), c.serveCmd(), c.statusCmd())
+	return root
+}
+
+func (c *cli) config() (*config.Config, error) {
+	return config.Load(c.configPath, c.environ)
+}
+
+// week parses --week, or picks the current ISO week in the magazine's time
+// zone when it is empty.
+func (c *cli) week(cfg *config.Config, flag string) (issue.Week, error) {
+	if flag == "" {
+		return issue.WeekOf(c.now().In(cfg.Location)), nil
+	}
+	w, err := issue.ParseWeek(flag)
+	if err != nil {
+		return issue.Week{}, fmt.Errorf("--week: %w", err)
+	}
+	return w, nil
+}

@@ -1,0 +1,70 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"folio.example/folio/issue"
+	"folio.example/folio/publish"
+)
+
+func (c *cli) runCmd() *cobra.Command {
+	var week string
+	cmd := &cobra.Command{
+		Use:   "run [--week W]",
+		Short: "The scheduled job once: build the week's issue and send it",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := c.config()
+			if err != nil {
+				return err
+			}
+			w, err := c.week(cfg, week)
+			if err != nil {
+				return err
+			}
+			svc, err := c.services(cmd.Context(), cfg, true)
+			if err != nil {
+				return err
+			}
+			defer svc.Close()
+			return c.runWeek(cmd.Context(), svc, w)
+		},
+	}
+	cmd.Flags().StringVar(&week, "week", "", "ISO week to run, e.g. 2019-W41 (default: the current week)")
+	return cmd
+}
+
+// runWeek builds and sends one week, telling the operator what happened.
+func (c *cli) runWeek(ctx context.Context, svc *services, w issue.Week) error {
+	prog := newProgress(c.stdout)
+	job, err := c.job(svc, prog.observe(c.log))
+	if err != nil {
+		return err
+	}
+	prog.start(w.String())
+	p, sum, err := job.Run(ctx, w)
+	prog.done()
+	if p != nil {
+		c.reportSkipped(p.Built)
+	}
+	if errors.Is(err, publish.ErrEmptyWeek) {
+		fmt.Fprintf(c.stdout, "%s: no reviews in the week; nothing built, nothing sent\n", w)
+		return nil
+	}
+	if p != nil && p.Built != nil && p.Rebuilt {
+		fmt.Fprintf(c.stdout, "built %s: %d reviews, %s\n", w, len(p.Built.Issue.Reviews()), p.Built.Dir)
+	}
+	if p != nil && p.Sender != nil {
+		fmt.Fprintln(c.stdout, summaryLine(sum))
+	}
+	if err == nil && sum.Remaining() > 0 {
+		// Not done: the scheduler wakes again and resumes; cron and the
+		// operator see a failure rather than a half-sent run reported done.
+		err = fmt.Errorf("run %s: %d deliveries still pending or retrying; they are resumed by the next run", w, sum.Remaining())
+	}
+	return err
+}

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"folio.example/folio/mailer"
+	"folio.example/folio/publish"
+)
+
+func (c *cli) sendCmd() *cobra.Command {
+	var week, to, dryRunDir string
+	var dryRun, skipInvalid bool
+	cmd := &cobra.Command{
+		Use:   "send [--week W] [--to ADDR] [--dry-run]",
+		Short: "Deliver the week's issue to every active member (building it if missing)",
+		Long: "Send delivers the week's built issue (building it first if it has not been\n" +
+			"built) to every eligible member through the delivery ledger: a member already\n" +
+			"sent is never sent again, and an interrupted send resumes where it stopped.\n" +
+			"--to sends one test copy and --dry-run writes .eml files; neither touches the ledger.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			cfg, err := c.config()
+			if err != nil {
+				return err
+			}
+			w, err := c.week(cfg, week)
+			if err != nil {
+				return err
+			}
+			svc, err := c.services(ctx, cfg, true)
+			if err != nil {
+				return err
+			}
+			defer svc.Close()
+			prog := newProgress(c.stdout)
+			job, err := c.job(svc, prog.observe(c.log))
+			if err != nil {
+				return err
+			}
+			p, err := job.Prepare(ctx, w, skipInvalid, false)
+			if p != nil {
+				c.reportSkipped(p.Built)
+			}
+			if errors.Is(err, publish.ErrEmptyWeek) {
+				return fmt.Errorf("send %s: no reviews in the week, so there is no issue to send", w)
+			}
+			if err != nil {
+				return err
+			}
+			if p.Rebuilt {
+				fmt.Fprintf(c.stdout, "built %s into %s\n", w, p.Built.Dir)
+			}
+			switch {
+			case to != "":
+				reply, err := p.Sender.SendTest(ctx, w.String(), to)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(c.stdout, "test copy of %s sent to %s (%s)\n", w, to, reply)
+				return nil
+			case dryRun:
+				dir := dryRunDir
+				if dir == "" {
+					dir = filepath.Join(p.Built.Dir, "dry-run")
+				}
+				n, err := p.Sender.DryRun(ctx, w.String(), dir)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(c.stdout, "dry run of %s: %d messages written to %s (ledger untouched)\n", w, n, dir)
+				return nil
+			}
+			prog.start(w.String())
+			sum, err := p.Sender.Send(ctx, w.String())
+			prog.done()
+			fmt.Fprintln(c.stdout, summaryLine(sum))
+			if err == nil && sum.Remaining() > 0 {
+				err = fmt.Errorf("send %s: %d deliveries still pending or retrying; send again to resume", w, sum.Remaining())
+			}
+			return err
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&week, "week", "", "ISO week to send, e.g. 2019-W41 (default: the current week)")
+	f.StringVar(&to, "to", "", "send one test copy to this address instead (no ledger)")
+	f.BoolVar(&dryRun, "dry-run", false, "write every member's message as .eml instead of sending (no ledger)")
+	f.StringVar(&dryRunDir, "dry-run-dir", "", "folder for --dry-run (default: the issue folder's dry-run/)")
+	f.BoolVar(&skipInvalid, "skip-invalid", false, "when building, leave broken reviews out instead of failing")
+	cmd.MarkFlagsMutuallyExclusive("to", "dry-run")
+	return cmd
+}
+
+// summaryLine is the closing summary of a send for the operator.
+func summaryLine(s mailer.Summary) string {
+	return "sent " + s.String()
+}

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"folio.example/folio/mailer"
+)
+
+func (c *cli) statusCmd() *cobra.Command {
+	var week string
+	cmd := &cobra.Command{
+		Use:   "status [--week W]",
+		Short: "Print the week's delivery ledger: counts per state and each failed member with the server's reply",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			cfg, err := c.config()
+			if err != nil {
+				return err
+			}
+			w, err := c.week(cfg, week)
+			if err != nil {
+				return err
+			}
+			st, err := c.openStore(ctx, cfg)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			counts, err := st.Counts(ctx, w.String())
+			if err != nil {
+				return err
+			}
+			fails, err := st.Failures(ctx, w.String())
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(c.stdout, "%s ledger:\n", w)
+			tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+			total := 0
+			for _, s := range mailer.States() {
+				fmt.Fprintf(tw, "  %s\t%d\n", s, counts[s])
+				total += counts[s]
+			}
+			fmt.Fprintf(tw, "  total\t%d\n", total)
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			if len(fails) > 0 {
+				fmt.Fprintln(c.stdout, "failed:")
+				tw = tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+				for _, f := range fails {
+					next := ""
+					if f.State == mailer.StateFailedTemp {
+						next = "next attempt " + f.NextAttempt.In(cfg.Location).Format("Mon Jan 2 15:04")
+					}
+					fmt.Fprintf(tw, "  %d\t%s\t%s\t%s\t%s\n", f.MemberID, f.Email, f.State, f.Reply, next)
+				}
+				return tw.Flush()
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&week, "week", "", "ISO week, e.g. 2019-W41 (default: the current week)")
+	return cmd
+}

@@ -1,0 +1,202 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"net/mail"
+	"os"
+	"strings"
+	"time"
+
+	"folio.example/folio/config"
+	"folio.example/folio/issue"
+	"folio.example/folio/issue/markdown"
+	"folio.example/folio/issue/newsletter"
+	"folio.example/folio/issue/pdf"
+	"folio.example/folio/mailer"
+	"folio.example/folio/publish"
+	"folio.example/folio/store"
+	"folio.example/folio/templates"
+)
+
+// Environment variables that hold secrets; they are never config keys and
+// never logged.
+const (
+	envSecret     = "FOLIO_SECRET"
+	envAdminToken = "FOLIO_ADMIN_TOKEN"
+)
+
+// services is everything a command may need, wired from the config.
+type services struct {
+	cfg     *config.Config
+	store   *store.Store
+	builder *publish.Builder
+	links   *mailer.Links
+}
+
+func (s *services) Close() error {
+	if s.store != nil {
+		return s.store.Close()
+	}
+	return nil
+}
+
+func (c *cli) openStore(ctx context.Context, cfg *config.Config) (*store.Store, error) {
+	st, err := store.Open(ctx, cfg.Store.Path)
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", cfg.Store.Path, err)
+	}
+	return st, nil
+}
+
+// services wires config → store → builder and links. withStore is false
+// for commands that only build.
+func (c *cli) services(ctx context.Context, cfg *config.Config, withStore bool) (*services, error) {
+	svc := &services{cfg: cfg}
+	var first issue.Week
+	if cfg.Magazine.FirstIssue != "" {
+		w, err := issue.ParseWeek(cfg.Magazine.FirstIssue)
+		if err != nil {
+			return nil, fmt.Errorf("config: [magazine] first_issue: %w", err)
+		}
+		first = w
+	}
+	tmplFS := templates.FS()
+	if cfg.Templates.Dir != "" {
+		tmplFS = newsletter.Overlay(tmplFS, cfg.Templates.Dir)
+	}
+	renderer, err := newsletter.New(newsletter.Options{
+		Templates: tmplFS,
+		Images:    cfg.Newsletter.Images,
+		Preheader: cfg.Newsletter.Preheader,
+	})
+	if err != nil {
+		return nil, err
+	}
+	links, err := c.links(cfg)
+	if err != nil {
+		return nil, err
+	}
+	svc.links = links
+	sample := mailer.Member{ID: 0, Email: "reader@example.org", Name: "Sample Reader", Tier: "digital", Status: mailer.StatusActive}
+	svc.builder = &publish.Builder{
+		Source:   markdown.NewSource(cfg.Content.Dir, cfg.Location, cfg.Content.Sections),
+		Masthead: issue.Masthead{Name: cfg.Magazine.Name, BaseURL: cfg.Magazine.BaseURL, Location: cfg.Location, FirstIssue: first},
+		OutDir:   cfg.Build.OutDir,
+		PDF:      pdf.Options{PageSize: strings.ToLower(cfg.Build.PageSize), Author: cfg.Magazine.Name},
+		Renderer: renderer,
+		Sample: newsletter.Recipient{
+			Name: sample.Name, Email: sample.Email, Tier: sample.Tier, PDFAttached: true,
+			ArchiveURL: links.Archive(sample), UnsubscribeURL: links.Unsubscribe(sample),
+		},
+	}
+	if withStore {
+		st, err := c.openStore(ctx, cfg)
+		if err != nil {
+			return nil, err
+		}
+		svc.store = st
+	}
+	return svc, nil
+}
+
+// links signs personal links with FOLIO_SECRET. Without it, mail that
+// stays on this machine (the outbox) gets a throwaway secret, so the
+// sample runs with no setup; mail through a relay refuses to go out with
+// links nobody can verify.
+func (c *cli) links(cfg *config.Config) (*mailer.Links, error) {
+	secret := c.getenv(envSecret)
+	if secret == "" {
+		if cfg.SMTP.Host != "" {
+			return nil, errors.New(envSecret + " is not set: members' unsubscribe and archive links must be signed with a lasting secret before mail goes through a relay")
+		}
+		c.log.Warn(envSecret + " is not set; signing links with a throwaway secret (fine for the outbox, not for real mail)")
+		b := make([]byte, 32)
+		_, _ = rand.Read(b)
+		secret = string(b)
+	} else if len(secret) < 16 {
+		return nil, errors.New(envSecret + " is too short: use at least 16 characters")
+	}
+	addr, err := mail.ParseAddress(cfg.Delivery.From)
+	if err != nil {
+		return nil, fmt.Errorf("config: [delivery] from: %w", err)
+	}
+	return &mailer.Links{
+		BaseURL: cfg.Magazine.BaseURL,
+		Secret:  []byte(secret),
+		TTL:     config.Duration(cfg.Server.LinkTTL),
+		List:    listID(cfg, addr.Address),
+	}, nil
+}
+
+// listID is the List-Id: the configured one, or the From domain's.
+func listID(cfg *config.Config, from string) string {
+	if cfg.Delivery.ListID != "" {
+		return cfg.Delivery.ListID
+	}
+	return "newsletter." + mailer.Domain(from)
+}
+
+func (c *cli) getenv(key string) string {
+	for _, kv := range c.environ {
+		if k, v, ok := strings.Cut(kv, "="); ok && k == key {
+			return v
+		}
+	}
+	return ""
+}
+
+// job wires the delivery side: transport (relay or outbox), DKIM, and the
+// sender options from [delivery], around the builder.
+func (c *cli) job(svc *services, onResult func(mailer.Result)) (*publish.Job, error) {
+	cfg := svc.cfg
+	var transport mailer.Transport
+	if cfg.SMTP.Host == "" {
+		transport = mailer.NewOutbox(cfg.Delivery.Outbox)
+	} else {
+		transport = mailer.NewSMTP(mailer.SMTPConfig{
+			Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, Username: cfg.SMTP.Username, Password: cfg.SMTP.Password,
+			TLS: cfg.SMTP.TLS, Timeout: config.Duration(cfg.SMTP.Timeout),
+		})
+	}
+	var dkim *mailer.DKIM
+	if cfg.DKIM.KeyFile != "" {
+		data, err := os.ReadFile(cfg.DKIM.KeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("config: [dkim] key_file: %w", err)
+		}
+		key, err := mailer.ParseDKIMKey(data)
+		if err != nil {
+			return nil, fmt.Errorf("config: [dkim] key_file %s: %w", cfg.DKIM.KeyFile, err)
+		}
+		domain := cfg.DKIM.Domain
+		if domain == "" {
+			domain = mailer.Domain(cfg.Delivery.From)
+		}
+		dkim = &mailer.DKIM{Domain: domain, Selector: cfg.DKIM.Selector, Key: key}
+	}
+	retry := make([]time.Duration, len(cfg.Delivery.Retry))
+	for i, r := range cfg.Delivery.Retry {
+		retry[i] = config.Duration(r)
+	}
+	return &publish.Job{
+		Builder:        svc.builder,
+		Store:          svc.store,
+		Links:          svc.links,
+		AttachMaxBytes: cfg.Newsletter.AttachMaxKB * 1024,
+		NewSender: func(comp mailer.Composer) (*mailer.Sender, error) {
+			return mailer.NewSender(mailer.Options{
+				Ledger: svc.store, Transport: transport, Composer: comp,
+				From: cfg.Delivery.From, ReplyTo: cfg.Delivery.ReplyTo,
+				Audience: mailer.Audience{Tiers: cfg.Delivery.Tiers},
+				ListID:   svc.links.List,
+				Workers:  cfg.Delivery.Workers, MaxPerConn: cfg.Delivery.MaxPerConn,
+				Rate: cfg.Delivery.Rate, HourlyCap: cfg.Delivery.HourlyCap,
+				Retry: retry, GiveUp: config.Duration(cfg.Delivery.GiveUp),
+				DKIM: dkim, OnResult: onResult,
+			})
+		},
+	}, nil
+}

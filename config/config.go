@@ -1,0 +1,265 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/mail"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+)
+
+// ErrInvalid wraps every validation failure, so callers can tell a bad
+// config from a missing file.
+var ErrInvalid = errors.New("config: invalid")
+
+// Config is the whole configuration. The toml tags are the file's keys and,
+// upper-cased with their section, the environment overrides
+// (FOLIO_SMTP_PASSWORD for [smtp] password).
+type Config struct {
+	Magazine   Magazine   `toml:"magazine"`
+	Content    Content    `toml:"content"`
+	Build      Build      `toml:"build"`
+	Store      Store      `toml:"store"`
+	Delivery   Delivery   `toml:"delivery"`
+	SMTP       SMTP       `toml:"smtp"`
+	Schedule   Schedule   `toml:"schedule"`
+	Newsletter Newsletter `toml:"newsletter"`
+	Templates  Templates  `toml:"templates"`
+	Server     Server     `toml:"server"`
+	DKIM       DKIM       `toml:"dkim"`
+
+	// Path is the config file's absolute path; Dir its folder.
+	Path string `toml:"-"`
+	Dir  string `toml:"-"`
+	// Location is Magazine.Timezone loaded.
+	Location *time.Location `toml:"-"`
+}
+
+// Magazine names the publication.
+type Magazine struct {
+	Name     string `toml:"name"`
+	Timezone string `toml:"timezone"`
+	BaseURL  string `toml:"base_url"`
+	// FirstIssue is the ISO week of issue number 1; empty numbers issues by
+	// their week of the year.
+	FirstIssue string `toml:"first_issue"`
+}
+
+// Content says where reviews are and how sections are ordered.
+type Content struct {
+	Dir      string   `toml:"dir"`
+	Sections []string `toml:"sections"`
+}
+
+// Build says where built issues go and how the PDF is set.
+type Build struct {
+	OutDir   string `toml:"out_dir"`
+	PageSize string `toml:"page_size"`
+}
+
+// Store names the SQLite database file.
+type Store struct {
+	Path string `toml:"path"`
+}
+
+// Delivery configures who mail comes from and how fast it goes.
+type Delivery struct {
+	From       string   `toml:"from"`
+	Outbox     string   `toml:"outbox"`
+	Tiers      []string `toml:"tiers"`
+	Workers    int      `toml:"workers"`
+	Rate       float64  `toml:"rate"`
+	HourlyCap  int      `toml:"hourly_cap"`
+	MaxPerConn int      `toml:"max_per_conn"`
+	Retry      []string `toml:"retry"`
+	GiveUp     string   `toml:"give_up"`
+	ListID     string   `toml:"list_id"`
+	ReplyTo    string   `toml:"reply_to"`
+}
+
+// SMTP is the relay. An empty Host means "write to the outbox instead".
+type SMTP struct {
+	Host     string `toml:"host"`
+	Port     int    `toml:"port"`
+	Username string `toml:"username"`
+	Password string `toml:"password"`
+	TLS      string `toml:"tls"`
+	Timeout  string `toml:"timeout"`
+}
+
+// Schedule is when `folio serve` runs the weekly job.
+type Schedule struct {
+	Cron    string `toml:"cron"`
+	CatchUp string `toml:"catch_up"`
+}
+
+// Newsletter tunes the email.
+type Newsletter struct {
+	Images      string `toml:"images"`
+	Preheader   string `toml:"preheader"`
+	AttachMaxKB int    `toml:"attach_max_kb"`
+}
+
+// Templates names a folder whose files override the embedded templates.
+type Templates struct {
+	Dir string `toml:"dir"`
+}
+
+// Server is the HTTP side of `folio serve`.
+type Server struct {
+	Listen  string `toml:"listen"`
+	LinkTTL string `toml:"link_ttl"`
+}
+
+// DKIM signs outgoing mail when KeyFile is set.
+type DKIM struct {
+	Domain   string `toml:"domain"`
+	Selector string `toml:"selector"`
+	KeyFile  string `toml:"key_file"`
+}
+
+// Default returns the embedded defaults: SQLite in folio.db and an outbox
+// folder, so a config needs little more than the magazine's name.
+func Default() Config {
+	return Config{
+		Magazine: Magazine{Timezone: "UTC"},
+		Content:  Content{Dir: "reviews"},
+		Build:    Build{OutDir: "issues", PageSize: "letter"},
+		Store:    Store{Path: "folio.db"},
+		Delivery: Delivery{
+			Outbox:     "outbox",
+			Workers:    4,
+			MaxPerConn: 100,
+			Retry:      []string{"5m", "15m", "30m", "1h", "2h"},
+			GiveUp:     "72h",
+		},
+		SMTP:       SMTP{Port: 587, TLS: "starttls", Timeout: "30s"},
+		Schedule:   Schedule{CatchUp: "48h"},
+		Newsletter: Newsletter{Images: "url", AttachMaxKB: 5120},
+		Server:     Server{Listen: "127.0.0.1:8080", LinkTTL: "8760h"},
+	}
+}
+
+// Load reads the file at path over the defaults, applies environment
+// overrides from environ (os.Environ() form), resolves relative paths and
+// validates.
+func Load(path string, environ []string) (*Config, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %s: %w", path, err)
+	}
+	data, err := os.ReadFile(abs)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	return Parse(abs, data, environ)
+}
+
+// Parse is Load for a file already read; path names it in errors and
+// anchors relative paths.
+func Parse(path string, data []byte, environ []string) (*Config, error) {
+	cfg := Default()
+	md, err := toml.Decode(string(data), &cfg)
+	if err != nil {
+		return nil, fmt.Errorf("config: %s: %w", path, err)
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		keys := make([]string, len(und))
+		for i, k := range und {
+			keys[i] = k.String()
+		}
+		return nil, fmt.Errorf("%w: %s: unknown key %s", ErrInvalid, path, strings.Join(keys, ", "))
+	}
+	if err := applyEnv(&cfg, environ); err != nil {
+		return nil, err
+	}
+	cfg.Path = path
+	cfg.Dir = filepath.Dir(path)
+	for _, p := range []*string{&cfg.Content.Dir, &cfg.Build.OutDir, &cfg.Store.Path, &cfg.Delivery.Outbox, &cfg.Templates.Dir, &cfg.DKIM.KeyFile} {
+		if *p != "" && !filepath.IsAbs(*p) {
+			*p = filepath.Join(cfg.Dir, *p)
+		}
+	}
+	if err := cfg.validate(); err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrInvalid, path, err)
+	}
+	return &cfg, nil
+}
+
+func (c *Config) validate() error {
+	if strings.TrimSpace(c.Magazine.Name) == "" {
+		return errors.New("[magazine] name is required")
+	}
+	loc, err := time.LoadLocation(c.Magazine.Timezone)
+	if err != nil {
+		return fmt.Errorf("[magazine] timezone %q: %w", c.Magazine.Timezone, err)
+	}
+	c.Location = loc
+	u, err := url.Parse(c.Magazine.BaseURL)
+	if c.Magazine.BaseURL == "" || err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return fmt.Errorf("[magazine] base_url %q: want an absolute http(s) URL", c.Magazine.BaseURL)
+	}
+	c.Magazine.BaseURL = strings.TrimRight(c.Magazine.BaseURL, "/")
+	if c.Delivery.From == "" {
+		return errors.New("[delivery] from is required")
+	}
+	if _, err := mail.ParseAddress(c.Delivery.From); err != nil {
+		return fmt.Errorf("[delivery] from %q: %w", c.Delivery.From, err)
+	}
+	if c.Schedule.Cron == "" {
+		c.Schedule.Cron = "CRON_TZ=" + c.Magazine.Timezone + " 0 7 * * FRI"
+	}
+	checks := []struct {
+		ok   bool
+		what string
+	}{
+		{oneOf(c.SMTP.TLS, "starttls", "tls", "none"), fmt.Sprintf("[smtp] tls %q: want starttls, tls or none", c.SMTP.TLS)},
+		{c.SMTP.Port > 0 && c.SMTP.Port < 65536, fmt.Sprintf("[smtp] port %d: want 1 to 65535", c.SMTP.Port)},
+		{oneOf(strings.ToLower(c.Build.PageSize), "letter", "a4"), fmt.Sprintf("[build] page_size %q: want letter or a4", c.Build.PageSize)},
+		{oneOf(c.Newsletter.Images, "url", "embed"), fmt.Sprintf("[newsletter] images %q: want url or embed", c.Newsletter.Images)},
+		{c.Newsletter.AttachMaxKB >= 0, "[newsletter] attach_max_kb must not be negative"},
+		{c.Delivery.Workers >= 1 && c.Delivery.Workers <= 64, fmt.Sprintf("[delivery] workers %d: want 1 to 64", c.Delivery.Workers)},
+		{c.Delivery.Rate >= 0, "[delivery] rate must not be negative"},
+		{c.Delivery.HourlyCap >= 0, "[delivery] hourly_cap must not be negative"},
+		{c.Delivery.MaxPerConn >= 1, "[delivery] max_per_conn must be at least 1"},
+		{(c.DKIM.KeyFile == "") == (c.DKIM.Selector == ""), "[dkim] key_file and selector go together"},
+	}
+	for _, ch := range checks {
+		if !ch.ok {
+			return errors.New(ch.what)
+		}
+	}
+	durations := map[string]string{
+		"[smtp] timeout": c.SMTP.Timeout, "[schedule] catch_up": c.Schedule.CatchUp,
+		"[server] link_ttl": c.Server.LinkTTL, "[delivery] give_up": c.Delivery.GiveUp,
+	}
+	for i, r := range c.Delivery.Retry {
+		durations[fmt.Sprintf("[delivery] retry[%d]", i)] = r
+	}
+	for key, v := range durations {
+		if d, err := time.ParseDuration(v); err != nil || d <= 0 {
+			return fmt.Errorf("%s %q: want a positive duration such as 30s, 15m or 48h", key, v)
+		}
+	}
+	return nil
+}
+
+func oneOf(v string, allowed ...string) bool {
+	for _, a := range allowed {
+		if v == a {
+			return true
+		}
+	}
+	return false
+}
+
+// Duration parses a duration the config has already validated.
+func Duration(s string) time.Duration {
+	d, _ := time.ParseDuration(s)
+	return d
+}

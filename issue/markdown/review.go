@@ -1,0 +1,134 @@
+package markdown
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"image"
+	_ "image/jpeg" // photos may be JPEG
+	_ "image/png"  // or PNG
+	"os"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+
+	"folio.example/folio/issue"
+)
+
+// parsed is a review file read up to the point its week is known; the
+// costly checks (photo decoding) wait until the review is collected.
+type parsed struct {
+	review *issue.Review
+	fm     *frontMatter
+	draft  bool
+}
+
+// readReview parses one review file. It returns every problem it finds,
+// not just the first, so an editor can fix a file in one go.
+func (s *Source) readReview(path string) (*parsed, []error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, []error{&ReviewError{File: path, Err: err}}
+	}
+	if !utf8.Valid(data) {
+		return nil, []error{&ReviewError{File: path, Line: invalidUTF8Line(data), Err: errors.New("invalid UTF-8 text (save the file as UTF-8)")}}
+	}
+	yml, body, bodyLine, err := splitFrontMatter(data)
+	if err != nil {
+		return nil, []error{&ReviewError{File: path, Line: 1, Err: err}}
+	}
+	_ = bodyLine
+	fm, errs := parseFrontMatter(path, yml, 1, s.loc)
+	if fm == nil {
+		return nil, errs
+	}
+	if fm.Rating != nil {
+		if _, err := issue.NewRating(*fm.Rating); err != nil {
+			errs = append(errs, &ReviewError{File: path, Line: fm.RatingLine, Field: "rating", Err: err})
+		}
+	}
+	r := &issue.Review{
+		Source:      path,
+		Title:       fm.Title,
+		Section:     fm.Section,
+		Deck:        fm.Deck,
+		Byline:      fm.Byline,
+		Published:   fm.Published,
+		Certificate: fm.Certificate,
+		Opens:       fm.Opens,
+		Pullquote:   fm.Pullquote,
+		Body:        s.body.Parse(body),
+	}
+	if fm.Rating != nil {
+		if rt, err := issue.NewRating(*fm.Rating); err == nil {
+			r.Rating = &rt
+		}
+	}
+	for _, c := range fm.Credits {
+		r.Credits = append(r.Credits, issue.Credit{Role: c[0], Names: c[1]})
+	}
+	if len(r.Body) == 0 && !fm.Draft {
+		errs = append(errs, &ReviewError{File: path, Line: bodyLine, Err: errors.New("the review has no body text")})
+	}
+	return &parsed{review: r, fm: fm, draft: fm.Draft}, errs
+}
+
+// loadPhoto resolves the photo beside the review and decodes it fully, so
+// a truncated file fails here and not in the typesetter.
+func loadPhoto(reviewPath string, ref *photoRef) (*issue.Photo, error) {
+	p := ref.File
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(filepath.Dir(reviewPath), p)
+	}
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return nil, err
+	}
+	img, format, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("%s: not a decodable JPEG or PNG image: %w", p, err)
+	}
+	if format != "jpeg" && format != "png" {
+		return nil, fmt.Errorf("%s: %s images are not supported (use JPEG or PNG)", p, format)
+	}
+	b := img.Bounds()
+	return &issue.Photo{Path: p, Caption: ref.Caption, Credit: ref.Credit, Format: format, Width: b.Dx(), Height: b.Dy()}, nil
+}
+
+func invalidUTF8Line(data []byte) int {
+	line := 1
+	for len(data) > 0 {
+		r, size := utf8.DecodeRune(data)
+		if r == utf8.RuneError && size <= 1 {
+			return line
+		}
+		if r == '\n' {
+			line++
+		}
+		data = data[size:]
+	}
+	return line
+}
+
+// slugify makes a URL-safe name from a file name: "Pain & Glory.md" →
+// "pain-glory".
+func slugify(name string) string {
+	name = strings.TrimSuffix(name, filepath.Ext(name))
+	var sb strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(name) {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			sb.WriteRune(r)
+			dash = false
+		case !dash && sb.Len() > 0:
+			sb.WriteByte('-')
+			dash = true
+		}
+	}
+	s := strings.Trim(sb.String(), "-")
+	if s == "" {
+		s = "review"
+	}
+	return s
+}

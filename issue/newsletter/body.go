@@ -1,0 +1,186 @@
+package newsletter
+
+import (
+	"errors"
+	"fmt"
+	"html"
+	"html/template"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/microcosm-cc/bluemonday"
+
+	"folio.example/folio/issue"
+)
+
+// ErrBadURL is returned for a link whose scheme Folio will not emit.
+var ErrBadURL = errors.New("newsletter: URL not allowed")
+
+// checkURL accepts absolute http and https URLs, and mailto when
+// allowMailto, and returns the URL in canonical form.
+func checkURL(raw string, allowMailto bool) (string, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return "", fmt.Errorf("%w: %q: %v", ErrBadURL, raw, err)
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "http", "https":
+		if u.Host == "" {
+			return "", fmt.Errorf("%w: %q has no host", ErrBadURL, raw)
+		}
+	case "mailto":
+		if !allowMailto {
+			return "", fmt.Errorf("%w: %q", ErrBadURL, raw)
+		}
+	default:
+		return "", fmt.Errorf("%w: %q (want http, https or mailto)", ErrBadURL, raw)
+	}
+	return u.String(), nil
+}
+
+// bodyPolicy is the bluemonday policy every rendered review body passes
+// through: exactly the elements the body renderer writes, links limited
+// to http, https and mailto.
+func bodyPolicy() *bluemonday.Policy {
+	p := bluemonday.NewPolicy()
+	p.AllowElements("p", "h3", "blockquote", "ul", "ol", "li", "hr", "br", "em", "strong", "code")
+	p.AllowAttrs("start").Matching(bluemonday.Integer).OnElements("ol")
+	p.AllowAttrs("href").OnElements("a")
+	p.AllowURLSchemes("http", "https", "mailto")
+	p.RequireParseableURLs(true)
+	p.AllowRelativeURLs(false)
+	p.RequireNoReferrerOnLinks(true)
+	return p
+}
+
+// BodyHTML renders review body blocks as HTML, escaping all text and
+// dropping links that are not http, https or mailto. The result still
+// goes through the sanitizer before it reaches a page.
+func BodyHTML(blocks []issue.Block) string {
+	var sb strings.Builder
+	writeBlocks(&sb, blocks)
+	return sb.String()
+}
+
+func writeBlocks(sb *strings.Builder, blocks []issue.Block) {
+	for _, b := range blocks {
+		switch b.Kind {
+		case issue.Paragraph:
+			sb.WriteString("<p>")
+			writeInlines(sb, b.Inlines)
+			sb.WriteString("</p>\n")
+		case issue.Heading:
+			sb.WriteString("<h3>")
+			writeInlines(sb, b.Inlines)
+			sb.WriteString("</h3>\n")
+		case issue.Quote:
+			sb.WriteString("<blockquote>\n")
+			writeBlocks(sb, b.Children)
+			sb.WriteString("</blockquote>\n")
+		case issue.List:
+			switch {
+			case b.Ordered && b.Start > 1:
+				sb.WriteString(`<ol start="` + strconv.Itoa(b.Start) + `">` + "\n")
+			case b.Ordered:
+				sb.WriteString("<ol>\n")
+			default:
+				sb.WriteString("<ul>\n")
+			}
+			writeBlocks(sb, b.Children)
+			if b.Ordered {
+				sb.WriteString("</ol>\n")
+			} else {
+				sb.WriteString("</ul>\n")
+			}
+		case issue.ListItem:
+			sb.WriteString("<li>")
+			writeItem(sb, b.Children)
+			sb.WriteString("</li>\n")
+		case issue.Rule:
+			sb.WriteString("<hr>\n")
+		}
+	}
+}
+
+// writeItem writes a list item; a lone paragraph is written bare so tight
+// lists stay tight.
+func writeItem(sb *strings.Builder, children []issue.Block) {
+	if len(children) == 1 && children[0].Kind == issue.Paragraph {
+		writeInlines(sb, children[0].Inlines)
+		return
+	}
+	writeBlocks(sb, children)
+}
+
+func writeInlines(sb *strings.Builder, ins []issue.Inline) {
+	for _, in := range ins {
+		var open, close string
+		if in.URL != "" {
+			if u, err := checkURL(in.URL, true); err == nil {
+				open, close = `<a href="`+html.EscapeString(u)+`">`, "</a>"
+			}
+		}
+		if in.Style&issue.Bold != 0 {
+			open, close = open+"<strong>", "</strong>"+close
+		}
+		if in.Style&issue.Italic != 0 {
+			open, close = open+"<em>", "</em>"+close
+		}
+		if in.Style&issue.Code != 0 {
+			open, close = open+"<code>", "</code>"+close
+		}
+		sb.WriteString(open)
+		sb.WriteString(html.EscapeString(in.Text))
+		sb.WriteString(close)
+		if in.Break {
+			sb.WriteString("<br>")
+		}
+	}
+}
+
+// sanitizeBody renders and sanitizes a body for a page.
+func sanitizeBody(p *bluemonday.Policy, blocks []issue.Block) template.HTML {
+	return template.HTML(p.Sanitize(BodyHTML(blocks)))
+}
+
+// Excerpt is the opening of a body as plain text, about max characters
+// long: whole paragraphs while they fit, then cut at a word with "…".
+// Headings are skipped; a very short first paragraph is joined by the next.
+func Excerpt(blocks []issue.Block, max int) string {
+	var parts []string
+	n := 0
+	for _, b := range blocks {
+		if b.Kind != issue.Paragraph {
+			continue
+		}
+		t := strings.Join(strings.Fields(b.PlainText()), " ")
+		if t == "" {
+			continue
+		}
+		if n > 0 && n+1+utf8.RuneCountInString(t) > max {
+			break
+		}
+		parts = append(parts, t)
+		n += utf8.RuneCountInString(t) + 1
+		if n >= max/2 {
+			break
+		}
+	}
+	return truncate(strings.Join(parts, " "), max)
+}
+
+// truncate cuts s to at most max characters at a word boundary, ending it
+// with an ellipsis when anything was cut.
+func truncate(s string, max int) string {
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	r := []rune(s)[:max]
+	cut := string(r)
+	if i := strings.LastIndexByte(cut, ' '); i > len(cut)/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,;:—–-") + "…"
+}

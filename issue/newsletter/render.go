@@ -1,0 +1,102 @@
+package newsletter
+
+import (
+	"fmt"
+	"html"
+	"strings"
+)
+
+// Recipient is one member as the email addresses them. The URLs are
+// personal and signed by the caller.
+type Recipient struct {
+	Name, Email, Tier          string
+	ArchiveURL, UnsubscribeURL string
+	// PDFURL is set when the PDF is linked rather than attached.
+	PDFURL      string
+	PDFAttached bool
+}
+
+// Message is one member's newsletter.
+type Message struct {
+	HTML, Text string
+	// Inline are the photos to embed when Images is "embed"; shared by
+	// every message of the edition, so do not modify.
+	Inline []Image
+}
+
+// Render personalises the edition for one member: it runs the personal
+// templates and fills the member's fields into the shared render.
+func (e *Edition) Render(rc Recipient) (Message, error) {
+	rv, err := e.recipient(rc)
+	if err != nil {
+		return Message{}, err
+	}
+	var hv, tv [slotCount]string
+	var sb strings.Builder
+	for i := range personalNames() {
+		sb.Reset()
+		if err := e.r.personal.html[i].Execute(&sb, rv); err != nil {
+			return Message{}, fmt.Errorf("%w %s: %w", ErrTemplate, personalNames()[i], err)
+		}
+		hv[i] = sb.String()
+		sb.Reset()
+		if err := e.r.personal.text[i].Execute(&sb, rv); err != nil {
+			return Message{}, fmt.Errorf("%w %s (text): %w", ErrTemplate, personalNames()[i], err)
+		}
+		tv[i] = strings.TrimSpace(sb.String())
+	}
+	tv[slotName], tv[slotEmail], tv[slotTier] = rv.Name, rv.Email, rv.Tier
+	tv[slotUnsubscribe], tv[slotArchive], tv[slotPDFURL] = rv.UnsubscribeURL, rv.ArchiveURL, rv.PDFURL
+	for _, s := range []int{slotName, slotEmail, slotTier, slotUnsubscribe, slotArchive, slotPDFURL} {
+		hv[s] = html.EscapeString(tv[s])
+	}
+	return Message{
+		HTML:   e.html.fill(&hv, false),
+		Text:   e.text.fill(&tv, true),
+		Inline: e.inline,
+	}, nil
+}
+
+// recipient checks a member's fields and makes them safe to print: no
+// control characters (a name cannot add lines), links http(s) or mailto.
+func (e *Edition) recipient(rc Recipient) (RecipientView, error) {
+	rv := RecipientView{
+		Name:        cleanField(rc.Name),
+		Email:       cleanField(rc.Email),
+		Tier:        cleanField(rc.Tier),
+		PDFAttached: rc.PDFAttached,
+		Magazine:    e.iss.Magazine,
+		Number:      e.iss.Number,
+	}
+	rv.TierLabel = capitalise(rv.Tier)
+	var err error
+	if rc.UnsubscribeURL == "" {
+		return RecipientView{}, fmt.Errorf("newsletter: recipient %s: no unsubscribe URL", rv.Email)
+	}
+	if rv.UnsubscribeURL, err = checkURL(rc.UnsubscribeURL, true); err != nil {
+		return RecipientView{}, fmt.Errorf("newsletter: recipient %s: unsubscribe: %w", rv.Email, err)
+	}
+	if rc.ArchiveURL != "" {
+		if rv.ArchiveURL, err = checkURL(rc.ArchiveURL, false); err != nil {
+			return RecipientView{}, fmt.Errorf("newsletter: recipient %s: archive: %w", rv.Email, err)
+		}
+	}
+	if rc.PDFURL != "" {
+		if rv.PDFURL, err = checkURL(rc.PDFURL, false); err != nil {
+			return RecipientView{}, fmt.Errorf("newsletter: recipient %s: PDF: %w", rv.Email, err)
+		}
+	}
+	return rv, nil
+}
+
+// cleanField turns control characters into spaces and trims the result.
+func cleanField(s string) string {
+	if strings.IndexFunc(s, isControl) < 0 {
+		return strings.TrimSpace(s)
+	}
+	return strings.TrimSpace(strings.Join(strings.FieldsFunc(s, isControl), " "))
+}
+
+func isControl(r rune) bool {
+	return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == 0x2028 || r == 0x2029
+}

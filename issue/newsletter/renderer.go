@@ -1,0 +1,142 @@
+package newsletter
+
+import (
+	"errors"
+	"fmt"
+	htmltemplate "html/template"
+	"io/fs"
+	texttemplate "text/template"
+
+	"github.com/microcosm-cc/bluemonday"
+
+	"folio.example/folio/templates"
+)
+
+// Errors of New and Edition.
+var (
+	ErrTemplate      = errors.New("newsletter: template")
+	ErrOption        = errors.New("newsletter: bad option")
+	ErrNoUnsubscribe = errors.New("newsletter: the email template shows no unsubscribe link")
+	ErrEmptyIssue    = errors.New("newsletter: the issue has no reviews")
+)
+
+// Options configure a Renderer.
+type Options struct {
+	// Templates holds the template files (templates.FS(), or an Overlay of
+	// it with the editor's folder); nil means the embedded templates.
+	Templates fs.FS
+	// Images is "url" (the default: absolute URLs under the magazine's
+	// base URL) or "embed" (photos travel inline, referenced by cid:).
+	Images string
+	// Preheader overrides the hidden inbox preview line; empty means the
+	// lead review's deck.
+	Preheader string
+	// ExcerptChars is the excerpt length in characters; 0 means 280.
+	ExcerptChars int
+}
+
+// Renderer holds the parsed templates; it is safe for concurrent use.
+type Renderer struct {
+	opts     Options
+	mode     imageMode
+	email    *htmltemplate.Template // "email" and its parts
+	text     *texttemplate.Template // "text", "subject" and their parts
+	web      *htmltemplate.Template // "web" and its parts
+	personal personalTemplates
+	policy   *bluemonday.Policy
+}
+
+// personalTemplates are the per-member parts, looked up once.
+type personalTemplates struct {
+	html [3]*htmltemplate.Template
+	text [3]*texttemplate.Template
+}
+
+// personalNames are the per-member templates, in slot order.
+func personalNames() [3]string { return [3]string{"greeting", "membership", "pdf"} }
+
+// The files of each template set; every file must exist.
+func emailFiles() []string {
+	return []string{"email/layout.html", "email/card.html", "email/styles.html", "email/personal.html"}
+}
+func textFiles() []string {
+	return []string{"email/text.txt", "email/card.txt", "email/personal.txt", "email/subject.txt"}
+}
+func webFiles() []string { return []string{"web/page.html", "web/article.html", "web/styles.html"} }
+
+// New parses every template once and proves them by rendering a small
+// sample issue, so a missing or broken template fails here, naming it,
+// rather than at send time.
+func New(opts Options) (*Renderer, error) {
+	if opts.Templates == nil {
+		opts.Templates = templates.FS()
+	}
+	if opts.ExcerptChars <= 0 {
+		opts.ExcerptChars = 280
+	}
+	r := &Renderer{opts: opts, policy: bodyPolicy()}
+	switch opts.Images {
+	case "", "url":
+		r.mode = imagesURL
+	case "embed":
+		r.mode = imagesEmbed
+	default:
+		return nil, fmt.Errorf("%w: images = %q (want url or embed)", ErrOption, opts.Images)
+	}
+	var err error
+	if r.email, err = parseHTML(opts.Templates, "email-set", emailFiles(), "email", "greeting", "membership", "pdf"); err != nil {
+		return nil, err
+	}
+	if r.text, err = parseText(opts.Templates, textFiles(), "text", "subject", "greeting", "membership", "pdf"); err != nil {
+		return nil, err
+	}
+	if r.web, err = parseHTML(opts.Templates, "web-set", webFiles(), "web"); err != nil {
+		return nil, err
+	}
+	for i, name := range personalNames() {
+		r.personal.html[i] = r.email.Lookup(name)
+		r.personal.text[i] = r.text.Lookup(name)
+	}
+	if err := r.selfTest(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+func parseHTML(fsys fs.FS, set string, files []string, required ...string) (*htmltemplate.Template, error) {
+	t := htmltemplate.New(set).Funcs(htmlFuncs())
+	for _, f := range files {
+		src, err := fs.ReadFile(fsys, f)
+		if err != nil {
+			return nil, fmt.Errorf("%w %s: %w", ErrTemplate, f, err)
+		}
+		if _, err := t.New(f).Parse(string(src)); err != nil {
+			return nil, fmt.Errorf("%w %s: %w", ErrTemplate, f, err)
+		}
+	}
+	for _, name := range required {
+		if t.Lookup(name) == nil {
+			return nil, fmt.Errorf("%w: no template defines %q (files %v)", ErrTemplate, name, files)
+		}
+	}
+	return t, nil
+}
+
+func parseText(fsys fs.FS, files []string, required ...string) (*texttemplate.Template, error) {
+	t := texttemplate.New("text-set").Funcs(textFuncs())
+	for _, f := range files {
+		src, err := fs.ReadFile(fsys, f)
+		if err != nil {
+			return nil, fmt.Errorf("%w %s: %w", ErrTemplate, f, err)
+		}
+		if _, err := t.New(f).Parse(string(src)); err != nil {
+			return nil, fmt.Errorf("%w %s: %w", ErrTemplate, f, err)
+		}
+	}
+	for _, name := range required {
+		if t.Lookup(name) == nil {
+			return nil, fmt.Errorf("%w: no template defines %q (files %v)", ErrTemplate, name, files)
+		}
+	}
+	return t, nil
+}

@@ -1,0 +1,127 @@
+package newsletter
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"strings"
+)
+
+// The personal fields of an edition, in slot order. The first three are
+// filled with the output of the personal templates of the same name.
+const (
+	slotGreeting = iota
+	slotMembership
+	slotPDF
+	slotName
+	slotEmail
+	slotTier
+	slotUnsubscribe
+	slotArchive
+	slotPDFURL
+	slotCount
+)
+
+// placeholders are the unique stand-ins for a member's fields during the
+// once-per-issue render: letters and digits only, so escaping and CSS
+// inlining leave them intact, and a random nonce, so review text cannot
+// forge one.
+type placeholders struct {
+	prefix string
+}
+
+func newPlaceholders() (placeholders, error) {
+	var b [10]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return placeholders{}, fmt.Errorf("newsletter: placeholder nonce: %w", err)
+	}
+	return placeholders{prefix: "fs" + hex.EncodeToString(b[:])}, nil
+}
+
+func (p placeholders) token(slot int) string {
+	return p.prefix + string(rune('a'+slot)) + "q"
+}
+
+// member is the MemberView of the once-per-issue render.
+func (p placeholders) member() MemberView {
+	return MemberView{
+		Greeting:       asHTML(p.token(slotGreeting)),
+		Membership:     asHTML(p.token(slotMembership)),
+		PDF:            asHTML(p.token(slotPDF)),
+		Name:           p.token(slotName),
+		Email:          p.token(slotEmail),
+		Tier:           p.token(slotTier),
+		UnsubscribeURL: p.token(slotUnsubscribe),
+		ArchiveURL:     p.token(slotArchive),
+		PDFURL:         p.token(slotPDFURL),
+	}
+}
+
+// split is a rendered document cut at its placeholders: literal chunks
+// with slot numbers between them, len(chunks) == len(slots)+1.
+type split struct {
+	chunks []string
+	slots  []int
+	size   int // bytes of literal text
+}
+
+func (p placeholders) split(doc string) (split, error) {
+	var s split
+	for {
+		i := strings.Index(doc, p.prefix)
+		if i < 0 {
+			break
+		}
+		rest := doc[i+len(p.prefix):]
+		if len(rest) < 2 || rest[1] != 'q' || rest[0] < 'a' || int(rest[0]-'a') >= slotCount {
+			return split{}, fmt.Errorf("%w: a member field was changed by the template", ErrTemplate)
+		}
+		s.chunks = append(s.chunks, doc[:i])
+		s.slots = append(s.slots, int(rest[0]-'a'))
+		doc = rest[2:]
+	}
+	s.chunks = append(s.chunks, doc)
+	for _, c := range s.chunks {
+		s.size += len(c)
+	}
+	return s, nil
+}
+
+// has reports whether the document shows the given slot.
+func (s split) has(slot int) bool {
+	for _, v := range s.slots {
+		if v == slot {
+			return true
+		}
+	}
+	return false
+}
+
+// fill joins the chunks with the values of their slots. With dropEmptyLines,
+// an empty value that stood on a line of its own takes its line with it
+// (plain text).
+func (s split) fill(vals *[slotCount]string, dropEmptyLines bool) string {
+	n := s.size
+	for _, v := range s.slots {
+		n += len(vals[v])
+	}
+	var b strings.Builder
+	b.Grow(n)
+	skipNL := false
+	for i, c := range s.chunks {
+		if skipNL && strings.HasPrefix(c, "\n") {
+			c = c[1:]
+		}
+		skipNL = false
+		b.WriteString(c)
+		if i == len(s.slots) {
+			break
+		}
+		v := vals[s.slots[i]]
+		if v == "" && dropEmptyLines && strings.HasSuffix(b.String(), "\n") {
+			skipNL = true
+		}
+		b.WriteString(v)
+	}
+	return b.String()
+}

@@ -1,0 +1,190 @@
+package pdf
+
+import (
+	"math"
+	"strings"
+
+	"folio.example/folio/issue"
+)
+
+// article lays out one review: an opening block across the page (section,
+// title, deck, byline, rating, credits, photo), then the body in two
+// balanced columns.
+func (l *layouter) article(r *issue.Review) ([]Page, error) {
+	g := l.g
+	first := Page{}
+	l.runningHead(&first, r.Section)
+	y := l.opening(&first.Items, r)
+	// The body starts on the first grid line below the opening.
+	k := int(math.Ceil((y + 8 - g.top) / g.lead))
+	bodyTop := g.top + float64(k)*g.lead
+	firstCap := g.lines - k
+
+	pages := []Page{first}
+	offset := 0 // the page of column pair 0
+	if firstCap < 4 {
+		firstCap, offset = g.lines, 1 // no room under the opening
+		bodyTop = g.top
+	}
+	flow := l.body(r, firstCap)
+	cols := pourArticle(flow, firstCap, g.lines)
+	for c, cr := range cols {
+		pi := c/2 + offset
+		for len(pages) <= pi {
+			p := Page{}
+			l.runningHead(&p, r.Section)
+			pages = append(pages, p)
+		}
+		x := g.left + float64(c%2)*(g.colW+g.gutter)
+		top := g.top
+		if pi == 0 {
+			top = bodyTop
+		}
+		used := 0
+		for _, fl := range flow[cr.start:cr.end] {
+			ly := top + float64(used)*g.lead
+			for _, it := range fl.items {
+				it.X += x
+				it.Y += ly
+				pages[pi].Items = append(pages[pi].Items, it)
+			}
+			used += fl.h
+		}
+	}
+	return pages, nil
+}
+
+// opening draws the article's head across the text block and returns the y
+// below it.
+func (l *layouter) opening(items *[]Item, r *issue.Review) float64 {
+	g := l.g
+	y := g.top
+	*items = append(*items, Item{Kind: KRule, X: g.left, Y: y, W: g.textW, Stroke: 2, Color: accent})
+	y = l.place(items, l.plain(r.Section, SansBold, 9, accent, g.textW), 9, 16, g.left, y+4, 0, 0, SansBold)
+	y = l.place(items, l.plain(r.Title, SerifBold, 30, ink, g.textW), 30, 33, g.left, y+2, 0, 0, SerifBold)
+	if r.Deck != "" {
+		y = l.place(items, l.plain(r.Deck, SerifItalic, 14, grey, g.textW*0.85), 14, 18, g.left, y+4, 0, 0, SerifItalic)
+	}
+	y += 6
+	if meta := l.metaLine(r); len(meta) > 0 {
+		ln := textLine{}
+		x := 0.0
+		for _, m := range meta {
+			ln.frags = append(ln.frags, frag{x: x, w: m.w, face: m.face, color: m.color, text: m.text})
+			x += m.w
+		}
+		*items = appendLine(*items, ln, 9, g.left, y+l.baseline(Sans, 9, 14))
+		if r.Certificate != "" {
+			c := ln.frags[len(ln.frags)-1]
+			bx, by, bw, bh := g.left+c.x-3, y+2, c.w+6, 11.0
+			*items = append(*items,
+				Item{Kind: KRule, X: bx, Y: by, W: bw, Stroke: 0.6, Color: ink},
+				Item{Kind: KRule, X: bx, Y: by + bh, W: bw, Stroke: 0.6, Color: ink},
+				Item{Kind: KRule, X: bx, Y: by, H: bh, Stroke: 0.6, Color: ink},
+				Item{Kind: KRule, X: bx + bw, Y: by, H: bh, Stroke: 0.6, Color: ink})
+		}
+		y += 14
+	}
+	if len(r.Credits) > 0 {
+		var inl []issue.Inline
+		for i, c := range r.Credits {
+			if i > 0 {
+				inl = append(inl, issue.Inline{Text: "  ·  "})
+			}
+			inl = append(inl, issue.Inline{Text: c.Role + ": ", Style: issue.Bold}, issue.Inline{Text: c.Names})
+		}
+		y = l.place(items, l.lines(inl, paraStyle{face: Sans, size: 8.5, color: grey}, g.textW), 8.5, 12, g.left, y+2, 0, 0, Sans)
+	}
+	if r.Opens != "" {
+		inl := []issue.Inline{{Text: "Opens: ", Style: issue.Bold}, {Text: r.Opens}}
+		y = l.place(items, l.lines(inl, paraStyle{face: Sans, size: 8.5, color: grey}, g.textW), 8.5, 12, g.left, y, 0, 0, Sans)
+	}
+	if r.Photo != nil {
+		y = l.openingPhoto(items, r, y+10)
+	}
+	return y
+}
+
+// metaPart is a piece of the byline row.
+type metaPart struct {
+	face  Face
+	color RGB
+	text  string
+	w     float64
+}
+
+// metaLine is "By Critic   ★★★½☆   R": byline, rating and certificate.
+func (l *layouter) metaLine(r *issue.Review) []metaPart {
+	var out []metaPart
+	add := func(f Face, c RGB, s string) {
+		for _, rn := range l.fs.runs(f, s) {
+			out = append(out, metaPart{rn.Face, c, rn.Text, l.fs.width(rn.Face, rn.Text, 9)})
+		}
+	}
+	if b := strings.TrimSpace(r.Byline); b != "" {
+		if !strings.HasPrefix(strings.ToLower(b), "by ") {
+			b = "By " + b
+		}
+		add(SansBold, ink, b)
+	}
+	if r.Rating != nil {
+		if len(out) > 0 {
+			add(Sans, ink, "    ")
+		}
+		out = append(out, metaPart{Symbol, accent, r.Rating.Stars(), l.fs.width(Symbol, r.Rating.Stars(), 9)})
+	}
+	if r.Certificate != "" {
+		if len(out) > 0 {
+			add(Sans, ink, "      ")
+		}
+		add(SansBold, ink, r.Certificate)
+	}
+	return out
+}
+
+// openingPhoto places the photo across the text block, or a tall photo at
+// the left with its caption beside it; the credit sits under the photo.
+func (l *layouter) openingPhoto(items *[]Item, r *issue.Review, y float64) float64 {
+	g := l.g
+	ph := r.Photo
+	pw, phh := l.photoSize(r)
+	w := g.textW
+	h := w * phh / pw
+	maxH := float64(g.lines) * g.lead * 0.42
+	img := Item{Kind: KImage, X: g.left, Y: y}
+	switch {
+	case h <= maxH:
+	case maxH*pw/phh <= g.textW-140:
+		// A tall photo: full height at the left, caption beside it.
+		h = maxH
+		w = h * pw / phh
+	default:
+		// A little too tall: keep the full width and crop top and bottom.
+		img.Clip, img.CX, img.CY, img.CW, img.CH = true, g.left, y, w, maxH
+		img.Y = y - (h-maxH)/2
+		h = maxH
+	}
+	iw := w
+	ih := iw * phh / pw
+	img.W, img.H = iw, ih
+	img.Photo = l.photo(r, iw, ih)
+	*items = append(*items, img)
+	side := g.textW-w >= 120 // room for the caption beside the photo
+	bottom := y + h
+	if ph.Credit != "" {
+		bottom = l.place(items, l.plain(ph.Credit, Sans, 6.5, grey, w), 6.5, 8, g.left, bottom+1, 1, w, Sans)
+	}
+	if ph.Caption != "" {
+		st := paraStyle{face: SerifItalic, size: 8.5, color: ink}
+		if side {
+			capW := g.textW - w - 14
+			cl := l.lines([]issue.Inline{{Text: ph.Caption}}, st, capW)
+			end := l.place(items, cl, 8.5, 11, g.left+w+14, y+h-float64(len(cl))*11, 0, 0, SerifItalic)
+			bottom = math.Max(bottom, end)
+		} else {
+			cl := l.lines([]issue.Inline{{Text: ph.Caption}}, st, g.textW*0.85)
+			bottom = l.place(items, cl, 8.5, 11, g.left, bottom+1, 0, 0, SerifItalic)
+		}
+	}
+	return bottom + 4
+}

@@ -1,0 +1,319 @@
+package pdf
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"unicode"
+
+	"folio.example/folio/issue"
+)
+
+// capLines is how many lines a drop cap spans.
+const capLines = 3
+
+// linkNote is a link whose URL the text does not show; notes list them
+// after the article so a printed copy still says where links go.
+type linkNote struct{ text, url string }
+
+// bodyFlow turns a review body into column flow lines.
+type bodyFlow struct {
+	l          *layouter
+	lines      []flowLine
+	notes      []linkNote
+	keepNext   bool // the next line must stay with the one before
+	indentNext bool // the next paragraph gets a first-line indent
+	capDone    bool
+	boundaries []int // line indices where a top-level paragraph starts
+}
+
+// body lays out a review's body, its pull quote and its link notes as one
+// column's worth of flow lines. firstCap and fullCap are the article's
+// column heights, used to place the pull quote where it fits.
+func (l *layouter) body(r *issue.Review, firstCap int) []flowLine {
+	b := &bodyFlow{l: l}
+	b.capDone = len(r.Body) == 0 || r.Body[0].Kind != issue.Paragraph
+	b.blocks(r.Body, 0, l.g.colW, Serif, 0)
+	if pq := strings.TrimSpace(r.Pullquote); pq != "" {
+		b.insertPull(l.pullQuote(pq), firstCap)
+	}
+	b.linkNotes()
+	return b.lines
+}
+
+func (b *bodyFlow) add(fl flowLine) {
+	if b.keepNext && !fl.space {
+		fl.keep = true
+		b.keepNext = false
+	}
+	b.lines = append(b.lines, fl)
+}
+
+// space adds a discardable blank line, never two in a row or at the start.
+func (b *bodyFlow) space() {
+	if n := len(b.lines); n == 0 || b.lines[n-1].space {
+		return
+	}
+	b.lines = append(b.lines, flowLine{h: 1, space: true})
+}
+
+func (b *bodyFlow) blocks(bs []issue.Block, x, w float64, face Face, depth int) {
+	for _, bl := range bs {
+		switch bl.Kind {
+		case issue.Paragraph:
+			b.paragraph(bl.Inlines, x, w, face, depth)
+		case issue.Heading:
+			b.heading(bl.Inlines, x, w)
+		case issue.Quote:
+			b.space()
+			start := len(b.lines)
+			b.indentNext = false
+			b.blocks(bl.Children, x+14, w-14, toggleItalic(face), depth+1)
+			for i := start; i < len(b.lines); i++ {
+				if !b.lines[i].space {
+					b.lines[i].items = append(b.lines[i].items, Item{Kind: KRule, X: x + 4, Y: 1.5, H: b.l.g.lead, Stroke: 1.2, Color: hair})
+				}
+			}
+			b.space()
+			b.indentNext = false
+		case issue.List:
+			b.list(bl, x, w, face, depth)
+		case issue.ListItem:
+			b.blocks(bl.Children, x, w, face, depth+1)
+		case issue.Rule:
+			b.space()
+			g := b.l.g
+			b.add(flowLine{h: 1, items: []Item{{Kind: KRule, X: x + (w-48)/2, Y: g.lead / 2, W: 48, Stroke: 0.6, Color: accent}}})
+			b.space()
+			b.indentNext = false
+		}
+	}
+}
+
+func toggleItalic(f Face) Face { return styleFace(f, issue.Italic) }
+
+func (b *bodyFlow) list(bl issue.Block, x, w float64, face Face, depth int) {
+	l := b.l
+	b.space()
+	for i, it := range bl.Children {
+		marker := "•"
+		if bl.Ordered {
+			marker = fmt.Sprintf("%d.", bl.Start+i)
+		}
+		start := len(b.lines)
+		b.indentNext = false
+		b.blocks(it.Children, x+16, w-16, face, depth+1)
+		if len(it.Children) == 0 || start == len(b.lines) {
+			b.add(flowLine{h: 1})
+		}
+		for start < len(b.lines) && b.lines[start].space {
+			start++
+		}
+		if start < len(b.lines) {
+			mw := l.fs.width(face, marker, l.g.body)
+			b.lines[start].items = append(b.lines[start].items, Item{Kind: KText, X: x + 11 - mw, Y: l.baseline(face, l.g.body, l.g.lead),
+				Face: l.fs.faceFor(face, []rune(marker)[0]), Size: l.g.body, Color: accent, Text: marker, W: mw})
+		}
+	}
+	b.space()
+	b.indentNext = false
+}
+
+func (b *bodyFlow) heading(inl []issue.Inline, x, w float64) {
+	l := b.l
+	b.space()
+	lines := l.lines(inl, paraStyle{face: SerifBold, size: 11, color: ink, linkColor: accent}, w)
+	base := l.baseline(SerifBold, 11, l.g.lead)
+	for k, ln := range lines {
+		b.add(flowLine{h: 1, keep: k > 0, items: appendLine(nil, ln, 11, x, base)})
+	}
+	b.keepNext = true
+	b.indentNext = false
+	b.notesFrom(inl)
+}
+
+func (b *bodyFlow) notesFrom(inl []issue.Inline) {
+	for _, in := range inl {
+		if in.URL == "" {
+			continue
+		}
+		t := strings.TrimSpace(in.Text)
+		if t == in.URL || "mailto:"+t == in.URL || strings.TrimSuffix(in.URL, "/") == strings.TrimSuffix(t, "/") {
+			continue
+		}
+		dup := false
+		for _, n := range b.notes {
+			dup = dup || (n.url == in.URL && n.text == t)
+		}
+		if !dup {
+			b.notes = append(b.notes, linkNote{t, in.URL})
+		}
+	}
+}
+
+// paragraph sets justified, hyphenated text; the first paragraph of the
+// body gets the drop cap.
+func (b *bodyFlow) paragraph(inl []issue.Inline, x, w float64, face Face, depth int) {
+	l := b.l
+	g := l.g
+	b.notesFrom(inl)
+	if depth == 0 && !b.keepNext {
+		b.boundaries = append(b.boundaries, len(b.lines))
+	}
+	st := paraStyle{face: face, size: g.body, color: ink, linkColor: accent, justify: true, hyphenate: true}
+	if b.indentNext {
+		st.indent = g.body
+	}
+	var dc *dropCap
+	if !b.capDone && depth == 0 {
+		b.capDone = true
+		dc = l.newDropCap(inl)
+		if dc != nil {
+			inl = dc.rest
+		}
+	}
+	capW := 0.0
+	if dc != nil {
+		capW = dc.w
+	}
+	items := l.fs.paragraph(l.hy, inl, st, w-capW)
+	width := func(k int) float64 {
+		if k < capLines {
+			return w - capW
+		}
+		return w
+	}
+	lines, _ := l.fs.setParagraph(l.hy, items, width)
+	base := l.baseline(face, g.body, g.lead)
+	start := len(b.lines)
+	n := len(lines)
+	for k, ln := range lines {
+		dx := 0.0
+		if k < capLines {
+			dx = capW
+		}
+		// No column break after a hyphen, before a paragraph's second or
+		// last line, or inside the drop cap's lines.
+		keep := k == 1 || (k == n-1 && n > 1) || (dc != nil && k < capLines && k > 0) || (k > 0 && lines[k-1].hyphen)
+		fl := flowLine{h: 1, ratio: ln.ratio, keep: keep}
+		if dc != nil && k == 0 {
+			fl.items = dc.items(l, ln, x, base)
+			fl.items = appendLine(fl.items, dropFirst(ln, dc), g.body, x+dx, base)
+		} else {
+			fl.items = appendLine(nil, ln, g.body, x+dx, base)
+		}
+		b.add(fl)
+		l.doc.Stats.note(ln)
+	}
+	if dc != nil {
+		for k := n; k < capLines; k++ {
+			b.add(flowLine{h: 1, keep: true})
+		}
+	}
+	if len(b.lines) > start {
+		b.indentNext = true
+	}
+}
+
+// note counts a justified body line in the statistics.
+func (s *Stats) note(ln textLine) {
+	if ln.last {
+		return
+	}
+	s.Lines++
+	if ln.ratio > 1 {
+		s.LooseLines++
+	}
+	s.MaxRatio = math.Max(s.MaxRatio, ln.ratio)
+	if ln.hyphen {
+		s.Hyphenated++
+	}
+}
+
+// dropCap is the first letter (with any opening punctuation) of a body,
+// drawn large across capLines lines.
+type dropCap struct {
+	text  string
+	rest  []issue.Inline
+	space bool // the cap is a whole word: a space follows it
+	size  float64
+	w     float64
+}
+
+func (l *layouter) newDropCap(inl []issue.Inline) *dropCap {
+	for i, in := range inl {
+		t := strings.TrimLeft(in.Text, " \t\n")
+		if t == "" {
+			if in.Break {
+				return nil
+			}
+			continue
+		}
+		end := -1
+		for j, r := range t {
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				end = j + len(string(r))
+				break
+			}
+			if !unicode.IsPunct(r) {
+				return nil
+			}
+		}
+		if end < 0 || in.URL != "" {
+			return nil
+		}
+		dc := &dropCap{text: t[:end]}
+		for _, r := range dc.text {
+			if !l.fs.has(Serif, r) {
+				return nil
+			}
+		}
+		rest := append([]issue.Inline(nil), inl[i:]...)
+		rest[0].Text = t[end:]
+		dc.rest = rest
+		dc.space = rest[0].Text == "" || strings.IndexAny(rest[0].Text[:1], " \t\n") == 0
+		if rest[0].Text == "" && len(rest) > 1 {
+			dc.space = strings.IndexAny(rest[1].Text, " \t\n") == 0
+		}
+		capH := l.fs.f[Serif].capHeight
+		g := l.g
+		dc.size = (float64(capLines-1)*g.lead + capH*g.body) / capH
+		dc.w = l.fs.width(Serif, dc.text, dc.size) + 4
+		return dc
+	}
+	return nil
+}
+
+// items draws the cap and makes the first word extract whole: the big
+// letter carries an empty ActualText, and the rest of the word on the
+// first line carries the whole word. A cap that is a word on its own is
+// echoed in invisible body-size text on the first line.
+func (dc *dropCap) items(l *layouter, first textLine, x, base float64) []Item {
+	g := l.g
+	out := []Item{
+		{Kind: KSpanBegin},
+		{Kind: KText, X: x, Y: base + float64(capLines-1)*g.lead, Face: Serif, Size: dc.size, Color: accent, Text: dc.text},
+		{Kind: KSpanEnd},
+	}
+	if !dc.space && len(first.frags) > 0 && first.frags[0].x == 0 {
+		f := first.frags[0]
+		return append(out,
+			Item{Kind: KSpanBegin, Actual: dc.text + f.text},
+			Item{Kind: KText, X: x + dc.w, Y: base, Face: f.face, Size: g.body, Color: f.color, Text: f.text, W: f.w},
+			Item{Kind: KSpanEnd})
+	}
+	w := l.fs.width(Serif, dc.text, g.body)
+	gap := 0.0
+	if dc.space {
+		gap = l.fs.width(Serif, " ", g.body)
+	}
+	return append(out, Item{Kind: KText, X: x + dc.w - w - gap, Y: base, Face: Serif, Size: g.body, Color: ink, Text: dc.text, W: w, Invisible: true})
+}
+
+// dropFirst removes the fragment dc.items already drew from the first line.
+func dropFirst(ln textLine, dc *dropCap) textLine {
+	if !dc.space && len(ln.frags) > 0 && ln.frags[0].x == 0 {
+		ln.frags = ln.frags[1:]
+	}
+	return ln
+}

@@ -1,0 +1,61 @@
+package pdf
+
+import (
+	"fmt"
+	"math"
+
+	"folio.example/folio/issue"
+)
+
+// cover lays out page 1: the lead photo bleeding off every edge, the
+// masthead on a dark band at the top, and cover lines for the first three
+// reviews on a band at the foot.
+func (l *layouter) cover() (Page, error) {
+	g := l.g
+	p := Page{}
+	lead := l.iss.Lead()
+	if lead != nil && lead.Photo != nil {
+		pw, ph := l.photoSize(lead)
+		// Cover the page, cropping the overflow evenly.
+		s := math.Max(g.pageW/pw, g.pageH/ph)
+		w, h := pw*s, ph*s
+		idx := l.photo(lead, w, h)
+		p.Items = append(p.Items, Item{Kind: KImage, X: (g.pageW - w) / 2, Y: (g.pageH - h) / 2, W: w, H: h, Photo: idx, Clip: true, CW: g.pageW, CH: g.pageH})
+	} else {
+		p.Items = append(p.Items, Item{Kind: KRect, W: g.pageW, H: g.pageH, Color: ink})
+	}
+	p.Items = append(p.Items,
+		Item{Kind: KRect, W: g.pageW, H: 150, Color: RGB{0, 0, 0}, Alpha: 0.55},
+		Item{Kind: KRect, Y: g.pageH - 250, W: g.pageW, H: 250, Color: RGB{0, 0, 0}, Alpha: 0.6})
+
+	// The masthead: as large as fits, up to 64 pt.
+	name := l.iss.Magazine
+	size := 64.0
+	if w := l.fs.runsWidth(l.fs.runs(SerifBold, name), size); w > g.textW {
+		size *= g.textW / w
+	}
+	mast := l.plain(name, SerifBold, size, white, g.textW*2)
+	l.place(&p.Items, mast[:1], size, size, g.left, 92-size*0.85, 0.5, g.textW, SerifBold)
+	p.Items = append(p.Items, Item{Kind: KRule, X: g.left, Y: 108, W: g.textW, Stroke: 0.75, Color: white})
+	line := fmt.Sprintf("Issue No. %d  ·  %s", l.iss.Number, l.iss.DateLabel())
+	l.place(&p.Items, l.plain(line, Sans, 10, white, g.textW), 10, 14, g.left, 114, 0.5, g.textW, Sans)
+
+	// Cover lines: section, title and stars of the first three reviews.
+	y := g.pageH - 230
+	reviews := l.iss.Reviews()
+	for i, r := range reviews[:min(3, len(reviews))] {
+		if i > 0 {
+			y += 8
+		}
+		y = l.place(&p.Items, l.plain(r.Section, SansBold, 8, gold, g.textW), 8, 12, g.left, y, 0, 0, SansBold)
+		y = l.place(&p.Items, l.plain(r.Title, SerifBold, 20, white, g.textW*0.8), 20, 23, g.left, y, 0, 0, SerifBold)
+		if r.Rating != nil {
+			y = l.place(&p.Items, l.lines([]issue.Inline{{Text: r.Rating.Stars()}}, paraStyle{face: Symbol, size: 11, color: gold}, g.textW), 11, 15, g.left, y, 0, 0, Symbol)
+		}
+	}
+	if lead != nil && lead.Photo != nil && lead.Photo.Credit != "" {
+		c := "Cover: " + lead.Title + " · Photo: " + lead.Photo.Credit
+		l.place(&p.Items, l.plain(c, Sans, 6.5, white, g.textW), 6.5, 9, g.left, g.pageH-28, 1, g.textW, Sans)
+	}
+	return p, nil
+}

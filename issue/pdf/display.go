@@ -1,0 +1,108 @@
+package pdf
+
+// Kind says what an Item draws.
+type Kind uint8
+
+const (
+	// KText is a run of text in one face: X, Y is the start of its baseline.
+	KText Kind = iota
+	// KOutline is text drawn as filled glyph outlines, not extractable:
+	// running heads and footers.
+	KOutline
+	// KImage is a photo scaled into the box X, Y, W, H; Clip, if set,
+	// crops it to the box CX, CY, CW, CH (a full-bleed cover).
+	KImage
+	// KRule is a line from X, Y to X+W, Y+H of width Stroke.
+	KRule
+	// KRect is a filled rectangle, optionally translucent (Alpha < 1).
+	KRect
+	// KLink is a clickable box: to URL, or to page Target.
+	KLink
+	// KSpanBegin opens a marked-content span whose text extracts as
+	// Actual; KSpanEnd closes it. Drop caps use it.
+	KSpanBegin
+	KSpanEnd
+)
+
+// RGB is a colour.
+type RGB struct{ R, G, B uint8 }
+
+// Item is one element of a page's display list. Coordinates are points from
+// the page's top-left corner.
+type Item struct {
+	Kind       Kind
+	X, Y, W, H float64
+	Face       Face
+	Size       float64
+	Color      RGB
+	Text       string  // KText, KOutline
+	Actual     string  // KSpanBegin
+	Stroke     float64 // KRule
+	Alpha      float64 // KRect: 0 means opaque
+	Clip       bool    // KImage: clip to the box CX, CY, CW, CH
+	CX, CY     float64
+	CW, CH     float64
+	Photo      int     // KImage: index into Document.Photos
+	URL        string  // KLink
+	Target     int     // KLink: 1-based page number when URL is empty
+	Invisible  bool    // KText: extractable but not painted
+}
+
+// Bookmark is an outline entry that points at the top of its page.
+type Bookmark struct {
+	Title string
+	Level int
+	Y     float64
+}
+
+// Page is one laid-out page.
+type Page struct {
+	Number    int // 1-based
+	Items     []Item
+	Bookmarks []Bookmark
+}
+
+// PhotoRef is a photo the document places, with the largest size it is
+// printed at, so drawing can downscale it once.
+type PhotoRef struct {
+	Path   string
+	Source string // the review's Source, for errors
+	Format string
+	Width  int
+	Height int
+	PrintW float64 // points
+	PrintH float64
+}
+
+// Entry is where an article landed: its contents entry and first page.
+type Entry struct {
+	Section string
+	Title   string
+	Slug    string
+	Page    int
+}
+
+// Document is a laid-out issue: pages ready to draw.
+type Document struct {
+	Width, Height float64
+	Pages         []Page
+	Photos        []PhotoRef
+	Articles      []Entry
+	Meta          Meta
+	Stats         Stats
+	fonts         *fontSet
+}
+
+// Meta is the document information the PDF carries.
+type Meta struct {
+	Title, Author, Subject, Keywords, Language string
+}
+
+// Stats measures the typesetting, for tests and tuning.
+type Stats struct {
+	Lines       int     // justified body lines
+	LooseLines  int     // lines whose spaces stretch past 1.0 of their stretch
+	MaxRatio    float64 // the largest adjustment ratio of any body line
+	Hyphenated  int     // lines ending in a hyphen the breaker inserted
+	Emergencies int     // paragraphs that needed the emergency pass
+}

@@ -1,0 +1,291 @@
+package pdf
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+
+	"folio.example/folio/assets"
+	"folio.example/folio/issue"
+)
+
+// Options tune the typesetting.
+type Options struct {
+	PageSize string // "letter" (default) or "a4"
+	Author   string // metadata; default the magazine name
+	Language string // default "en-US"
+}
+
+// ErrPageSize is returned for a page size other than letter or a4.
+var ErrPageSize = errors.New("pdf: unknown page size")
+
+// ErrEmpty is returned for an issue with no reviews.
+var ErrEmpty = errors.New("pdf: issue has no reviews")
+
+// The palette: warm black ink, a crimson accent, greys for furniture.
+var (
+	ink    = RGB{28, 26, 24}
+	accent = RGB{158, 27, 50}
+	grey   = RGB{105, 100, 96}
+	hair   = RGB{190, 184, 178}
+	white  = RGB{255, 255, 255}
+	gold   = RGB{236, 196, 92}
+)
+
+// geometry is the page grid, in points.
+type geometry struct {
+	pageW, pageH  float64
+	left, right   float64 // the text block's edges
+	top, bottom   float64
+	textW, colW   float64
+	gutter, lead  float64
+	body          float64 // body text size
+	lines         int     // grid lines in a full column
+	headY, footY  float64 // baselines of the running head and footer
+}
+
+func newGeometry(size string) (geometry, error) {
+	g := geometry{lead: 13, body: 10, gutter: 18}
+	switch strings.ToLower(strings.TrimSpace(size)) {
+	case "", "letter":
+		g.pageW, g.pageH = 612, 792
+	case "a4":
+		g.pageW, g.pageH = 595.28, 841.89
+	default:
+		return g, fmt.Errorf("%w: %q (want letter or a4)", ErrPageSize, size)
+	}
+	g.left, g.right = 54, g.pageW-54
+	g.top = 72
+	g.lines = int((g.pageH - g.top - 66) / g.lead)
+	g.bottom = g.top + float64(g.lines)*g.lead
+	g.textW = g.right - g.left
+	g.colW = (g.textW - g.gutter) / 2
+	g.headY = g.top - 26
+	g.footY = g.bottom + 30
+	return g, nil
+}
+
+// layouter holds one build's state.
+type layouter struct {
+	iss    *issue.Issue
+	opts   Options
+	g      geometry
+	fs     *fontSet
+	hy     *hyphenator
+	doc    *Document
+	photos map[string]int
+	dims   map[string][2]int // each photo's pixel size, read from its file
+}
+
+// Layout lays the issue out into pages without drawing anything. Every
+// page number is known when it returns.
+func Layout(iss *issue.Issue, opts Options) (*Document, error) {
+	if iss == nil || iss.Empty() {
+		return nil, ErrEmpty
+	}
+	g, err := newGeometry(opts.PageSize)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Author == "" {
+		opts.Author = iss.Magazine
+	}
+	if opts.Language == "" {
+		opts.Language = "en-US"
+	}
+	fs, err := loadFonts()
+	if err != nil {
+		return nil, err
+	}
+	pat, err := assets.HyphenationEnUS()
+	if err != nil {
+		return nil, fmt.Errorf("pdf: %w", err)
+	}
+	hy, err := newHyphenator(pat)
+	if err != nil {
+		return nil, err
+	}
+	l := &layouter{iss: iss, opts: opts, g: g, fs: fs, hy: hy, photos: map[string]int{}, dims: map[string][2]int{},
+		doc: &Document{Width: g.pageW, Height: g.pageH, fonts: fs}}
+	return l.run()
+}
+
+func (l *layouter) run() (*Document, error) {
+	if err := l.checkPhotos(); err != nil {
+		return nil, err
+	}
+	cover, err := l.cover()
+	if err != nil {
+		return nil, err
+	}
+	// The contents' length does not depend on its page numbers: lay it
+	// out once to count its pages, then again with the real numbers.
+	nContents := len(l.contents(nil))
+	next := 2 + nContents
+	var articles [][]Page
+	var starts []int
+	for _, r := range l.iss.Reviews() {
+		pages, err := l.article(r)
+		if err != nil {
+			return nil, err
+		}
+		starts = append(starts, next)
+		articles = append(articles, pages)
+		next += len(pages)
+	}
+	contents := l.contents(starts)
+	doc := l.doc
+	doc.Pages = append(doc.Pages, cover)
+	doc.Pages = append(doc.Pages, contents...)
+	for _, pages := range articles {
+		doc.Pages = append(doc.Pages, pages...)
+	}
+	total := len(doc.Pages)
+	for i := range doc.Pages {
+		p := &doc.Pages[i]
+		p.Number = i + 1
+		if i > 0 {
+			l.footer(p, total)
+		}
+	}
+	doc.Pages[1].Bookmarks = append([]Bookmark{{Title: "Contents", Level: 0}}, doc.Pages[1].Bookmarks...)
+	section := ""
+	for i, r := range l.iss.Reviews() {
+		p := &doc.Pages[starts[i]-1]
+		if r.Section != section {
+			section = r.Section
+			p.Bookmarks = append(p.Bookmarks, Bookmark{Title: section, Level: 0})
+		}
+		p.Bookmarks = append(p.Bookmarks, Bookmark{Title: r.Title, Level: 1})
+		doc.Articles = append(doc.Articles, Entry{Section: r.Section, Title: r.Title, Slug: r.Slug, Page: starts[i]})
+	}
+	doc.Meta = l.meta()
+	return doc, nil
+}
+
+func (l *layouter) meta() Meta {
+	iss := l.iss
+	var sections []string
+	for _, s := range iss.Sections {
+		if len(s.Reviews) > 0 {
+			sections = append(sections, s.Name)
+		}
+	}
+	return Meta{
+		Title:    fmt.Sprintf("%s — Issue %d, %s", iss.Magazine, iss.Number, iss.DateLabel()),
+		Author:   l.opts.Author,
+		Subject:  fmt.Sprintf("Reviews of the week: %s", strings.Join(sections, ", ")),
+		Keywords: strings.Join(append([]string{"reviews", iss.ID()}, sections...), ", "),
+		Language: l.opts.Language,
+	}
+}
+
+// footer adds "page N of M", centred, drawn as outlines.
+func (l *layouter) footer(p *Page, total int) {
+	s := fmt.Sprintf("page %d of %d", p.Number, total)
+	w := l.fs.width(Sans, s, 7.5)
+	p.Items = append(p.Items, Item{Kind: KOutline, X: (l.g.pageW - w) / 2, Y: l.g.footY, Face: Sans, Size: 7.5, Color: grey, Text: s})
+}
+
+// runningHead adds the magazine, section and date above an article page.
+func (l *layouter) runningHead(p *Page, section string) {
+	g := l.g
+	mag := l.iss.Magazine
+	x := g.left
+	for _, rn := range l.fs.runs(SansBold, mag) {
+		p.Items = append(p.Items, Item{Kind: KOutline, X: x, Y: g.headY, Face: rn.Face, Size: 7.5, Color: ink, Text: rn.Text})
+		x += l.fs.width(rn.Face, rn.Text, 7.5)
+	}
+	sec := "  ·  " + section
+	for _, rn := range l.fs.runs(Sans, sec) {
+		p.Items = append(p.Items, Item{Kind: KOutline, X: x, Y: g.headY, Face: rn.Face, Size: 7.5, Color: accent, Text: rn.Text})
+		x += l.fs.width(rn.Face, rn.Text, 7.5)
+	}
+	date := l.iss.DateLabel()
+	p.Items = append(p.Items,
+		Item{Kind: KOutline, X: g.right - l.fs.width(Sans, date, 7.5), Y: g.headY, Face: Sans, Size: 7.5, Color: grey, Text: date},
+		Item{Kind: KRule, X: g.left, Y: g.headY + 6, W: g.textW, Stroke: 0.4, Color: hair})
+}
+
+// photo registers a review's photo at a printed size and returns its index.
+func (l *layouter) photo(r *issue.Review, w, h float64) int {
+	ph := r.Photo
+	i, ok := l.photos[ph.Path]
+	if !ok {
+		i = len(l.doc.Photos)
+		l.photos[ph.Path] = i
+		d := l.dims[ph.Path]
+		l.doc.Photos = append(l.doc.Photos, PhotoRef{Path: ph.Path, Source: r.Source, Format: ph.Format, Width: d[0], Height: d[1]})
+	}
+	ref := &l.doc.Photos[i]
+	ref.PrintW = math.Max(ref.PrintW, w)
+	ref.PrintH = math.Max(ref.PrintH, h)
+	return i
+}
+
+// lines sets inline text in a style at a width, every line the same width.
+func (l *layouter) lines(inl []issue.Inline, st paraStyle, width float64) []textLine {
+	items := l.fs.paragraph(l.hy, inl, st, width)
+	lines, _ := l.fs.setParagraph(l.hy, items, func(int) float64 { return width })
+	return lines
+}
+
+// plain sets plain text ragged right, without hyphenation.
+func (l *layouter) plain(text string, face Face, size float64, color RGB, width float64) []textLine {
+	return l.lines([]issue.Inline{{Text: text}}, paraStyle{face: face, size: size, color: color, linkColor: accent}, width)
+}
+
+// baseline is where text of a size sits in a line box of height lead: its
+// cap height centred in the box.
+func (l *layouter) baseline(face Face, size, lead float64) float64 {
+	return (lead + l.fs.f[face].capHeight*size) / 2
+}
+
+// place appends set lines to items, line k's box top at y + k*lead, and
+// returns the y below the last line.
+func (l *layouter) place(items *[]Item, lines []textLine, size, lead, x, y float64, align float64, width float64, firstFace Face) float64 {
+	base := l.baseline(firstFace, size, lead)
+	for k, ln := range lines {
+		dx := 0.0
+		if align > 0 {
+			dx = (width - ln.width) * align
+		}
+		*items = appendLine(*items, ln, size, x+dx, y+float64(k)*lead+base)
+	}
+	return y + float64(len(lines))*lead
+}
+
+// appendLine adds a line's fragments with baseline at y, and a link box
+// over each fragment that has a URL.
+func appendLine(items []Item, ln textLine, size, x, y float64) []Item {
+	for _, f := range ln.frags {
+		items = append(items, Item{Kind: KText, X: x + f.x, Y: y, Face: f.face, Size: size, Color: f.color, Text: f.text, W: f.w})
+		if f.url != "" {
+			items = append(items, Item{Kind: KLink, X: x + f.x, Y: y - size*0.8, W: f.w, H: size * 1.05, URL: f.url})
+		}
+	}
+	return items
+}
+
+// checkPhotos reads every photo's header before anything is laid out, so
+// a missing or undecodable photo fails the build naming its review.
+func (l *layouter) checkPhotos() error {
+	for _, r := range l.iss.Reviews() {
+		if r.Photo == nil {
+			continue
+		}
+		cfg, _, err := photoConfig(r.Photo.Path)
+		if err != nil {
+			return photoErr(PhotoRef{Source: r.Source, Path: r.Photo.Path}, err)
+		}
+		l.dims[r.Photo.Path] = [2]int{cfg.Width, cfg.Height}
+	}
+	return nil
+}
+
+// photoSize is a review's photo size in pixels, as its file says.
+func (l *layouter) photoSize(r *issue.Review) (w, h float64) {
+	d := l.dims[r.Photo.Path]
+	return float64(d[0]), float64(d[1])
+}

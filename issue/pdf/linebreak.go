@@ -1,0 +1,219 @@
+package pdf
+
+import "math"
+
+// The total-fit line breaker of Knuth and Plass: a paragraph is a list of
+// boxes (text), glue (stretchable space) and penalties (possible breaks);
+// the breaker picks the set of breaks that minimises the sum of the lines'
+// demerits, so one tight line never forces a loose one later.
+
+type kpKind uint8
+
+const (
+	kBox kpKind = iota
+	kGlue
+	kPenalty
+)
+
+const (
+	infPenalty  = 10000.0
+	fil         = 1e6 // the stretch of the glue that ends a paragraph
+	linePenalty = 10.0
+	doubleHyph  = 3000.0
+	fitnessDem  = 100.0
+	finalHyph   = 5000.0
+)
+
+// kpItem is one element of a paragraph.
+type kpItem struct {
+	kind            kpKind
+	w               float64
+	stretch, shrink float64
+	pen             float64
+	flagged         bool    // a hyphen break
+	pieces          []piece // a box's text, or a penalty's hyphen
+}
+
+// lineBreak is one chosen line: items [start, end) and the break at end.
+type lineBreak struct {
+	start, end int
+	ratio      float64
+}
+
+type kpNode struct {
+	pos, line, fitness int
+	demerits           float64
+	ratio              float64
+	prev               *kpNode
+}
+
+// breakLines chooses breaks for items, whose last item must be a forced
+// penalty. width gives the length of line k (0-based). It tries a strict
+// tolerance, a looser one, then an emergency pass that accepts any ratio,
+// so it always returns lines; emergency reports whether that pass ran.
+func breakLines(items []kpItem, width func(k int) float64) (lines []lineBreak, emergency bool) {
+	n := len(items)
+	sumW := make([]float64, n+1)
+	sumY := make([]float64, n+1)
+	sumZ := make([]float64, n+1)
+	for i, it := range items {
+		sumW[i+1], sumY[i+1], sumZ[i+1] = sumW[i], sumY[i], sumZ[i]
+		switch it.kind {
+		case kBox:
+			sumW[i+1] += it.w
+		case kGlue:
+			sumW[i+1] += it.w
+			sumY[i+1] += it.stretch
+			sumZ[i+1] += it.shrink
+		}
+	}
+	// after[b] is where the line after a break at b starts: discardable
+	// glue and penalties are dropped.
+	after := func(b int) int {
+		i := b
+		if b >= 0 {
+			i = b + 1
+		} else {
+			i = 0
+		}
+		for i < n && items[i].kind != kBox {
+			if items[i].kind == kPenalty && items[i].pen <= -infPenalty {
+				break
+			}
+			i++
+		}
+		return i
+	}
+	for pass, tol := range []float64{1.26, 2.5, math.Inf(1)} {
+		if end := kpRun(items, width, sumW, sumY, sumZ, after, tol, pass == 2); end != nil {
+			var out []lineBreak
+			for nd := end; nd.prev != nil; nd = nd.prev {
+				out = append(out, lineBreak{start: after(nd.prev.pos), end: nd.pos, ratio: nd.ratio})
+			}
+			for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+				out[i], out[j] = out[j], out[i]
+			}
+			return out, pass == 2
+		}
+	}
+	return nil, true // unreachable: the last pass always ends
+}
+
+func kpRun(items []kpItem, width func(int) float64, sumW, sumY, sumZ []float64, after func(int) int, tol float64, final bool) *kpNode {
+	active := []*kpNode{{pos: -1, fitness: 1}}
+	for b, it := range items {
+		switch it.kind {
+		case kBox:
+			continue
+		case kGlue:
+			if b == 0 || items[b-1].kind != kBox {
+				continue
+			}
+		case kPenalty:
+			if it.pen >= infPenalty {
+				continue
+			}
+		}
+		forced := it.kind == kPenalty && it.pen <= -infPenalty
+		var best [4]*kpNode
+		var lastRemoved *kpNode
+		kept := active[:0]
+		for _, a := range active {
+			s := after(a.pos)
+			if s > b {
+				s = b
+			}
+			w := sumW[b] - sumW[s]
+			if it.kind == kPenalty {
+				w += it.w
+			}
+			L := width(a.line)
+			var r float64
+			switch {
+			case w < L:
+				if y := sumY[b] - sumY[s]; y > 0 {
+					r = (L - w) / y
+				} else {
+					r = 1e6
+				}
+			case w > L:
+				if z := sumZ[b] - sumZ[s]; z > 0 {
+					r = (L - w) / z
+				} else {
+					r = -1e6
+				}
+			}
+			if r < -1 || forced {
+				lastRemoved = a
+			} else {
+				kept = append(kept, a)
+			}
+			if r < -1 || r > tol {
+				continue
+			}
+			d := demerits(r, it, items, a)
+			fc := fitness(r)
+			if a.pos >= 0 && math.Abs(float64(fc-a.fitness)) > 1 {
+				d += fitnessDem
+			}
+			nd := &kpNode{pos: b, line: a.line + 1, fitness: fc, demerits: a.demerits + d, ratio: r, prev: a}
+			if best[fc] == nil || nd.demerits < best[fc].demerits {
+				best[fc] = nd
+			}
+		}
+		active = kept
+		added := false
+		for _, nd := range best {
+			if nd != nil {
+				active = append(active, nd)
+				added = true
+			}
+		}
+		if !added && len(active) == 0 && lastRemoved != nil {
+			if !final {
+				return nil
+			}
+			// Emergency: break here even though the line is overfull.
+			active = append(active, &kpNode{pos: b, line: lastRemoved.line + 1, fitness: 0,
+				demerits: lastRemoved.demerits + 1e9, ratio: -1, prev: lastRemoved})
+		}
+	}
+	var end *kpNode
+	for _, a := range active {
+		if a.pos == len(items)-1 && (end == nil || a.demerits < end.demerits) {
+			end = a
+		}
+	}
+	return end
+}
+
+func demerits(r float64, it kpItem, items []kpItem, a *kpNode) float64 {
+	bad := 100 * math.Abs(r*r*r)
+	d := (linePenalty + bad) * (linePenalty + bad)
+	switch {
+	case it.kind == kPenalty && it.pen >= 0:
+		d += it.pen * it.pen
+	case it.kind == kPenalty && it.pen > -infPenalty:
+		d -= it.pen * it.pen
+	}
+	if a.pos >= 0 && items[a.pos].kind == kPenalty && items[a.pos].flagged {
+		if it.flagged {
+			d += doubleHyph
+		} else if it.pen <= -infPenalty {
+			d += finalHyph
+		}
+	}
+	return d
+}
+
+func fitness(r float64) int {
+	switch {
+	case r < -0.5:
+		return 0
+	case r <= 0.5:
+		return 1
+	case r <= 1:
+		return 2
+	}
+	return 3
+}

@@ -1,0 +1,90 @@
+package pdf
+
+// frag is text drawn at X (relative to the line's start) in one face.
+type frag struct {
+	x     float64
+	w     float64
+	face  Face
+	color RGB
+	url   string
+	text  string
+}
+
+// textLine is one set line of a paragraph.
+type textLine struct {
+	frags  []frag
+	ratio  float64
+	last   bool // the paragraph's last line (or before a hard break)
+	hyphen bool // ends in a hyphen the breaker inserted
+	width  float64
+}
+
+// setLines positions the pieces of each chosen line. Justified glue
+// stretches or shrinks by the line's ratio; the ratio of a last line is
+// near zero because its fil glue takes the slack.
+func setLines(items []kpItem, breaks []lineBreak) []textLine {
+	out := make([]textLine, 0, len(breaks))
+	for _, br := range breaks {
+		ln := textLine{ratio: br.ratio}
+		x := 0.0
+		joined := false // the next piece continues the previous fragment
+		add := func(p piece) {
+			if n := len(ln.frags); joined && n > 0 {
+				f := &ln.frags[n-1]
+				if f.face == p.face && f.color == p.color && f.url == p.url {
+					f.text += p.text
+					f.w += p.w
+					x += p.w
+					return
+				}
+			}
+			ln.frags = append(ln.frags, frag{x: x, w: p.w, face: p.face, color: p.color, url: p.url, text: p.text})
+			x += p.w
+			joined = true
+		}
+		for i := br.start; i < br.end; i++ {
+			it := items[i]
+			switch it.kind {
+			case kBox:
+				if len(it.pieces) == 0 {
+					x += it.w // an indent
+					joined = false
+				}
+				for _, p := range it.pieces {
+					add(p)
+				}
+			case kGlue:
+				switch {
+				case br.ratio >= 0:
+					x += it.w + br.ratio*it.stretch
+				default:
+					x += it.w + br.ratio*it.shrink
+				}
+				joined = false
+			}
+		}
+		if br.end < len(items) {
+			end := items[br.end]
+			if end.kind == kPenalty && end.flagged {
+				for _, p := range end.pieces {
+					add(p)
+				}
+				ln.hyphen = true
+			}
+			if end.kind == kPenalty && end.pen <= -infPenalty {
+				ln.last = true
+			}
+		}
+		for _, f := range ln.frags {
+			ln.width = max(ln.width, f.x+f.w)
+		}
+		out = append(out, ln)
+	}
+	return out
+}
+
+// setParagraph builds, breaks and sets a paragraph in one call.
+func (fs *fontSet) setParagraph(hy *hyphenator, items []kpItem, width func(int) float64) ([]textLine, bool) {
+	breaks, emergency := breakLines(items, width)
+	return setLines(items, breaks), emergency
+}

@@ -1,0 +1,246 @@
+package pdf
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"folio.example/folio/issue"
+)
+
+// piece is a run of text in one face within a word.
+type piece struct {
+	face  Face
+	color RGB
+	url   string
+	text  string
+	w     float64
+}
+
+// paraStyle sets how a paragraph is set.
+type paraStyle struct {
+	face      Face // the roman face; inline styles derive from it
+	size      float64
+	color     RGB
+	linkColor RGB
+	justify   bool
+	hyphenate bool
+	indent    float64 // first-line indent
+}
+
+// styleFace maps an inline style onto the paragraph's face: italic toggles
+// (emphasis inside an italic deck is roman), bold adds, code is mono.
+func styleFace(base Face, s issue.Style) Face {
+	if s&issue.Code != 0 {
+		return Mono
+	}
+	sans := base == Sans || base == SansBold || base == SansItalic
+	italic := base == SerifItalic || base == SerifBoldItalic || base == SansItalic
+	bold := base == SerifBold || base == SerifBoldItalic || base == SansBold
+	if s&issue.Italic != 0 {
+		italic = !italic
+	}
+	if s&issue.Bold != 0 {
+		bold = true
+	}
+	switch {
+	case sans && bold:
+		return SansBold
+	case sans && italic:
+		return SansItalic
+	case sans:
+		return Sans
+	case bold && italic:
+		return SerifBoldItalic
+	case bold:
+		return SerifBold
+	case italic:
+		return SerifItalic
+	}
+	return Serif
+}
+
+// glyph is one rune of a word with its drawing attributes.
+type glyph struct {
+	r     rune
+	face  Face
+	color RGB
+	url   string
+}
+
+// paraBuilder turns inline runs into Knuth–Plass items.
+type paraBuilder struct {
+	fs    *fontSet
+	hy    *hyphenator
+	st    paraStyle
+	minW  float64 // the narrowest line: longer words get emergency breaks
+	items []kpItem
+	word  []glyph
+}
+
+func (fs *fontSet) paragraph(hy *hyphenator, inl []issue.Inline, st paraStyle, minWidth float64) []kpItem {
+	pb := &paraBuilder{fs: fs, hy: hy, st: st, minW: minWidth}
+	if st.indent > 0 {
+		pb.items = append(pb.items, kpItem{kind: kBox, w: st.indent})
+	}
+	for _, in := range inl {
+		f := styleFace(st.face, in.Style)
+		c := st.color
+		if in.URL != "" {
+			c = st.linkColor
+		}
+		for _, r := range in.Text {
+			if r == ' ' || r == '\t' || r == '\n' || r == '\r' {
+				pb.space()
+				continue
+			}
+			if unicode.IsControl(r) || r == '\u00ad' {
+				continue // soft hyphens and controls never print
+			}
+			pb.word = append(pb.word, glyph{r: r, face: fs.faceFor(f, r), color: c, url: in.URL})
+		}
+		if in.Break {
+			pb.flush()
+			pb.items = append(pb.items, kpItem{kind: kGlue, stretch: fil}, kpItem{kind: kPenalty, pen: -infPenalty})
+		}
+	}
+	pb.flush()
+	// A paragraph ends with fil glue and a forced break.
+	pb.trimGlue()
+	pb.items = append(pb.items, kpItem{kind: kPenalty, pen: infPenalty}, kpItem{kind: kGlue, stretch: fil}, kpItem{kind: kPenalty, pen: -infPenalty})
+	return pb.items
+}
+
+func (pb *paraBuilder) trimGlue() {
+	for len(pb.items) > 0 && pb.items[len(pb.items)-1].kind != kBox {
+		last := pb.items[len(pb.items)-1]
+		if last.kind == kPenalty && last.pen <= -infPenalty {
+			return
+		}
+		pb.items = pb.items[:len(pb.items)-1]
+	}
+}
+
+// space ends a word and adds an interword glue in the word's face.
+func (pb *paraBuilder) space() {
+	if len(pb.word) == 0 {
+		return
+	}
+	f := pb.word[len(pb.word)-1].face
+	pb.flush()
+	w := pb.fs.width(f, " ", pb.st.size)
+	if pb.st.justify {
+		pb.items = append(pb.items, kpItem{kind: kGlue, w: w, stretch: w / 2, shrink: w / 3})
+		return
+	}
+	// Ragged right: the stretch sits before a zero-cost break and is
+	// cancelled after it, so only line ends are ragged.
+	rag := 3 * pb.st.size
+	pb.items = append(pb.items,
+		kpItem{kind: kPenalty, pen: infPenalty},
+		kpItem{kind: kGlue, stretch: rag},
+		kpItem{kind: kPenalty},
+		kpItem{kind: kGlue, w: w, stretch: -rag})
+}
+
+// flush emits the current word as boxes separated by hyphenation breaks.
+func (pb *paraBuilder) flush() {
+	g := pb.word
+	if len(g) == 0 {
+		return
+	}
+	pb.word = nil
+	breaks := map[int]float64{} // rune offset -> penalty
+	if pb.st.hyphenate {
+		for _, p := range pb.patternBreaks(g) {
+			breaks[p] = 50
+		}
+	}
+	if pb.glyphsWidth(g) > 0.8*pb.minW {
+		for i := 2; i <= len(g)-2; i++ {
+			if _, ok := breaks[i]; !ok {
+				breaks[i] = 800
+			}
+		}
+	}
+	start := 0
+	for i := 1; i < len(g); i++ {
+		pen, ok := breaks[i]
+		if !ok {
+			continue
+		}
+		pb.box(g[start:i])
+		hf := pb.fs.faceFor(g[i-1].face, '-')
+		hw := pb.fs.width(hf, "-", pb.st.size)
+		pb.items = append(pb.items, kpItem{kind: kPenalty, w: hw, pen: pen, flagged: true,
+			pieces: []piece{{face: hf, color: g[i-1].color, url: g[i-1].url, text: "-", w: hw}}})
+		start = i
+	}
+	pb.box(g[start:])
+}
+
+// patternBreaks finds Liang breaks in each hyphen-separated part of a word,
+// ignoring punctuation around it.
+func (pb *paraBuilder) patternBreaks(g []glyph) []int {
+	var out []int
+	partStart := 0
+	for i := 0; i <= len(g); i++ {
+		if i < len(g) && g[i].r != '-' && g[i].r != '‐' && g[i].r != '/' {
+			continue
+		}
+		s, e := partStart, i
+		for s < e && !unicode.IsLetter(g[s].r) {
+			s++
+		}
+		for e > s && !unicode.IsLetter(g[e-1].r) {
+			e--
+		}
+		if e-s >= pb.hy.minWord {
+			var sb strings.Builder
+			for _, x := range g[s:e] {
+				sb.WriteRune(x.r)
+			}
+			for _, p := range pb.hy.points(sb.String()) {
+				out = append(out, s+p)
+			}
+		}
+		partStart = i + 1
+	}
+	return out
+}
+
+func (pb *paraBuilder) glyphsWidth(g []glyph) float64 {
+	w := 0.0
+	var buf [utf8.UTFMax]byte
+	for _, x := range g {
+		n := utf8.EncodeRune(buf[:], x.r)
+		w += pb.fs.width(x.face, string(buf[:n]), pb.st.size)
+	}
+	return w
+}
+
+// box adds one unbreakable box made of pieces of like glyphs.
+func (pb *paraBuilder) box(g []glyph) {
+	var ps []piece
+	var sb strings.Builder
+	flushPiece := func(proto glyph) {
+		if sb.Len() == 0 {
+			return
+		}
+		t := sb.String()
+		ps = append(ps, piece{face: proto.face, color: proto.color, url: proto.url, text: t, w: pb.fs.width(proto.face, t, pb.st.size)})
+		sb.Reset()
+	}
+	for i, x := range g {
+		if i > 0 && (x.face != g[i-1].face || x.color != g[i-1].color || x.url != g[i-1].url) {
+			flushPiece(g[i-1])
+		}
+		sb.WriteRune(x.r)
+	}
+	flushPiece(g[len(g)-1])
+	w := 0.0
+	for _, p := range ps {
+		w += p.w
+	}
+	pb.items = append(pb.items, kpItem{kind: kBox, w: w, pieces: ps})
+}

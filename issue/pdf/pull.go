@@ -1,0 +1,105 @@
+package pdf
+
+import (
+	"math"
+	"sort"
+
+	"folio.example/folio/issue"
+)
+
+// pullQuote sets the front matter's pull quote as one unbreakable block
+// between rules, a whole number of grid lines tall.
+func (l *layouter) pullQuote(text string) flowLine {
+	g := l.g
+	const size, lead = 14.0, 17.0
+	lines := l.lines([]issue.Inline{{Text: text}}, paraStyle{face: SerifItalic, size: size, color: accent}, g.colW-8)
+	var items []Item
+	items = append(items, Item{Kind: KRule, X: 0, Y: 4, W: g.colW, Stroke: 1.5, Color: accent})
+	end := l.place(&items, lines, size, lead, 4, 10, 0, 0, SerifItalic)
+	items = append(items, Item{Kind: KRule, X: 0, Y: end + 5, W: g.colW, Stroke: 0.5, Color: accent})
+	h := int(math.Ceil((end + 5 + 6) / g.lead))
+	return flowLine{h: h, items: items, pull: true}
+}
+
+// insertPull puts the pull quote at a paragraph boundary near the middle of
+// the article where it neither opens a column after a gap nor strands
+// text: boundaries are tried from the middle outwards.
+func (b *bodyFlow) insertPull(pq flowLine, firstCap int) {
+	cands := append([]int(nil), b.boundaries...)
+	if len(cands) > 1 {
+		cands = cands[1:] // never before the drop cap
+	}
+	if len(cands) == 0 {
+		b.lines = append(b.lines, pq)
+		return
+	}
+	mid := len(b.lines) / 2
+	sort.SliceStable(cands, func(i, j int) bool { return abs(cands[i]-mid) < abs(cands[j]-mid) })
+	full := b.l.g.lines
+	best := cands[0]
+	for _, at := range cands[:min(len(cands), 8)] {
+		trial := insertLine(b.lines, at, pq)
+		cols := pourArticle(trial, firstCap, full)
+		if pullFits(trial, cols, at, firstCap, full) {
+			best = at
+			break
+		}
+	}
+	b.lines = insertLine(b.lines, best, pq)
+}
+
+func insertLine(lines []flowLine, at int, fl flowLine) []flowLine {
+	out := make([]flowLine, 0, len(lines)+1)
+	out = append(out, lines[:at]...)
+	out = append(out, fl)
+	return append(out, lines[at:]...)
+}
+
+// pullFits reports whether the pull quote at index at sits inside a column,
+// or at a column's top only when the column before it is full.
+func pullFits(lines []flowLine, cols []colRange, at, firstCap, full int) bool {
+	for c, cr := range cols {
+		if at < cr.start || at >= cr.end {
+			continue
+		}
+		if at > cr.start || c == 0 {
+			return true
+		}
+		capPrev := full
+		if c-1 < 2 {
+			capPrev = firstCap
+		}
+		prev := cols[c-1]
+		return height(lines, prev.start, prev.end) >= capPrev-1
+	}
+	return false
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// linkNotes lists, after the body, the links whose text hides the URL.
+func (b *bodyFlow) linkNotes() {
+	if len(b.notes) == 0 {
+		return
+	}
+	l := b.l
+	g := l.g
+	b.space()
+	b.space()
+	b.add(flowLine{h: 1, items: []Item{{Kind: KRule, X: 0, Y: 3, W: 36, Stroke: 0.5, Color: grey}}})
+	hl := l.plain("Links in this review", SansBold, 7.5, grey, g.colW)
+	b.add(flowLine{h: 1, keep: true, items: appendLine(nil, hl[0], 7.5, 0, l.baseline(SansBold, 7.5, g.lead))})
+	b.keepNext = true
+	for _, n := range b.notes {
+		inl := []issue.Inline{{Text: n.text + ": "}, {Text: n.url, URL: n.url}}
+		lines := l.lines(inl, paraStyle{face: Sans, size: 7.5, color: grey, linkColor: accent}, g.colW)
+		for k, ln := range lines {
+			b.add(flowLine{h: 1, keep: k > 0, items: appendLine(nil, ln, 7.5, 0, l.baseline(Sans, 7.5, g.lead))})
+		}
+	}
+}

@@ -1,0 +1,78 @@
+package pdf
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// tool runs a poppler or qpdf command and returns its standard output. A
+// missing tool fails the test: CI installs poppler-utils and qpdf.
+func tool(t testing.TB, name string, args ...string) string {
+	t.Helper()
+	if _, err := exec.LookPath(name); err != nil {
+		t.Fatalf("%s not found on PATH: install poppler-utils and qpdf (apt-get install -y poppler-utils qpdf)", name)
+	}
+	var out, stderr bytes.Buffer
+	cmd := exec.Command(name, args...)
+	cmd.Stdout, cmd.Stderr = &out, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%s %s: %v\n%s%s", name, strings.Join(args, " "), err, out.String(), stderr.String())
+	}
+	return out.String()
+}
+
+// built is a typeset test issue on disk.
+type built struct {
+	path string
+	pdf  []byte
+}
+
+// buildIssue typesets the test issue into a temporary file.
+func buildIssue(t testing.TB, opts Options) built {
+	t.Helper()
+	dir := t.TempDir()
+	iss := testIssue(t, dir)
+	var buf bytes.Buffer
+	if err := Typeset(&buf, iss, opts); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "issue.pdf")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return built{path: path, pdf: buf.Bytes()}
+}
+
+// pdfText is pdftotext's reading of pages first..last (0: all pages).
+func pdfText(t testing.TB, path string, first, last int) string {
+	t.Helper()
+	args := []string{"-enc", "UTF-8"}
+	if first > 0 {
+		args = append(args, "-f", itoa(first), "-l", itoa(last))
+	}
+	return tool(t, "pdftotext", append(args, path, "-")...)
+}
+
+func itoa(n int) string { return strings.TrimSpace(strings.Repeat(" ", 0) + fmtInt(n)) }
+
+func fmtInt(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	var b []byte
+	for ; n > 0; n /= 10 {
+		b = append([]byte{byte('0' + n%10)}, b...)
+	}
+	return string(b)
+}
+
+// normalize rejoins words the typesetter hyphenated at line ends and
+// collapses every run of white space (including page breaks) to a space.
+func normalize(s string) string {
+	s = strings.ReplaceAll(s, "-\n", "")
+	return strings.Join(strings.Fields(s), " ")
+}

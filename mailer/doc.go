@@ -1,0 +1,12 @@
+// Package mailer delivers an issue to members: the member model and its CSV
+// import, message building with go-mail, the transports (an SMTP relay or an
+// outbox folder of .eml files), the per-(issue, member) delivery ledger
+// contract and the Sender engine that walks it, and the signed links
+// members click to unsubscribe or open their archive.
+//
+// The package holds no SQL: a Ledger implementation (package store) keeps
+// the state. Every delivery goes pending → sending → sent, failed_temp (with
+// a next attempt time) or failed_perm, and `sending` is committed before the
+// message's DATA, so a crash can at worst resend a message with the same
+// Message-ID, never skip one.
+package mailer

@@ -1,0 +1,175 @@
+package mailer
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net/textproto"
+	"time"
+
+	gomail "github.com/wneessen/go-mail"
+	"github.com/wneessen/go-mail/smtp"
+)
+
+// SMTPConfig says how to reach the relay.
+type SMTPConfig struct {
+	Host     string
+	Port     int
+	Username string // empty: no authentication
+	Password string
+	TLS      string        // "starttls" (default), "tls" (implicit, port 465) or "none"
+	Timeout  time.Duration // per message and for dialing; default 60s
+	HELO     string        // default: the local host name
+	// TLSConfig overrides certificate checks (tests with a private CA).
+	TLSConfig *tls.Config
+}
+
+// NewSMTP returns a Transport that delivers to the relay with go-mail.
+// go-mail dials, negotiates TLS and authenticates; each message then
+// costs MAIL, RCPT, DATA and the body: no NOOP before and no RSET after a
+// successful message (a finished DATA ends the transaction).
+func NewSMTP(cfg SMTPConfig) Transport {
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 60 * time.Second
+	}
+	return &smtpTransport{cfg: cfg}
+}
+
+type smtpTransport struct{ cfg SMTPConfig }
+
+func (t *smtpTransport) client() (*gomail.Client, error) {
+	opts := []gomail.Option{
+		gomail.WithTimeout(t.cfg.Timeout),
+		gomail.WithoutNoop(),
+		gomail.WithoutRset(),
+	}
+	port := t.cfg.Port
+	if port == 0 {
+		port = map[string]int{"": 587, "starttls": 587, "tls": 465, "none": 25}[t.cfg.TLS]
+	}
+	if port != 0 {
+		opts = append(opts, gomail.WithPort(port))
+	}
+	switch t.cfg.TLS {
+	case "", "starttls":
+		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
+	case "tls":
+		opts = append(opts, gomail.WithSSL())
+	case "none":
+		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS))
+	default:
+		return nil, fmt.Errorf("mailer: smtp tls %q: want starttls, tls or none", t.cfg.TLS)
+	}
+	if t.cfg.Port != 0 {
+	}
+	if t.cfg.TLSConfig != nil {
+		opts = append(opts, gomail.WithTLSConfig(t.cfg.TLSConfig))
+	}
+	if t.cfg.HELO != "" {
+		opts = append(opts, gomail.WithHELO(t.cfg.HELO))
+	}
+	if t.cfg.Username != "" {
+		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthAutoDiscover),
+			gomail.WithUsername(t.cfg.Username), gomail.WithPassword(t.cfg.Password))
+	}
+	c, err := gomail.NewClient(t.cfg.Host, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("mailer: smtp client: %w", err)
+	}
+	return c, nil
+}
+
+// Open dials, greets, starts TLS and authenticates.
+func (t *smtpTransport) Open(ctx context.Context) (Conn, error) {
+	c, err := t.client()
+	if err != nil {
+		return nil, err
+	}
+	sc, err := c.DialToSMTPClientWithContext(ctx)
+	if err != nil {
+		return nil, newSMTPError(PhaseDial, err)
+	}
+	return &smtpConn{c: sc, timeout: t.cfg.Timeout, ok: true}, nil
+}
+
+type smtpConn struct {
+	c       *smtp.Client
+	timeout time.Duration
+	ok      bool
+}
+
+func (c *smtpConn) Usable() bool { return c.ok }
+
+// Deliver runs one mail transaction. A rejected MAIL or RCPT is followed
+// by RSET so the connection stays usable; any failure without a reply
+// code marks the connection unusable.
+func (c *smtpConn) Deliver(_ context.Context, o *Outgoing) (string, error) {
+	if !c.ok {
+		return "", newSMTPError(PhaseMail, errors.New("connection is closed"))
+	}
+	if err := c.c.UpdateDeadline(c.timeout); err != nil {
+		c.ok = false
+		return "", newSMTPError(PhaseMail, err)
+	}
+	if err := c.c.Mail(o.From); err != nil {
+		return "", c.reject(PhaseMail, err)
+	}
+	if err := c.c.Rcpt(o.To); err != nil {
+		return "", c.reject(PhaseRcpt, err)
+	}
+	w, err := c.c.Data()
+	if err != nil {
+		return "", c.reject(PhaseData, err)
+	}
+	if _, err := w.Write(o.Data); err != nil {
+		c.ok = false
+		return "", newSMTPError(PhaseBody, err)
+	}
+	if err := w.Close(); err != nil {
+		se := newSMTPError(PhaseBody, err)
+		if se.Code == 0 {
+			// The whole message went out but no reply came back: the
+			// relay may have queued it. Retried with the same Message-ID.
+			se.Ambiguous = true
+			c.ok = false
+		}
+		if se.Code == 421 {
+			c.ok = false
+		}
+		return "", se
+	}
+	reply := "250"
+	if dc, ok := w.(*smtp.DataCloser); ok && dc.ServerResponse() != "" {
+		reply += " " + dc.ServerResponse()
+	}
+	return reply, nil
+}
+
+// reject records a refused command and resets the transaction when the
+// server is still talking to us.
+func (c *smtpConn) reject(phase string, err error) error {
+	se := newSMTPError(phase, err)
+	var tp *textproto.Error
+	if !errors.As(err, &tp) || tp.Code == 421 {
+		c.ok = false
+		return se
+	}
+	if rerr := c.c.Reset(); rerr != nil {
+		c.ok = false
+	}
+	return se
+}
+
+// Close says QUIT, or just drops a broken connection.
+func (c *smtpConn) Close() error {
+	if c.ok {
+		c.ok = false
+		if err := c.c.Quit(); err == nil {
+			return nil
+		}
+	}
+	c.ok = false
+	_ = c.c.Close()
+	return nil
+}

@@ -1,0 +1,256 @@
+// Package smtptest runs a real SMTP server (github.com/emersion/go-smtp)
+// on 127.0.0.1 for tests: it records every accepted message with its
+// envelope and can answer chosen commands with 4xx/5xx replies or drop
+// the connection in the middle of DATA.
+package smtptest
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"net"
+	"net/mail"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+)
+
+// Stage is the command a Hook is asked about.
+type Stage string
+
+// The stages a Hook sees.
+const (
+	StageMail Stage = "MAIL"
+	StageRcpt Stage = "RCPT"
+	StageData Stage = "DATA" // after the message was read, before the reply
+)
+
+// Action is what the server does at a stage. The zero Action accepts.
+type Action struct {
+	// Reply rejects the command with this reply (e.g. Temp, Perm).
+	Reply *smtp.SMTPError
+	// Drop closes the connection: at StageData, after reading half of
+	// the message (the message is not accepted and no reply is sent).
+	Drop bool
+	// DropAfterAccept (StageData only) records the message as accepted,
+	// then closes the connection before replying: the ambiguous case.
+	DropAfterAccept bool
+}
+
+// Handy replies.
+var (
+	Temp        = &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try again later"}
+	Perm        = &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user"}
+	Policy      = &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "relaying denied by policy"}
+	MailboxFull = &smtp.SMTPError{Code: 552, EnhancedCode: smtp.EnhancedCode{5, 2, 2}, Message: "mailbox full"}
+)
+
+// Hook decides the server's answer at a stage; rcpt is empty at StageMail.
+// It is called from the server's goroutines.
+type Hook func(stage Stage, from, rcpt string) Action
+
+// Message is one accepted message.
+type Message struct {
+	From      string
+	To        []string
+	Data      []byte
+	MessageID string // from the header, with angle brackets
+	ConnID    int    // which connection carried it (1, 2, …)
+	At        time.Time
+}
+
+// Server is a running test SMTP server.
+type Server struct {
+	Addr string // "127.0.0.1:port"
+	Host string
+	Port int
+
+	srv  *smtp.Server
+	hook Hook
+	user string
+	pass string
+
+	mu      sync.Mutex
+	msgs    []Message
+	conns   int
+	arrived chan struct{}
+}
+
+// Option configures a Server.
+type Option func(*Server)
+
+// WithHook installs a fault-injecting hook.
+func WithHook(h Hook) Option { return func(s *Server) { s.hook = h } }
+
+// WithAuth requires AUTH PLAIN with these credentials (allowed without TLS).
+func WithAuth(user, pass string) Option { return func(s *Server) { s.user, s.pass = user, pass } }
+
+// Start runs a server on 127.0.0.1:0 until the test ends.
+func Start(tb testing.TB, opts ...Option) *Server {
+	tb.Helper()
+	s := &Server{arrived: make(chan struct{}, 1)}
+	for _, o := range opts {
+		o(s)
+	}
+	s.srv = smtp.NewServer(smtp.BackendFunc(s.newSession))
+	s.srv.Domain = "localhost"
+	s.srv.AllowInsecureAuth = true
+	s.srv.ReadTimeout = 30 * time.Second
+	s.srv.WriteTimeout = 30 * time.Second
+	s.srv.MaxMessageBytes = 32 << 20
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatalf("smtptest: listen: %v", err)
+	}
+	s.Addr = l.Addr().String()
+	s.Host = "127.0.0.1"
+	s.Port = l.Addr().(*net.TCPAddr).Port
+	go func() { _ = s.srv.Serve(l) }()
+	tb.Cleanup(func() { _ = s.srv.Close() })
+	return s
+}
+
+// Messages returns a copy of the accepted messages in arrival order.
+func (s *Server) Messages() []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Message(nil), s.msgs...)
+}
+
+// Connections is how many connections the server has accepted.
+func (s *Server) Connections() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.conns
+}
+
+// Wait blocks until at least n messages were accepted or timeout passes,
+// and reports whether they were.
+func (s *Server) Wait(n int, timeout time.Duration) bool {
+	deadline := time.After(timeout)
+	for {
+		s.mu.Lock()
+		got := len(s.msgs)
+		s.mu.Unlock()
+		if got >= n {
+			return true
+		}
+		select {
+		case <-s.arrived:
+		case <-deadline:
+			return false
+		}
+	}
+}
+
+func (s *Server) newSession(c *smtp.Conn) (smtp.Session, error) {
+	s.mu.Lock()
+	s.conns++
+	id := s.conns
+	s.mu.Unlock()
+	return &session{s: s, c: c, id: id}, nil
+}
+
+func (s *Server) decide(stage Stage, from, rcpt string) Action {
+	if s.hook == nil {
+		return Action{}
+	}
+	return s.hook(stage, from, rcpt)
+}
+
+type session struct {
+	s      *Server
+	c      *smtp.Conn
+	id     int
+	authed bool
+	from   string
+	to     []string
+}
+
+func (x *session) AuthMechanisms() []string {
+	if x.s.user == "" {
+		return nil
+	}
+	return []string{sasl.Plain}
+}
+
+func (x *session) Auth(mech string) (sasl.Server, error) {
+	return sasl.NewPlainServer(func(identity, user, pass string) error {
+		if user != x.s.user || pass != x.s.pass {
+			return smtp.ErrAuthFailed
+		}
+		x.authed = true
+		return nil
+	}), nil
+}
+
+func (x *session) Mail(from string, _ *smtp.MailOptions) error {
+	if x.s.user != "" && !x.authed {
+		return smtp.ErrAuthRequired
+	}
+	if a := x.s.decide(StageMail, from, ""); a.Reply != nil {
+		return a.Reply
+	} else if a.Drop {
+		x.c.Conn().Close()
+		return errors.New("dropped")
+	}
+	x.from = from
+	return nil
+}
+
+func (x *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if a := x.s.decide(StageRcpt, x.from, to); a.Reply != nil {
+		return a.Reply
+	} else if a.Drop {
+		x.c.Conn().Close()
+		return errors.New("dropped")
+	}
+	x.to = append(x.to, to)
+	return nil
+}
+
+func (x *session) Data(r io.Reader) error {
+	rcpt := ""
+	if len(x.to) > 0 {
+		rcpt = x.to[0]
+	}
+	a := x.s.decide(StageData, x.from, rcpt)
+	if a.Drop {
+		// Read part of the message, then vanish: the client sees a reset
+		// or EOF in the middle of DATA.
+		_, _ = io.CopyN(io.Discard, r, 512)
+		x.c.Conn().Close()
+		return errors.New("dropped")
+	}
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	if a.Reply != nil {
+		return a.Reply
+	}
+	m := Message{From: x.from, To: append([]string(nil), x.to...), Data: data, ConnID: x.id, At: time.Now()}
+	if pm, err := mail.ReadMessage(bytes.NewReader(data)); err == nil {
+		m.MessageID = strings.TrimSpace(pm.Header.Get("Message-ID"))
+	}
+	x.s.mu.Lock()
+	x.s.msgs = append(x.s.msgs, m)
+	x.s.mu.Unlock()
+	select {
+	case x.s.arrived <- struct{}{}:
+	default:
+	}
+	if a.DropAfterAccept {
+		x.c.Conn().Close()
+		return errors.New("dropped")
+	}
+	return nil
+}
+
+func (x *session) Reset() { x.from, x.to = "", nil }
+
+func (x *session) Logout() error { return nil }

@@ -1,0 +1,230 @@
+package publish
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"folio.example/folio/issue"
+	"folio.example/folio/issue/markdown"
+	"folio.example/folio/issue/newsletter"
+	"folio.example/folio/issue/pdf"
+)
+
+// ErrEmptyWeek is returned when a week has no reviews to publish.
+var ErrEmptyWeek = errors.New("publish: no reviews in the week")
+
+// The files of a built issue, beside issue.PDFFile, issue.WebFile and the
+// issue.ImagesDir folder.
+const (
+	EmailHTMLFile = "email.html"
+	EmailTextFile = "email.txt"
+	ManifestFile  = "issue.json"
+)
+
+// Builder turns a week's reviews into the issue's folder of artifacts.
+type Builder struct {
+	Source   *markdown.Source
+	Masthead issue.Masthead
+	OutDir   string
+	PDF      pdf.Options
+	Renderer *newsletter.Renderer
+	// Sample is the member email.html and email.txt are rendered for.
+	Sample newsletter.Recipient
+}
+
+// Built is a week's issue with its artifacts on disk.
+type Built struct {
+	Issue   *issue.Issue
+	Dir     string // OutDir/2019-W41
+	PDF     []byte
+	Edition *newsletter.Edition
+	Skipped []error // broken reviews left out under skipInvalid
+	Result  *markdown.Result
+}
+
+// Dir is the folder week's issue is built into.
+func (b *Builder) Dir(week issue.Week) string { return filepath.Join(b.OutDir, week.String()) }
+
+// Build collects the week's reviews and writes the issue's folder. The
+// folder is written beside the old one and swapped in at the end, so a
+// failed build never leaves a half-written issue. An empty week is
+// ErrEmptyWeek and writes nothing.
+func (b *Builder) Build(ctx context.Context, week issue.Week, skipInvalid bool) (*Built, error) {
+	res, err := b.Source.Collect(ctx, week, skipInvalid)
+	if err != nil {
+		return nil, fmt.Errorf("publish: collect %s: %w", week, err)
+	}
+	iss := issue.New(b.Masthead, week, res.Sections)
+	if iss.Empty() {
+		return &Built{Issue: iss, Skipped: res.Skipped, Result: res}, fmt.Errorf("%w %s", ErrEmptyWeek, week)
+	}
+	var pdfBuf bytes.Buffer
+	if err := pdf.Typeset(&pdfBuf, iss, b.PDF); err != nil {
+		return nil, fmt.Errorf("publish: typeset %s: %w", week, err)
+	}
+	ed, err := b.Renderer.Edition(iss)
+	if err != nil {
+		return nil, fmt.Errorf("publish: newsletter %s: %w", week, err)
+	}
+	sample, err := ed.Render(b.Sample)
+	if err != nil {
+		return nil, fmt.Errorf("publish: render sample email %s: %w", week, err)
+	}
+	web, err := ed.WebPage()
+	if err != nil {
+		return nil, fmt.Errorf("publish: web version %s: %w", week, err)
+	}
+
+	final := b.Dir(week)
+	if err := os.MkdirAll(b.OutDir, 0o755); err != nil {
+		return nil, fmt.Errorf("publish: %w", err)
+	}
+	tmp, err := os.MkdirTemp(b.OutDir, "."+week.String()+".tmp-")
+	if err != nil {
+		return nil, fmt.Errorf("publish: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	manifest, err := encodeManifest(iss)
+	if err != nil {
+		return nil, err
+	}
+	files := map[string][]byte{
+		issue.PDFFile: pdfBuf.Bytes(),
+		issue.WebFile: web,
+		EmailHTMLFile: []byte(sample.HTML),
+		EmailTextFile: []byte(sample.Text),
+		ManifestFile:  manifest,
+	}
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(tmp, name), data, 0o644); err != nil {
+			return nil, fmt.Errorf("publish: write %s: %w", name, err)
+		}
+	}
+	if err := copyPhotos(iss, filepath.Join(tmp, issue.ImagesDir)); err != nil {
+		return nil, err
+	}
+	if err := swapDir(tmp, final); err != nil {
+		return nil, err
+	}
+	return &Built{Issue: iss, Dir: final, PDF: pdfBuf.Bytes(), Edition: ed, Skipped: res.Skipped, Result: res}, nil
+}
+
+// Load returns the week's built issue from its folder, building it first
+// when the folder has none. Sending what was built (and previewed) rather
+// than rebuilding keeps a send faithful to what the editor approved.
+func (b *Builder) Load(ctx context.Context, week issue.Week, skipInvalid bool) (*Built, bool, error) {
+	dir := b.Dir(week)
+	data, err := os.ReadFile(filepath.Join(dir, ManifestFile))
+	if errors.Is(err, os.ErrNotExist) {
+		built, err := b.Build(ctx, week, skipInvalid)
+		return built, true, err
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("publish: load %s: %w", week, err)
+	}
+	iss, err := decodeManifest(data, dir)
+	if err != nil {
+		return nil, false, fmt.Errorf("publish: load %s: %w", filepath.Join(dir, ManifestFile), err)
+	}
+	pdfData, err := os.ReadFile(filepath.Join(dir, issue.PDFFile))
+	if err != nil {
+		return nil, false, fmt.Errorf("publish: load %s: %w", week, err)
+	}
+	ed, err := b.Renderer.Edition(iss)
+	if err != nil {
+		return nil, false, fmt.Errorf("publish: newsletter %s: %w", week, err)
+	}
+	return &Built{Issue: iss, Dir: dir, PDF: pdfData, Edition: ed}, false, nil
+}
+
+// encodeManifest saves the issue with photo paths relative to the issue
+// folder, where copyPhotos puts them.
+func encodeManifest(iss *issue.Issue) ([]byte, error) {
+	cp := *iss
+	cp.Sections = make([]issue.Section, len(iss.Sections))
+	for i, s := range iss.Sections {
+		cp.Sections[i] = issue.Section{Name: s.Name}
+		for _, r := range s.Reviews {
+			rc := *r
+			if r.Photo != nil {
+				ph := *r.Photo
+				ph.Path = filepath.ToSlash(filepath.Join(issue.ImagesDir, issue.PhotoFile(r)))
+				rc.Photo = &ph
+			}
+			cp.Sections[i].Reviews = append(cp.Sections[i].Reviews, &rc)
+		}
+	}
+	data, err := json.MarshalIndent(&cp, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("publish: encode manifest: %w", err)
+	}
+	return data, nil
+}
+
+func decodeManifest(data []byte, dir string) (*issue.Issue, error) {
+	var iss issue.Issue
+	if err := json.Unmarshal(data, &iss); err != nil {
+		return nil, err
+	}
+	for _, r := range iss.Reviews() {
+		if r.Photo != nil && !filepath.IsAbs(r.Photo.Path) {
+			r.Photo.Path = filepath.Join(dir, filepath.FromSlash(r.Photo.Path))
+		}
+	}
+	return &iss, nil
+}
+
+func copyPhotos(iss *issue.Issue, dir string) error {
+	for _, r := range iss.Reviews() {
+		if r.Photo == nil {
+			continue
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("publish: %w", err)
+		}
+		if err := copyFile(r.Photo.Path, filepath.Join(dir, issue.PhotoFile(r))); err != nil {
+			return fmt.Errorf("publish: copy photo of %s: %w", r.Source, err)
+		}
+	}
+	return nil
+}
+
+func copyFile(from, to string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(to)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// swapDir replaces final with tmp: the old folder is moved aside first, so
+// at every moment one complete issue folder exists.
+func swapDir(tmp, final string) error {
+	old := final + ".old"
+	_ = os.RemoveAll(old)
+	if err := os.Rename(final, old); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("publish: replace %s: %w", final, err)
+	}
+	if err := os.Rename(tmp, final); err != nil {
+		return fmt.Errorf("publish: replace %s: %w", final, err)
+	}
+	if err := os.RemoveAll(old); err != nil {
+		return fmt.Errorf("publish: remove %s: %w", old, err)
+	}
+	return nil
+}

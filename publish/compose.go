@@ -1,0 +1,91 @@
+package publish
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"folio.example/folio/issue/newsletter"
+	"folio.example/folio/mailer"
+)
+
+// Linker makes a member's personal signed links.
+type Linker interface {
+	Unsubscribe(m mailer.Member) string
+	Archive(m mailer.Member) string
+}
+
+// Composer personalises a built issue for each member: it is the seam
+// between the newsletter renderer and the mailer.
+type Composer struct {
+	Built *Built
+	Links Linker
+	// AttachMaxBytes is the largest PDF attached by default; members above
+	// it get a download link instead. Zero attaches always.
+	AttachMaxBytes int
+}
+
+// Compose implements mailer.Composer.
+func (c *Composer) Compose(_ context.Context, m mailer.Member) (*mailer.Content, error) {
+	rc := newsletter.Recipient{
+		Name:           m.Name,
+		Email:          m.Email,
+		Tier:           m.Tier,
+		ArchiveURL:     c.Links.Archive(m),
+		UnsubscribeURL: c.Links.Unsubscribe(m),
+	}
+	attach := c.attach(m)
+	if attach {
+		rc.PDFAttached = true
+	} else {
+		rc.PDFURL = c.Built.Issue.PDFURL()
+	}
+	msg, err := c.Built.Edition.Render(rc)
+	if err != nil {
+		return nil, fmt.Errorf("publish: render for member %d: %w", m.ID, err)
+	}
+	content := &mailer.Content{
+		Subject:        c.Built.Edition.Subject(),
+		HTML:           msg.HTML,
+		Text:           msg.Text,
+		UnsubscribeURL: rc.UnsubscribeURL,
+	}
+	if attach {
+		content.Attachments = append(content.Attachments, mailer.Attachment{
+			Name: c.pdfName(), ContentType: "application/pdf", Data: c.Built.PDF,
+		})
+	}
+	for _, img := range msg.Inline {
+		data, err := os.ReadFile(img.Path)
+		if err != nil {
+			return nil, fmt.Errorf("publish: inline image: %w", err)
+		}
+		content.Inline = append(content.Inline, mailer.Attachment{Name: img.Name, ContentType: img.ContentType, Data: data, CID: img.CID})
+	}
+	return content, nil
+}
+
+// attach decides between the PDF attached and a download link: the
+// member's preference first, then the size limit.
+func (c *Composer) attach(m mailer.Member) bool {
+	switch m.DeliverPDF {
+	case "link":
+		return false
+	case "attach":
+		return true
+	}
+	return c.AttachMaxBytes == 0 || len(c.Built.PDF) <= c.AttachMaxBytes
+}
+
+// pdfName is the attachment's file name, e.g. folio-weekly-2026-W10.pdf.
+func (c *Composer) pdfName() string {
+	iss := c.Built.Issue
+	name := strings.ToLower(strings.Join(strings.FieldsFunc(iss.Magazine, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
+	}), "-"))
+	if name == "" {
+		name = "issue"
+	}
+	return name + "-" + iss.ID() + ".pdf"
+}
