@@ -167,6 +167,9 @@ func TestLedgerLifecycle(t *testing.T) {
 	if x == nil || x.MemberID != c.MemberID || x.MessageID != c.MessageID || x.Attempts != 2 {
 		t.Fatalf("expired lease reclaim: %+v", x)
 	}
+	if err := s.MarkSent(ctx, "2026-W10", x.MemberID, "250 ok", t0); err != nil {
+		t.Fatal(err)
+	}
 	y := claim(t0.Add(6 * time.Minute))
 	if y == nil || y.MemberID != b.MemberID || y.Attempts != 2 || !y.FirstTry.Equal(t0) {
 		t.Fatalf("retry claim: %+v", y)
@@ -178,7 +181,7 @@ func TestLedgerLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[mailer.State]int{mailer.StateSent: 1, mailer.StateSending: 1, mailer.StatePending: 1}
+	want := map[mailer.State]int{mailer.StateSent: 2, mailer.StatePending: 1}
 	for _, st := range mailer.States() {
 		if counts[st] != want[st] {
 			t.Errorf("counts[%s] = %d, want %d (all %v)", st, counts[st], want[st], counts)

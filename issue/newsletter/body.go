@@ -37,7 +37,31 @@ func checkURL(raw string, allowMailto bool) (string, error) {
 	default:
 		return "", fmt.Errorf("%w: %q (want http, https or mailto)", ErrBadURL, raw)
 	}
-	return u.String(), nil
+	return asciiURL(u.String()), nil
+}
+
+// asciiURL percent-encodes the bytes a URL must not carry raw (non-ASCII,
+// spaces, controls), so it survives plain text and every mail client.
+func asciiURL(s string) string {
+	const hex = "0123456789ABCDEF"
+	var b []byte
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c > 0x20 && c < 0x7f {
+			if b != nil {
+				b = append(b, c)
+			}
+			continue
+		}
+		if b == nil {
+			b = append(make([]byte, 0, len(s)+16), s[:i]...)
+		}
+		b = append(b, '%', hex[c>>4], hex[c&15])
+	}
+	if b == nil {
+		return s
+	}
+	return string(b)
 }
 
 // bodyPolicy is the bluemonday policy every rendered review body passes

@@ -81,8 +81,12 @@ func (p placeholders) split(doc string) (split, error) {
 		doc = rest[2:]
 	}
 	s.chunks = append(s.chunks, doc)
+	nonce := p.prefix[2:]
 	for _, c := range s.chunks {
 		s.size += len(c)
+		if strings.Contains(strings.ToLower(c), nonce) {
+			return split{}, fmt.Errorf("%w: a member field was changed by the template (print .Member fields as they are)", ErrTemplate)
+		}
 	}
 	return s, nil
 }

@@ -183,7 +183,10 @@ func (b *bodyFlow) paragraph(inl []issue.Inline, x, w float64, face Face, depth 
 		}
 		return w
 	}
-	lines, _ := l.fs.setParagraph(l.hy, items, width)
+	lines, emergency := l.fs.setParagraph(l.hy, items, width)
+	if emergency {
+		l.doc.Stats.Emergencies++
+	}
 	base := l.baseline(face, g.body, g.lead)
 	start := len(b.lines)
 	n := len(lines)

@@ -42,10 +42,10 @@ type Item struct {
 	Clip       bool    // KImage: clip to the box CX, CY, CW, CH
 	CX, CY     float64
 	CW, CH     float64
-	Photo      int     // KImage: index into Document.Photos
-	URL        string  // KLink
-	Target     int     // KLink: 1-based page number when URL is empty
-	Invisible  bool    // KText: extractable but not painted
+	Photo      int    // KImage: index into Document.Photos
+	URL        string // KLink
+	Target     int    // KLink: 1-based page number when URL is empty
+	Invisible  bool   // KText: extractable but not painted
 }
 
 // Bookmark is an outline entry that points at the top of its page.

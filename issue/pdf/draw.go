@@ -227,4 +227,3 @@ func (dr *drawer) path(segs []sfnt.Segment, x, y, scale float64) {
 		pdf.DrawPath("F")
 	}
 }
-

@@ -35,14 +35,14 @@ var (
 
 // geometry is the page grid, in points.
 type geometry struct {
-	pageW, pageH  float64
-	left, right   float64 // the text block's edges
-	top, bottom   float64
-	textW, colW   float64
-	gutter, lead  float64
-	body          float64 // body text size
-	lines         int     // grid lines in a full column
-	headY, footY  float64 // baselines of the running head and footer
+	pageW, pageH float64
+	left, right  float64 // the text block's edges
+	top, bottom  float64
+	textW, colW  float64
+	gutter, lead float64
+	body         float64 // body text size
+	lines        int     // grid lines in a full column
+	headY, footY float64 // baselines of the running head and footer
 }
 
 func newGeometry(size string) (geometry, error) {

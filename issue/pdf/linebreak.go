@@ -84,8 +84,11 @@ func breakLines(items []kpItem, width func(k int) float64) (lines []lineBreak, e
 		}
 		return i
 	}
-	for pass, tol := range []float64{1.26, 2.5, math.Inf(1)} {
-		if end := kpRun(items, width, sumW, sumY, sumZ, after, tol, pass == 2); end != nil {
+	// The passes' largest adjustment ratios: badness 200 (TeX's default
+	// tolerance), then gradually looser, then anything (the emergency).
+	tolerances := [...]float64{1.26, 1.6, 2.0, 2.5, math.Inf(1)}
+	for pass, tol := range tolerances {
+		if end := kpRun(items, width, sumW, sumY, sumZ, after, tol, pass == len(tolerances)-1); end != nil {
 			var out []lineBreak
 			for nd := end; nd.prev != nil; nd = nd.prev {
 				out = append(out, lineBreak{start: after(nd.prev.pos), end: nd.pos, ratio: nd.ratio})
@@ -93,7 +96,7 @@ func breakLines(items []kpItem, width func(k int) float64) (lines []lineBreak, e
 			for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
 				out[i], out[j] = out[j], out[i]
 			}
-			return out, pass == 2
+			return out, pass == len(tolerances)-1
 		}
 	}
 	return nil, true // unreachable: the last pass always ends

@@ -7,9 +7,10 @@ import (
 	"folio.example/folio/issue"
 )
 
-// pullQuote sets the front matter's pull quote as one unbreakable block
-// between rules, a whole number of grid lines tall.
-func (l *layouter) pullQuote(text string) flowLine {
+// pullQuote sets the front matter's pull quote between rules as one
+// unbreakable block a whole number of grid lines tall; a quote too long for
+// that is set at body size, one grid line a line, so it can break.
+func (l *layouter) pullQuote(text string) []flowLine {
 	g := l.g
 	const size, lead = 14.0, 17.0
 	lines := l.lines([]issue.Inline{{Text: text}}, paraStyle{face: SerifItalic, size: size, color: accent}, g.colW-8)
@@ -18,19 +19,28 @@ func (l *layouter) pullQuote(text string) flowLine {
 	end := l.place(&items, lines, size, lead, 4, 10, 0, 0, SerifItalic)
 	items = append(items, Item{Kind: KRule, X: 0, Y: end + 5, W: g.colW, Stroke: 0.5, Color: accent})
 	h := int(math.Ceil((end + 5 + 6) / g.lead))
-	return flowLine{h: h, items: items, pull: true}
+	if h <= g.lines/3 {
+		return []flowLine{{h: h, items: items, pull: true}}
+	}
+	lines = l.lines([]issue.Inline{{Text: text}}, paraStyle{face: SerifItalic, size: g.body, color: accent}, g.colW-8)
+	base := l.baseline(SerifItalic, g.body, g.lead)
+	out := []flowLine{{h: 1, pull: true, items: []Item{{Kind: KRule, X: 0, Y: g.lead / 2, W: g.colW, Stroke: 1.5, Color: accent}}}}
+	for _, ln := range lines {
+		out = append(out, flowLine{h: 1, keep: true, items: appendLine(nil, ln, g.body, 4, base)})
+	}
+	return append(out, flowLine{h: 1, keep: true, items: []Item{{Kind: KRule, X: 0, Y: g.lead / 2, W: g.colW, Stroke: 0.5, Color: accent}}})
 }
 
 // insertPull puts the pull quote at a paragraph boundary near the middle of
 // the article where it neither opens a column after a gap nor strands
 // text: boundaries are tried from the middle outwards.
-func (b *bodyFlow) insertPull(pq flowLine, firstCap int) {
+func (b *bodyFlow) insertPull(pq []flowLine, firstCap int) {
 	cands := append([]int(nil), b.boundaries...)
 	if len(cands) > 1 {
 		cands = cands[1:] // never before the drop cap
 	}
 	if len(cands) == 0 {
-		b.lines = append(b.lines, pq)
+		b.lines = append(b.lines, pq...)
 		return
 	}
 	mid := len(b.lines) / 2
@@ -48,10 +58,10 @@ func (b *bodyFlow) insertPull(pq flowLine, firstCap int) {
 	b.lines = insertLine(b.lines, best, pq)
 }
 
-func insertLine(lines []flowLine, at int, fl flowLine) []flowLine {
-	out := make([]flowLine, 0, len(lines)+1)
+func insertLine(lines []flowLine, at int, fl []flowLine) []flowLine {
+	out := make([]flowLine, 0, len(lines)+len(fl))
 	out = append(out, lines[:at]...)
-	out = append(out, fl)
+	out = append(out, fl...)
 	return append(out, lines[at:]...)
 }
 

@@ -78,10 +78,10 @@ func testIssue(t testing.TB, dir string) *issue.Issue {
 
 	film1 := &issue.Review{
 		Source: "reviews/the-cartographer.md", Slug: "the-cartographer", Section: "Film",
-		Title:     "The Cartographer’s Daughter",
-		Deck:      "Inès Moreau’s quiet island drama maps a family by its silences",
-		Byline:    "Ana Lucía Ferrer", Published: at(0), Rating: rating(4), Certificate: "PG-13",
-		Credits: []issue.Credit{{Role: "Director", Names: "Inès Moreau"}, {Role: "Starring", Names: "Zoë Ångström, Joaquín Peña, Mireille Dubé"}},
+		Title:  "The Cartographer’s Daughter",
+		Deck:   "Inès Moreau’s quiet island drama maps a family by its silences",
+		Byline: "Ana Lucía Ferrer", Published: at(0), Rating: rating(4), Certificate: "PG-13",
+		Credits:   []issue.Credit{{Role: "Director", Names: "Inès Moreau"}, {Role: "Starring", Names: "Zoë Ångström, Joaquín Peña, Mireille Dubé"}},
 		Opens:     "Friday, March 6, at the Lumière and on the Quay Cinema’s small screen",
 		Pullquote: "“A film that trusts silence the way most films trust music.”",
 		Photo:     &issue.Photo{Path: jpg, Caption: "Zoë Ångström walks the harbour wall at first light.", Credit: "Northlight Pictures", Format: "jpeg", Width: 800, Height: 533},

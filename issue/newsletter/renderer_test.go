@@ -1,0 +1,144 @@
+package newsletter
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"folio.example/folio/templates"
+)
+
+// withFile returns the embedded templates with one file replaced, or
+// removed when src is nil.
+func withFile(t *testing.T, name string, src []byte) fstest.MapFS {
+	t.Helper()
+	m := fstest.MapFS{}
+	for _, f := range append(append(emailFiles(), textFiles()...), webFiles()...) {
+		b, err := os.ReadFile(filepath.Join("..", "..", "templates", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m[f] = &fstest.MapFile{Data: b}
+	}
+	if src == nil {
+		delete(m, name)
+	} else {
+		m[name] = &fstest.MapFile{Data: src}
+	}
+	return m
+}
+
+func TestNewRejectsBadTemplates(t *testing.T) {
+	tests := []struct {
+		name, file, src string
+		remove          bool
+		wantErr         error
+		wantText        string
+	}{
+		{"missing file", "email/card.html", "", true, ErrTemplate, "email/card.html"},
+		{"syntax error", "email/layout.html", `{{define "email"}}{{if .Magazine}}{{end}`, false, ErrTemplate, "email/layout.html"},
+		{"unknown field", "email/card.html", `{{define "card"}}{{.Colour}}{{end}}{{define "lead-card"}}{{end}}`, false, ErrTemplate, "Colour"},
+		{"no unsubscribe link", "email/layout.html", `{{define "email"}}<p>{{.Member.Greeting}}</p>{{end}}`, false, ErrNoUnsubscribe, "unsubscribe"},
+		{"text without unsubscribe", "email/text.txt", `{{define "text"}}{{.Member.Greeting}}{{end}}`, false, ErrNoUnsubscribe, "plain text"},
+		{"missing personal template", "email/personal.txt", `{{define "greeting"}}Hi{{end}}`, false, ErrTemplate, `"membership"`},
+		{"transformed member field", "email/layout.html", `{{define "email"}}{{upper .Member.Name}}{{.Member.UnsubscribeURL}}{{end}}`, false, ErrTemplate, "member field"},
+		{"web page error", "web/article.html", `{{define "article"}}{{.Nope}}{{end}}`, false, ErrTemplate, "web"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var src []byte
+			if !tc.remove {
+				src = []byte(tc.src)
+			}
+			_, err := New(Options{Templates: withFile(t, tc.file, src)})
+			if err == nil {
+				t.Fatal("New accepted the templates")
+			}
+			if !errors.Is(err, tc.wantErr) || !strings.Contains(err.Error(), tc.wantText) {
+				t.Errorf("error %q: want %v mentioning %q", err, tc.wantErr, tc.wantText)
+			}
+		})
+	}
+	if _, err := New(Options{Images: "inline"}); !errors.Is(err, ErrOption) {
+		t.Errorf("images=inline: %v", err)
+	}
+}
+
+func TestOverlayOverridesOneFile(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "email"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	custom := `{{define "greeting"}}{{if .Name}}Hi there, {{.Name}}!{{else}}Hi there!{{end}}{{end}}
+{{define "membership"}}Tier: {{.TierLabel}}{{end}}{{define "pdf"}}{{end}}`
+	if err := os.WriteFile(filepath.Join(dir, "email", "personal.html"), []byte(custom), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := newRenderer(t, Options{Templates: Overlay(templates.FS(), dir)})
+	e, err := r.Edition(testIssue(t, t.TempDir(), 3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, err := e.Render(member("Ana"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(msg.HTML, "Hi there, Ana!") || !strings.Contains(msg.HTML, "Tier: Patron") {
+		t.Errorf("override not used")
+	}
+	if !strings.Contains(msg.Text, "Dear Ana,") {
+		t.Errorf("the text part should still use the embedded personal.txt")
+	}
+	if Overlay(templates.FS(), "") != templates.FS() {
+		t.Errorf("an empty dir should return the base")
+	}
+	if _, err := Overlay(templates.FS(), dir).Open("../etc/passwd"); err == nil {
+		t.Errorf("Overlay opened a path outside its root")
+	}
+}
+
+func TestEditionOfEmptyIssue(t *testing.T) {
+	iss := testIssue(t, t.TempDir(), 1)
+	iss.Sections = nil
+	if _, err := newRenderer(t, Options{}).Edition(iss); !errors.Is(err, ErrEmptyIssue) {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func TestPreheaderOverrideAndFallback(t *testing.T) {
+	iss := testIssue(t, t.TempDir(), 2)
+	e, err := newRenderer(t, Options{Preheader: "  Twelve reviews,\none\tcoffee  "}).Edition(iss)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Preheader() != "Twelve reviews, one coffee" {
+		t.Errorf("preheader %q", e.Preheader())
+	}
+	iss.Lead().Deck = ""
+	e, err = newRenderer(t, Options{}).Edition(iss)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(e.Preheader(), "Nobody in Porto Velho") || len([]rune(e.Preheader())) > 141 {
+		t.Errorf("fallback preheader %q", e.Preheader())
+	}
+}
+
+func TestExcerptAndWrap(t *testing.T) {
+	long := strings.Repeat("word ", 100)
+	tests := []struct{ in, want string }{
+		{"Short.", "Short."},
+		{long, strings.TrimSpace(strings.Repeat("word ", 10)) + "…"},
+	}
+	for _, tc := range tests {
+		if got := truncate(oneLine(tc.in), 50); got != tc.want {
+			t.Errorf("truncate(%.20q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	if got := Wrap("aaa bbb ccc https://example.org/a-very-long-link", 8); got != "aaa bbb\nccc\nhttps://example.org/a-very-long-link" {
+		t.Errorf("Wrap = %q", got)
+	}
+}

@@ -1,0 +1,105 @@
+package server
+
+import (
+	"errors"
+	"io/fs"
+	"net/http"
+	"path"
+	"regexp"
+	"strings"
+
+	"folio.example/folio/issue"
+)
+
+// imageName is the only shape of file name served from images/: a
+// slug-like stem and an image extension (issue.PhotoFile's names). No
+// dots in the stem, no slashes, no encodings survive it.
+var imageName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,199}\.(jpg|jpeg|png|webp|gif)$`)
+
+// imageTypes maps an image extension to its Content-Type.
+var imageTypes = map[string]string{
+	".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
+	".webp": "image/webp", ".gif": "image/gif",
+}
+
+// week reads the {week} path value. A week in another spelling
+// ("2026-w10") is redirected to the folder's name; anything else is 404.
+func (s *Server) week(w http.ResponseWriter, r *http.Request) (string, bool) {
+	raw := r.PathValue("week")
+	if canonicalWeek(raw) {
+		return raw, true
+	}
+	if wk, err := issue.ParseWeek(raw); err == nil && !strings.ContainsAny(raw, " \t\r\n") {
+		target := "/issues/" + wk.String() + "/" + strings.TrimPrefix(r.URL.Path, "/issues/"+raw+"/")
+		if !strings.HasPrefix(r.URL.Path, "/issues/"+raw+"/") {
+			target = "/issues/" + wk.String() + "/"
+		}
+		http.Redirect(w, r, target, http.StatusMovedPermanently)
+		return "", false
+	}
+	s.notFound(w)
+	return "", false
+}
+
+// issueRedirect sends /issues/{week} to /issues/{week}/: the web version
+// refers to its photos relative to the folder.
+func (s *Server) issueRedirect(w http.ResponseWriter, r *http.Request) {
+	if wk, ok := s.week(w, r); ok {
+		http.Redirect(w, r, wk+"/", http.StatusMovedPermanently)
+	}
+}
+
+func (s *Server) issueWeb(w http.ResponseWriter, r *http.Request) {
+	if wk, ok := s.week(w, r); ok {
+		s.serveFile(w, r, path.Join(wk, issue.WebFile), "text/html; charset=utf-8")
+	}
+}
+
+func (s *Server) issuePDF(w http.ResponseWriter, r *http.Request) {
+	if wk, ok := s.week(w, r); ok {
+		w.Header().Set("Content-Disposition", `inline; filename="`+wk+`.pdf"`)
+		s.serveFile(w, r, path.Join(wk, issue.PDFFile), "application/pdf")
+	}
+}
+
+func (s *Server) issueImage(w http.ResponseWriter, r *http.Request) {
+	wk, ok := s.week(w, r)
+	if !ok {
+		return
+	}
+	name := r.PathValue("file")
+	if !imageName.MatchString(name) {
+		s.notFound(w)
+		return
+	}
+	s.serveFile(w, r, path.Join(wk, issue.ImagesDir, name), imageTypes[strings.ToLower(path.Ext(name))])
+}
+
+// serveFile serves a regular file of the build folder. It opens through
+// os.Root, so even a symlink planted in the folder cannot lead outside
+// it, and lets http.ServeContent handle ranges and conditional requests.
+func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, name, contentType string) {
+	f, err := s.root.Open(name)
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			s.fail("serve "+name, err)
+		}
+		s.notFound(w)
+		return
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() {
+		s.notFound(w)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", contentType)
+	h.Set("Cache-Control", "public, max-age=300")
+	h.Set("Content-Security-Policy", "frame-ancestors 'none'; base-uri 'none'; form-action 'none'; object-src 'none'")
+	http.ServeContent(w, r, "", fi.ModTime(), f)
+}
+
+func (s *Server) notFound(w http.ResponseWriter) {
+	s.message(w, http.StatusNotFound, "Not found", "There is nothing at this address.")
+}

@@ -1,0 +1,250 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+
+	"folio.example/folio/issue"
+	"folio.example/folio/mailer"
+)
+
+// Members reads and changes members; *store.Store implements it.
+type Members interface {
+	Member(ctx context.Context, id int64) (mailer.Member, error)
+	SetStatus(ctx context.Context, id int64, st mailer.Status) error
+}
+
+// Archive says which issues a member may read: the weeks (as "2026-W10")
+// whose audience included them, newest first. LedgerArchive implements it
+// on the store's ledger.
+type Archive interface {
+	MemberIssues(ctx context.Context, memberID int64) ([]string, error)
+}
+
+// Ledger reads a week's delivery counts; *store.Store implements it.
+type Ledger interface {
+	Counts(ctx context.Context, issueID string) (map[mailer.State]int, error)
+}
+
+// Editor performs the editor API's actions; the publish job implements it.
+type Editor interface {
+	// SendWeek sends week's issue to its audience and returns when no
+	// delivery is due; it must be safe to call again (the ledger resumes).
+	SendWeek(ctx context.Context, week issue.Week) (mailer.Summary, error)
+	// TestSend sends one test copy of week's issue to the address to.
+	TestSend(ctx context.Context, week issue.Week, to string) error
+}
+
+// Config tunes a Server. OutDir and Links are required.
+type Config struct {
+	// OutDir is the build folder holding one folder per week.
+	OutDir string
+	// Links verifies the members' signed unsubscribe and archive tokens.
+	Links *mailer.Links
+	// AdminToken guards the editor API; empty disables the API (404).
+	AdminToken string
+	// Magazine names the magazine on the server's own pages.
+	Magazine string
+	// MaxBody caps request bodies in bytes; default 64 KiB.
+	MaxBody int64
+	// Timeouts of the http.Server; defaults 10 s, 30 s, 2 min, 2 min.
+	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout time.Duration
+	// ShutdownTimeout bounds the graceful shutdown; default 20 s.
+	ShutdownTimeout time.Duration
+	// Now is the clock of the editor API's job records; default time.Now.
+	Now func() time.Time
+	// OnError hears failures the client only sees as a 500 or that happen
+	// in the background (a send started from the API); cmd logs them.
+	OnError func(op string, err error)
+	// ErrorLog is the http.Server's logger; nil discards its messages.
+	ErrorLog *log.Logger
+}
+
+// Deps are the services a Server uses. Members and Archive are required;
+// Ledger and Editor are required when the editor API is enabled; a nil
+// Metrics gets a fresh one.
+type Deps struct {
+	Members Members
+	Archive Archive
+	Ledger  Ledger
+	Editor  Editor
+	Metrics *Metrics
+}
+
+// Server is the HTTP side of folio serve.
+type Server struct {
+	cfg     Config
+	deps    Deps
+	root    *os.Root
+	pages   *pages
+	handler http.Handler
+
+	// Background sends started from the API run under bg; Close cancels
+	// it and waits for them.
+	bg       context.Context
+	bgCancel context.CancelFunc
+	wg       sync.WaitGroup
+	mu       sync.Mutex
+	jobs     map[string]*Job
+}
+
+// New checks the configuration, opens the build folder and builds the
+// routes. Close releases it.
+func New(cfg Config, deps Deps) (*Server, error) {
+	if cfg.Links == nil || len(cfg.Links.Secret) == 0 {
+		return nil, errors.New("server: config needs Links with a secret")
+	}
+	if deps.Members == nil || deps.Archive == nil {
+		return nil, errors.New("server: deps need Members and Archive")
+	}
+	if cfg.AdminToken != "" && (deps.Ledger == nil || deps.Editor == nil) {
+		return nil, errors.New("server: the editor API needs Ledger and Editor")
+	}
+	if cfg.MaxBody <= 0 {
+		cfg.MaxBody = 64 << 10
+	}
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&cfg.ReadHeaderTimeout, 10*time.Second)
+	def(&cfg.ReadTimeout, 30*time.Second)
+	def(&cfg.WriteTimeout, 2*time.Minute)
+	def(&cfg.IdleTimeout, 2*time.Minute)
+	def(&cfg.ShutdownTimeout, 20*time.Second)
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Magazine == "" {
+		cfg.Magazine = "Folio"
+	}
+	if deps.Metrics == nil {
+		deps.Metrics = NewMetrics()
+	}
+	if err := os.MkdirAll(cfg.OutDir, 0o755); err != nil {
+		return nil, fmt.Errorf("server: out dir: %w", err)
+	}
+	root, err := os.OpenRoot(cfg.OutDir)
+	if err != nil {
+		return nil, fmt.Errorf("server: out dir: %w", err)
+	}
+	pg, err := loadPages()
+	if err != nil {
+		root.Close()
+		return nil, err
+	}
+	s := &Server{cfg: cfg, deps: deps, root: root, pages: pg, jobs: map[string]*Job{}}
+	s.bg, s.bgCancel = context.WithCancel(context.Background())
+	if deps.Ledger != nil {
+		if err := deps.Metrics.reg.Register(&ledgerCollector{s: s}); err != nil {
+			root.Close()
+			return nil, fmt.Errorf("server: metrics: %w", err)
+		}
+	}
+	s.handler = s.routes()
+	return s, nil
+}
+
+// Metrics returns the server's metrics, for the send path to report to.
+func (s *Server) Metrics() *Metrics { return s.deps.Metrics }
+
+// Handler returns the server's routes with its middleware.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /u/{token}", s.unsubscribePage)
+	mux.HandleFunc("POST /u/{token}", s.unsubscribe)
+	mux.HandleFunc("GET /archive/{token}", s.archive)
+	mux.HandleFunc("GET /issues/{week}", s.issueRedirect)
+	mux.HandleFunc("GET /issues/{week}/{$}", s.issueWeb)
+	mux.HandleFunc("GET /issues/{week}/"+issue.PDFFile, s.issuePDF)
+	mux.HandleFunc("GET /issues/{week}/"+issue.ImagesDir+"/{file}", s.issueImage)
+	if s.cfg.AdminToken != "" {
+		mux.Handle("POST /api/weeks/{week}/send", s.admin(s.apiSend))
+		mux.Handle("POST /api/weeks/{week}/test", s.admin(s.apiTest))
+		mux.Handle("GET /api/weeks/{week}", s.admin(s.apiWeek))
+	}
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.Handle("GET /metrics", s.deps.Metrics.Handler())
+	mux.HandleFunc("GET /{$}", s.home)
+	return s.deps.Metrics.instrument(s.limitBody(baseHeaders(mux)))
+}
+
+// Serve serves on ln until ctx is done, then shuts down gracefully:
+// requests in flight get ShutdownTimeout to finish, and sends started from
+// the API are cancelled (the ledger resumes them later) and awaited.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
+		ReadTimeout:       s.cfg.ReadTimeout,
+		WriteTimeout:      s.cfg.WriteTimeout,
+		IdleTimeout:       s.cfg.IdleTimeout,
+		MaxHeaderBytes:    32 << 10,
+		ErrorLog:          s.cfg.ErrorLog,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	if srv.ErrorLog == nil {
+		srv.ErrorLog = log.New(discard{}, "", 0)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		s.Close()
+		return fmt.Errorf("server: %w", err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.ShutdownTimeout)
+	defer cancel()
+	err := srv.Shutdown(sctx)
+	<-errc
+	s.Close()
+	if err != nil {
+		return fmt.Errorf("server: shutdown: %w", err)
+	}
+	return nil
+}
+
+// ListenAndServe listens on addr ("127.0.0.1:8080") and calls Serve.
+func (s *Server) ListenAndServe(ctx context.Context, addr string) error {
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", addr)
+	if err != nil {
+		return fmt.Errorf("server: listen %s: %w", addr, err)
+	}
+	return s.Serve(ctx, ln)
+}
+
+// Close cancels the sends started from the API, waits for them and closes
+// the build folder. It is safe to call more than once.
+func (s *Server) Close() error {
+	s.bgCancel()
+	s.wg.Wait()
+	return s.root.Close()
+}
+
+func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write([]byte("ok\n"))
+}
+
+func (s *Server) fail(op string, err error) {
+	if s.cfg.OnError != nil && err != nil {
+		s.cfg.OnError(op, err)
+	}
+}
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }

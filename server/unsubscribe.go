@@ -1,0 +1,92 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+
+	"folio.example/folio/mailer"
+	"folio.example/folio/store"
+)
+
+// member verifies the request's {token} for purpose and loads its member.
+// On failure it has written the response (403 for any bad token, 404 for
+// a member no longer in the store) and returns false.
+func (s *Server) member(w http.ResponseWriter, r *http.Request, purpose string) (mailer.Member, bool) {
+	id, err := s.cfg.Links.Verify(purpose, r.PathValue("token"))
+	switch {
+	case errors.Is(err, mailer.ErrExpiredToken):
+		s.message(w, http.StatusForbidden, "This link has expired",
+			"For your safety personal links work for a limited time. The link in your latest email works.")
+		return mailer.Member{}, false
+	case err != nil:
+		s.message(w, http.StatusForbidden, "This link is not valid",
+			"Please use the link exactly as it appears in your email.")
+		return mailer.Member{}, false
+	}
+	m, err := s.deps.Members.Member(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		s.message(w, http.StatusNotFound, "Not on the list",
+			"We have no subscription for this link; there is nothing to do.")
+		return mailer.Member{}, false
+	}
+	if err != nil {
+		s.fail("member lookup", err)
+		s.message(w, http.StatusInternalServerError, "Something went wrong", "Please try again in a few minutes.")
+		return mailer.Member{}, false
+	}
+	return m, true
+}
+
+// unsubscribePage is the GET of an unsubscribe link: it only asks. Mail
+// scanners open links; a GET must never unsubscribe anyone.
+func (s *Server) unsubscribePage(w http.ResponseWriter, r *http.Request) {
+	m, ok := s.member(w, r, mailer.PurposeUnsubscribe)
+	if !ok {
+		return
+	}
+	name := "confirm"
+	if m.Status == mailer.StatusUnsubscribed {
+		name = "done"
+	}
+	s.render(w, http.StatusOK, name, confirmPage{
+		page:  page{Title: "Unsubscribe", Magazine: s.cfg.Magazine},
+		Email: m.Email,
+	})
+}
+
+// unsubscribe is the RFC 8058 one-click POST (from a mail client, or the
+// confirmation page's button): no cookie, no login, the signed token is
+// the authority. The body must carry List-Unsubscribe=One-Click; it is
+// read (and its size checked) before anything changes.
+func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseMultipartForm(s.cfg.MaxBody); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		http.Error(w, "bad request body", http.StatusBadRequest)
+		return
+	}
+	m, ok := s.member(w, r, mailer.PurposeUnsubscribe)
+	if !ok {
+		return
+	}
+	if r.PostForm.Get("List-Unsubscribe") != "One-Click" {
+		s.message(w, http.StatusBadRequest, "Nothing was changed",
+			"The request did not say List-Unsubscribe=One-Click (RFC 8058).")
+		return
+	}
+	if m.Status != mailer.StatusUnsubscribed {
+		if err := s.deps.Members.SetStatus(r.Context(), m.ID, mailer.StatusUnsubscribed); err != nil {
+			s.fail("unsubscribe", err)
+			s.message(w, http.StatusInternalServerError, "Something went wrong",
+				"You are not unsubscribed yet. Please try again in a few minutes.")
+			return
+		}
+	}
+	s.render(w, http.StatusOK, "done", confirmPage{
+		page:  page{Title: "Unsubscribed", Magazine: s.cfg.Magazine},
+		Email: m.Email,
+	})
+}
