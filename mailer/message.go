@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"mime"
 	"net/mail"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -105,10 +106,10 @@ func BuildMessage(spec MessageSpec, c *Content) (*gomail.Msg, error) {
 	msg.SetMessageIDWithValue(spec.MessageID)
 	msg.SetGenHeader(headerAutoSubmitted, "auto-generated")
 	if spec.ListID != "" {
-		msg.SetGenHeaderPreformatted(headerListID, listIDHeader(from.Name, spec.ListID))
+		msg.SetGenHeader(headerListID, listIDHeader(from.Name, spec.ListID))
 	}
 	if spec.FeedbackID != "" {
-		msg.SetGenHeaderPreformatted(headerFeedbackID, oneLine(spec.FeedbackID))
+		msg.SetGenHeader(headerFeedbackID, oneLine(spec.FeedbackID))
 	}
 	if err := setUnsubscribe(msg, c.UnsubscribeURL, spec.UnsubscribeMailto); err != nil {
 		return nil, err
@@ -158,22 +159,30 @@ func listIDHeader(name, id string) string {
 
 // setUnsubscribe writes List-Unsubscribe with the https URL first (and
 // List-Unsubscribe-Post for RFC 8058 one-click) and the mailto: fallback.
+// Every header goes through SetGenHeader: go-mail writes those sorted,
+// while its preformatted ones come out in map order, so the same message
+// would render differently twice.
 func setUnsubscribe(msg *gomail.Msg, httpsURL, mailto string) error {
+	var uris []string
 	httpsURL = strings.TrimSpace(oneLine(httpsURL))
-	mailto = strings.TrimSpace(oneLine(mailto))
-	var extra []string
-	if mailto != "" {
-		extra = append(extra, mailto)
-	}
-	switch {
-	case strings.HasPrefix(httpsURL, "https://"):
-		if err := msg.SetListUnsubscribeOneClick(httpsURL, extra...); err != nil {
-			return fmt.Errorf("mailer: list-unsubscribe: %w", err)
+	oneClick := false
+	if httpsURL != "" {
+		u, err := url.Parse(httpsURL)
+		if err != nil || u.Host == "" || strings.ContainsAny(httpsURL, "<>, ") {
+			return fmt.Errorf("mailer: list-unsubscribe URL %q: not an absolute URL", httpsURL)
 		}
-	case httpsURL != "":
-		msg.SetListUnsubscribe(append([]string{httpsURL}, extra...)...)
-	case len(extra) > 0:
-		msg.SetListUnsubscribe(extra...)
+		oneClick = u.Scheme == "https"
+		uris = append(uris, "<"+u.String()+">")
+	}
+	if mailto = strings.TrimSpace(oneLine(mailto)); mailto != "" {
+		uris = append(uris, "<"+strings.Trim(mailto, "<>")+">")
+	}
+	if len(uris) == 0 {
+		return nil
+	}
+	msg.SetGenHeader(gomail.HeaderListUnsubscribe, strings.Join(uris, ", "))
+	if oneClick {
+		msg.SetGenHeader(gomail.HeaderListUnsubscribePost, "List-Unsubscribe=One-Click")
 	}
 	return nil
 }

@@ -70,7 +70,14 @@ func (t *smtpTransport) client() (*gomail.Client, error) {
 		opts = append(opts, gomail.WithHELO(t.cfg.HELO))
 	}
 	if t.cfg.Username != "" {
-		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthAutoDiscover),
+		// Over TLS go-mail picks the strongest mechanism offered. With
+		// tls = "none" the operator chose a plaintext link (a relay on
+		// localhost), where go-mail's discovery refuses PLAIN: say PLAIN.
+		auth := gomail.SMTPAuthAutoDiscover
+		if t.cfg.TLS == "none" {
+			auth = gomail.SMTPAuthPlainNoEnc
+		}
+		opts = append(opts, gomail.WithSMTPAuth(auth),
 			gomail.WithUsername(t.cfg.Username), gomail.WithPassword(t.cfg.Password))
 	}
 	c, err := gomail.NewClient(t.cfg.Host, opts...)

@@ -76,6 +76,11 @@ func (s *Scheduler) Wake(ctx context.Context) (Outcome, error) {
 	if err := s.Job(ctx, out.Week); err != nil {
 		return out, fmt.Errorf("schedule: run %s: %w", week, err)
 	}
+	if err := ctx.Err(); err != nil {
+		// Stopped mid-run: the week stays unfinished and resumes next time.
+		out.Reason = "stopped before the run finished"
+		return out, nil
+	}
 	if err := s.Runs.FinishRun(ctx, week, s.Now()); err != nil {
 		return out, fmt.Errorf("schedule: finish run %s: %w", week, err)
 	}

@@ -91,6 +91,8 @@ type Server struct {
 	bg       context.Context
 	bgCancel context.CancelFunc
 	wg       sync.WaitGroup
+	closed   sync.Once
+	closeErr error
 	mu       sync.Mutex
 	jobs     map[string]*Job
 }
@@ -228,9 +230,15 @@ func (s *Server) ListenAndServe(ctx context.Context, addr string) error {
 // Close cancels the sends started from the API, waits for them and closes
 // the build folder. It is safe to call more than once.
 func (s *Server) Close() error {
-	s.bgCancel()
-	s.wg.Wait()
-	return s.root.Close()
+	s.closed.Do(func() {
+		// Under mu, so no send can be added after the cancel.
+		s.mu.Lock()
+		s.bgCancel()
+		s.mu.Unlock()
+		s.wg.Wait()
+		s.closeErr = s.root.Close()
+	})
+	return s.closeErr
 }
 
 func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {

@@ -61,6 +61,9 @@ func (c *cli) runWeek(ctx context.Context, svc *services, w issue.Week) error {
 	if p != nil && p.Sender != nil {
 		fmt.Fprintln(c.stdout, summaryLine(sum))
 	}
+	if err == nil && ctx.Err() != nil {
+		return nil // stopped on request: the rest is pending for the next run
+	}
 	if err == nil && sum.Remaining() > 0 {
 		// Not done: the scheduler wakes again and resumes; cron and the
 		// operator see a failure rather than a half-sent run reported done.

@@ -79,6 +79,11 @@ func (c *cli) sendCmd() *cobra.Command {
 			sum, err := p.Sender.Send(ctx, w.String())
 			prog.done()
 			fmt.Fprintln(c.stdout, summaryLine(sum))
+			if err == nil && ctx.Err() != nil {
+				// SIGINT/SIGTERM: messages in flight finished, the rest is
+				// pending; stopping on request is not a failure.
+				return nil
+			}
 			if err == nil && sum.Remaining() > 0 {
 				err = fmt.Errorf("send %s: %d deliveries still pending or retrying; send again to resume", w, sum.Remaining())
 			}

@@ -1,12 +1,8 @@
 package markdown
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"image"
-	_ "image/jpeg" // photos may be JPEG
-	_ "image/png"  // or PNG
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,6 +26,11 @@ func (s *Source) readReview(path string) (*parsed, []error) {
 	if err != nil {
 		return nil, []error{&ReviewError{File: path, Err: err}}
 	}
+	return s.parseReview(path, data)
+}
+
+// parseReview is readReview for a file already read; path names it.
+func (s *Source) parseReview(path string, data []byte) (*parsed, []error) {
 	if !utf8.Valid(data) {
 		return nil, []error{&ReviewError{File: path, Line: invalidUTF8Line(data), Err: errors.New("invalid UTF-8 text (save the file as UTF-8)")}}
 	}
@@ -73,8 +74,8 @@ func (s *Source) readReview(path string) (*parsed, []error) {
 	return &parsed{review: r, fm: fm, draft: fm.Draft}, errs
 }
 
-// loadPhoto resolves the photo beside the review and decodes it fully, so
-// a truncated file fails here and not in the typesetter.
+// loadPhoto resolves the photo beside the review and checks it is a whole
+// JPEG or PNG, so a damaged file fails here and not in the typesetter.
 func loadPhoto(reviewPath string, ref *photoRef) (*issue.Photo, error) {
 	p := ref.File
 	if !filepath.IsAbs(p) {
@@ -84,15 +85,11 @@ func loadPhoto(reviewPath string, ref *photoRef) (*issue.Photo, error) {
 	if err != nil {
 		return nil, err
 	}
-	img, format, err := image.Decode(bytes.NewReader(data))
+	format, cfg, err := checkImage(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: not a decodable JPEG or PNG image: %w", p, err)
 	}
-	if format != "jpeg" && format != "png" {
-		return nil, fmt.Errorf("%s: %s images are not supported (use JPEG or PNG)", p, format)
-	}
-	b := img.Bounds()
-	return &issue.Photo{Path: p, Caption: ref.Caption, Credit: ref.Credit, Format: format, Width: b.Dx(), Height: b.Dy()}, nil
+	return &issue.Photo{Path: p, Caption: ref.Caption, Credit: ref.Credit, Format: format, Width: cfg.Width, Height: cfg.Height}, nil
 }
 
 func invalidUTF8Line(data []byte) int {

@@ -39,16 +39,15 @@ func Example() {
 		panic(err)
 	}
 	fmt.Println(ed.Subject())
-	fmt.Println(strings.Join(strings.Split(msg.Text, "\n")[:9], "\n"))
+	fmt.Println(strings.Join(strings.Split(msg.Text, "\n")[:8], "\n"))
 	// Output:
 	// Folio Weekly No. 10: Salt and Lanterns
 	// Dear Ana,
 	//
-	// Folio Weekly, issue 10, Week of March 2, 2026. One new review, across
-	// Film.
+	// Folio Weekly · Issue 10 · Week of March 2, 2026
+	//
+	// One new review this week, across Film.
 	//
 	// Read it in your browser: https://weekly.example.org/issues/2026-W10/
 	// The full issue is attached as a PDF, ready for reading offline.
-	//
-	// ------------------------------------------------------------------------
 }

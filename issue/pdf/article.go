@@ -7,19 +7,40 @@ import (
 	"folio.example/folio/issue"
 )
 
+// minShared is the fewest body lines per column worth starting an article
+// under the end of the one before, rather than on a fresh page.
+const minShared = 12
+
+// placed is an article laid out: its pages, where its opening starts on
+// the first of them, and the y below its last columns.
+type placed struct {
+	pages  []Page
+	top    float64
+	bottom float64
+}
+
 // article lays out one review: an opening block across the page (section,
 // title, deck, byline, rating, credits, photo), then the body in two
-// balanced columns.
-func (l *layouter) article(r *issue.Review) ([]Page, error) {
+// balanced columns. With shared set, it starts at top on that page, below
+// the previous article, and reports false if there is no room there.
+func (l *layouter) article(r *issue.Review, shared *Page, top float64) (placed, bool) {
 	g := l.g
 	first := Page{}
-	l.runningHead(&first, r.Section)
-	y := l.opening(&first.Items, r)
+	if shared != nil {
+		first.Items = append([]Item(nil), shared.Items...)
+		first.Bookmarks = append([]Bookmark(nil), shared.Bookmarks...)
+	} else {
+		l.runningHead(&first, r.Section)
+		top = g.top
+	}
+	y := l.opening(&first.Items, r, top)
 	// The body starts on the first grid line below the opening.
 	k := int(math.Ceil((y + 8 - g.top) / g.lead))
 	bodyTop := g.top + float64(k)*g.lead
 	firstCap := g.lines - k
-
+	if shared != nil && firstCap < minShared {
+		return placed{}, false
+	}
 	pages := []Page{first}
 	offset := 0 // the page of column pair 0
 	if firstCap < 4 {
@@ -28,6 +49,8 @@ func (l *layouter) article(r *issue.Review) ([]Page, error) {
 	}
 	flow := l.body(r, firstCap)
 	cols := pourArticle(flow, firstCap, g.lines)
+	bottom := 0.0 // below the columns of the last page
+	lastPage := (len(cols)-1)/2 + offset
 	for c, cr := range cols {
 		pi := c/2 + offset
 		for len(pages) <= pi {
@@ -36,13 +59,13 @@ func (l *layouter) article(r *issue.Review) ([]Page, error) {
 			pages = append(pages, p)
 		}
 		x := g.left + float64(c%2)*(g.colW+g.gutter)
-		top := g.top
+		ctop := g.top
 		if pi == 0 {
-			top = bodyTop
+			ctop = bodyTop
 		}
 		used := 0
 		for _, fl := range flow[cr.start:cr.end] {
-			ly := top + float64(used)*g.lead
+			ly := ctop + float64(used)*g.lead
 			for _, it := range fl.items {
 				it.X += x
 				it.Y += ly
@@ -50,15 +73,21 @@ func (l *layouter) article(r *issue.Review) ([]Page, error) {
 			}
 			used += fl.h
 		}
+		if pi == lastPage {
+			bottom = math.Max(bottom, ctop+float64(used)*g.lead)
+		}
 	}
-	return pages, nil
+	if bottom == 0 {
+		bottom = bodyTop // no body
+	}
+	return placed{pages: pages, top: top, bottom: bottom}, true
 }
 
 // opening draws the article's head across the text block and returns the y
 // below it.
-func (l *layouter) opening(items *[]Item, r *issue.Review) float64 {
+func (l *layouter) opening(items *[]Item, r *issue.Review, top float64) float64 {
 	g := l.g
-	y := g.top
+	y := top
 	*items = append(*items, Item{Kind: KRule, X: g.left, Y: y, W: g.textW, Stroke: 2, Color: accent})
 	y = l.place(items, l.plain(r.Section, SansBold, 9, accent, g.textW), 9, 16, g.left, y+4, 0, 0, SansBold)
 	y = l.place(items, l.plain(r.Title, SerifBold, 30, ink, g.textW), 30, 33, g.left, y+2, 0, 0, SerifBold)
@@ -100,7 +129,7 @@ func (l *layouter) opening(items *[]Item, r *issue.Review) float64 {
 		y = l.place(items, l.lines(inl, paraStyle{face: Sans, size: 8.5, color: grey}, g.textW), 8.5, 12, g.left, y, 0, 0, Sans)
 	}
 	if r.Photo != nil {
-		y = l.openingPhoto(items, r, y+10)
+		y = l.openingPhoto(items, r, y+10, top)
 	}
 	return y
 }
@@ -144,13 +173,16 @@ func (l *layouter) metaLine(r *issue.Review) []metaPart {
 
 // openingPhoto places the photo across the text block, or a tall photo at
 // the left with its caption beside it; the credit sits under the photo.
-func (l *layouter) openingPhoto(items *[]Item, r *issue.Review, y float64) float64 {
+func (l *layouter) openingPhoto(items *[]Item, r *issue.Review, y, top float64) float64 {
 	g := l.g
 	ph := r.Photo
 	pw, phh := l.photoSize(r)
 	w := g.textW
 	h := w * phh / pw
 	maxH := float64(g.lines) * g.lead * 0.42
+	if top > g.top { // sharing a page: keep room for the body
+		maxH = math.Min(maxH, (g.bottom-top)*0.4)
+	}
 	img := Item{Kind: KImage, X: g.left, Y: y}
 	switch {
 	case h <= maxH:

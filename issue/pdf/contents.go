@@ -12,7 +12,7 @@ import (
 // with its page number, title, deck, byline and rating, and a link over
 // the whole entry. starts holds each review's first page; nil lays out
 // with placeholder numbers, to count the pages.
-func (l *layouter) contents(starts []int) []Page {
+func (l *layouter) contents(starts []int, tops []float64) []Page {
 	g := l.g
 	pages := []Page{{}}
 	p := &pages[0]
@@ -57,7 +57,7 @@ func (l *layouter) contents(starts []int) []Page {
 				p.Items = append(p.Items, it)
 			}
 			if starts != nil {
-				p.Items = append(p.Items, Item{Kind: KLink, X: g.left, Y: y, W: g.textW, H: entry.h - 6, Target: starts[i-1]})
+				p.Items = append(p.Items, Item{Kind: KLink, X: g.left, Y: y, W: g.textW, H: entry.h - 6, Target: starts[i-1], TargetY: tops[i-1]})
 			}
 			y += entry.h
 		}

@@ -42,10 +42,11 @@ type Item struct {
 	Clip       bool    // KImage: clip to the box CX, CY, CW, CH
 	CX, CY     float64
 	CW, CH     float64
-	Photo      int    // KImage: index into Document.Photos
-	URL        string // KLink
-	Target     int    // KLink: 1-based page number when URL is empty
-	Invisible  bool   // KText: extractable but not painted
+	Photo      int     // KImage: index into Document.Photos
+	URL        string  // KLink
+	Target     int     // KLink: 1-based page number when URL is empty
+	TargetY    float64 // KLink: the y on the target page to show
+	Invisible  bool    // KText: extractable but not painted
 }
 
 // Bookmark is an outline entry that points at the top of its page.
@@ -80,6 +81,7 @@ type Entry struct {
 	Title   string
 	Slug    string
 	Page    int
+	Y       float64 // where its opening starts; 0 for the page's top
 }
 
 // Document is a laid-out issue: pages ready to draw.

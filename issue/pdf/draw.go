@@ -46,11 +46,7 @@ func (d *Document) Draw(w io.Writer, date time.Time) error {
 			return photoErr(ref, err)
 		}
 	}
-	links := make([]int, len(d.Pages)+1)
-	for n := 1; n <= len(d.Pages); n++ {
-		links[n] = pdf.AddLink()
-		pdf.SetLink(links[n], 0, n)
-	}
+	dr.links = map[linkKey]int{}
 	for _, p := range d.Pages {
 		pdf.AddPage()
 		dr.face = 255 // fpdf forgets nothing, but a new page needs Tf again
@@ -59,7 +55,7 @@ func (d *Document) Draw(w io.Writer, date time.Time) error {
 			pdf.Bookmark(b.Title, b.Level, b.Y)
 		}
 		for _, it := range p.Items {
-			dr.item(it, links, d)
+			dr.item(it, d)
 		}
 		if err := pdf.Error(); err != nil {
 			return fmt.Errorf("pdf: draw page %d: %w", p.Number, err)
@@ -73,12 +69,19 @@ func (d *Document) Draw(w io.Writer, date time.Time) error {
 
 func photoName(i int) string { return fmt.Sprintf("photo%d", i) }
 
+// linkKey is an internal link's destination: a page and a y on it.
+type linkKey struct {
+	page int
+	y    float64
+}
+
 type drawer struct {
-	pdf  *fpdf.Fpdf
-	fs   *fontSet
-	face Face
-	size float64
-	buf  sfnt.Buffer
+	pdf   *fpdf.Fpdf
+	links map[linkKey]int
+	fs    *fontSet
+	face  Face
+	size  float64
+	buf   sfnt.Buffer
 }
 
 // addFonts embeds the faces the document uses, and only those.
@@ -114,7 +117,7 @@ func (dr *drawer) setFont(f Face, size float64) {
 	dr.face, dr.size = f, size
 }
 
-func (dr *drawer) item(it Item, links []int, d *Document) {
+func (dr *drawer) item(it Item, d *Document) {
 	pdf := dr.pdf
 	switch it.Kind {
 	case KText:
@@ -153,8 +156,15 @@ func (dr *drawer) item(it Item, links []int, d *Document) {
 	case KLink:
 		if it.URL != "" {
 			pdf.LinkString(it.X, it.Y, it.W, it.H, it.URL)
-		} else if it.Target > 0 && it.Target < len(links) {
-			pdf.Link(it.X, it.Y, it.W, it.H, links[it.Target])
+		} else if it.Target > 0 && it.Target <= len(d.Pages) {
+			k := linkKey{it.Target, it.TargetY}
+			id, ok := dr.links[k]
+			if !ok {
+				id = pdf.AddLink()
+				pdf.SetLink(id, it.TargetY, it.Target)
+				dr.links[k] = id
+			}
+			pdf.Link(it.X, it.Y, it.W, it.H, id)
 		}
 	case KSpanBegin:
 		pdf.RawWriteStr("/Span <</ActualText <" + utf16Hex(it.Actual) + ">>> BDC")

@@ -121,26 +121,39 @@ func (l *layouter) run() (*Document, error) {
 	}
 	// The contents' length does not depend on its page numbers: lay it
 	// out once to count its pages, then again with the real numbers.
-	nContents := len(l.contents(nil))
-	next := 2 + nContents
-	var articles [][]Page
+	nContents := len(l.contents(nil, nil))
+	g := l.g
+	var pages []Page // the article pages
 	var starts []int
+	var tops []float64
+	bottom := g.bottom
 	for _, r := range l.iss.Reviews() {
-		pages, err := l.article(r)
-		if err != nil {
-			return nil, err
+		var pl placed
+		ok := false
+		if n := len(pages); n > 0 && bottom+3*g.lead < g.bottom {
+			// Start under the previous article, two grid lines down.
+			k := math.Ceil((bottom-g.top)/g.lead) + 2
+			pl, ok = l.article(r, &pages[n-1], g.top+k*g.lead)
+			if ok {
+				pages = pages[:n-1]
+			}
 		}
-		starts = append(starts, next)
-		articles = append(articles, pages)
-		next += len(pages)
+		if !ok {
+			pl, _ = l.article(r, nil, g.top)
+		}
+		starts = append(starts, 2+nContents+len(pages))
+		if pl.top <= g.top {
+			pl.top = 0 // the top of the page
+		}
+		tops = append(tops, pl.top)
+		pages = append(pages, pl.pages...)
+		bottom = pl.bottom
 	}
-	contents := l.contents(starts)
+	contents := l.contents(starts, tops)
 	doc := l.doc
 	doc.Pages = append(doc.Pages, cover)
 	doc.Pages = append(doc.Pages, contents...)
-	for _, pages := range articles {
-		doc.Pages = append(doc.Pages, pages...)
-	}
+	doc.Pages = append(doc.Pages, pages...)
 	total := len(doc.Pages)
 	for i := range doc.Pages {
 		p := &doc.Pages[i]
@@ -153,12 +166,13 @@ func (l *layouter) run() (*Document, error) {
 	section := ""
 	for i, r := range l.iss.Reviews() {
 		p := &doc.Pages[starts[i]-1]
+		y := tops[i]
 		if r.Section != section {
 			section = r.Section
-			p.Bookmarks = append(p.Bookmarks, Bookmark{Title: section, Level: 0})
+			p.Bookmarks = append(p.Bookmarks, Bookmark{Title: section, Level: 0, Y: y})
 		}
-		p.Bookmarks = append(p.Bookmarks, Bookmark{Title: r.Title, Level: 1})
-		doc.Articles = append(doc.Articles, Entry{Section: r.Section, Title: r.Title, Slug: r.Slug, Page: starts[i]})
+		p.Bookmarks = append(p.Bookmarks, Bookmark{Title: r.Title, Level: 1, Y: y})
+		doc.Articles = append(doc.Articles, Entry{Section: r.Section, Title: r.Title, Slug: r.Slug, Page: starts[i], Y: y})
 	}
 	doc.Meta = l.meta()
 	return doc, nil

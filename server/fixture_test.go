@@ -1,0 +1,335 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"folio.example/folio/issue"
+	"folio.example/folio/issue/newsletter"
+	"folio.example/folio/issue/pdf"
+	"folio.example/folio/mailer"
+	"folio.example/folio/server"
+	"folio.example/folio/store"
+)
+
+const (
+	testSecret = "a test secret of plenty length"
+	testList   = "weekly.example.org"
+	adminToken = "editor-token-0123456789"
+)
+
+// clock is a settable time source shared by the links and the sender.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// env is a running server over a real SQLite store and build folder.
+type env struct {
+	t       *testing.T
+	store   *store.Store
+	links   *mailer.Links
+	clock   *clock
+	out     string // the build folder
+	outbox  string // where the editor's sends land
+	srv     *server.Server
+	ts      *httptest.Server
+	metrics *server.Metrics
+	members map[string]mailer.Member // by email
+}
+
+// testMembers: two tiers; only "print" and "digital" are in the audience.
+var testMembers = []mailer.Member{
+	{Email: "ada@example.org", Name: "Ada Byron", Tier: "print", Status: mailer.StatusActive},
+	{Email: "grace@example.org", Name: "Grace Hopper", Tier: "digital", Status: mailer.StatusActive},
+	{Email: "alan@example.org", Name: "Alan Turing", Tier: "sponsor", Status: mailer.StatusActive},
+	{Email: "paused@example.org", Name: "Paula Paused", Tier: "print", Status: mailer.StatusPaused},
+}
+
+var testAudience = mailer.Audience{Tiers: []string{"print", "digital"}}
+
+// newEnv opens a store in t.TempDir, adds testMembers and starts the
+// server on httptest (a real listener on 127.0.0.1).
+func newEnv(t *testing.T, admin string) *env {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	st, err := store.Open(ctx, filepath.Join(dir, "folio.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if _, _, err := st.UpsertMembers(ctx, testMembers); err != nil {
+		t.Fatal(err)
+	}
+	e := &env{t: t, store: st, clock: &clock{t: time.Date(2026, 3, 9, 8, 0, 0, 0, time.UTC)},
+		out: filepath.Join(dir, "issues"), outbox: filepath.Join(dir, "outbox"), members: map[string]mailer.Member{}}
+	all, err := st.ListMembers(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range all {
+		e.members[m.Email] = m
+	}
+	// The secret file beside the build folder is what traversal aims at.
+	if err := os.WriteFile(filepath.Join(dir, "secret.txt"), []byte(secretContent), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e.ts = httptest.NewUnstartedServer(nil)
+	e.links = &mailer.Links{BaseURL: "http://" + e.ts.Listener.Addr().String(), Secret: []byte(testSecret),
+		TTL: 30 * 24 * time.Hour, List: testList, Now: e.clock.Now}
+	e.metrics = server.NewMetrics()
+	e.srv, err = server.New(server.Config{
+		OutDir: e.out, Links: e.links, AdminToken: admin, Magazine: "The Test Weekly",
+		MaxBody: 4 << 10, Now: e.clock.Now,
+		OnError: func(op string, err error) { t.Logf("server error: %s: %v", op, err) },
+	}, server.Deps{
+		Members: st, Archive: server.LedgerArchive(st), Ledger: st,
+		Editor: &sendEditor{e: e}, Metrics: e.metrics,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.ts.Config.Handler = e.srv.Handler()
+	e.ts.Start()
+	t.Cleanup(func() { e.ts.Close(); e.srv.Close() })
+	return e
+}
+
+const secretContent = "TOP-SECRET-FILE-OUTSIDE-THE-BUILD-FOLDER"
+
+// sendEditor is the editor API's backend made of the real parts: a
+// mailer.Sender over the store's ledger, delivering to an outbox folder.
+type sendEditor struct{ e *env }
+
+func (s *sendEditor) sender() (*mailer.Sender, error) {
+	e := s.e
+	return mailer.NewSender(mailer.Options{
+		Ledger: e.store, Transport: mailer.NewOutbox(e.outbox), From: "The Test Weekly <issues@weekly.example.org>",
+		Audience: testAudience, Workers: 2, Now: e.clock.Now, OnResult: e.metrics.ObserveResult,
+		Composer: mailer.ComposerFunc(func(_ context.Context, m mailer.Member) (*mailer.Content, error) {
+			u := e.links.Unsubscribe(m)
+			return &mailer.Content{
+				Subject:        "The Test Weekly",
+				HTML:           fmt.Sprintf(`<p>Hello</p><p><a href="%s">Your archive</a> · <a href="%s">Unsubscribe</a></p>`, e.links.Archive(m), u),
+				Text:           "Hello\n\nArchive: " + e.links.Archive(m) + "\nUnsubscribe: " + u + "\n",
+				UnsubscribeURL: u,
+			}, nil
+		}),
+	})
+}
+
+func (s *sendEditor) SendWeek(ctx context.Context, week issue.Week) (mailer.Summary, error) {
+	snd, err := s.sender()
+	if err != nil {
+		return mailer.Summary{}, err
+	}
+	if err := s.e.store.RecordIssue(ctx, store.Issue{Week: week.String(), BuiltAt: s.e.clock.Now()}); err != nil {
+		return mailer.Summary{}, err
+	}
+	return snd.Send(ctx, week.String())
+}
+
+func (s *sendEditor) TestSend(ctx context.Context, week issue.Week, to string) error {
+	snd, err := s.sender()
+	if err != nil {
+		return err
+	}
+	_, err = snd.SendTest(ctx, week.String(), to)
+	return err
+}
+
+// testReview is one review of a generated issue.
+type testReview struct {
+	Section, Title, Deck string
+	Photo                bool
+}
+
+// buildIssue writes week's issue folder the way publish.Build lays it out
+// — index.html from the real newsletter renderer, issue.pdf from the real
+// typesetter, issue.json, images/ — with the server's address as base URL.
+func (e *env) buildIssue(week string, reviews []testReview) *issue.Issue {
+	t := e.t
+	t.Helper()
+	wk, err := issue.ParseWeek(week)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(e.out, week)
+	if err := os.MkdirAll(filepath.Join(dir, issue.ImagesDir), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var sections []issue.Section
+	for i, tr := range reviews {
+		r := &issue.Review{
+			Source: fmt.Sprintf("review-%d.md", i), Slug: fmt.Sprintf("%s-review-%d", week[5:], i),
+			Title: tr.Title, Section: tr.Section, Deck: tr.Deck, Byline: "A. Critic",
+			Published: wk.Start(time.UTC).Add(time.Duration(i+1) * time.Hour),
+			Body: []issue.Block{{Kind: issue.Paragraph, Inlines: []issue.Inline{
+				{Text: "A paragraph of the review of " + tr.Title + ", written for this test."}}}},
+		}
+		if tr.Photo {
+			r.Photo = writePhoto(t, filepath.Join(t.TempDir(), r.Slug+".jpg"))
+		}
+		if n := len(sections); n == 0 || sections[n-1].Name != tr.Section {
+			sections = append(sections, issue.Section{Name: tr.Section})
+		}
+		sections[len(sections)-1].Reviews = append(sections[len(sections)-1].Reviews, r)
+	}
+	iss := issue.New(issue.Masthead{Name: "The Test Weekly", BaseURL: e.links.BaseURL,
+		FirstIssue: issue.Week{Year: 2026, Num: 1}}, wk, sections)
+	rend, err := newsletter.New(newsletter.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ed, err := rend.Edition(iss)
+	if err != nil {
+		t.Fatal(err)
+	}
+	web, err := ed.WebPage()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pdfBuf bytes.Buffer
+	if err := pdf.Typeset(&pdfBuf, iss, pdf.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range iss.Reviews() {
+		if r.Photo != nil {
+			copyFile(t, r.Photo.Path, filepath.Join(dir, issue.ImagesDir, issue.PhotoFile(r)))
+		}
+	}
+	manifest, err := json.Marshal(iss)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{issue.WebFile: web, issue.PDFFile: pdfBuf.Bytes(), "issue.json": manifest} {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return iss
+}
+
+// writePhoto writes a small real JPEG and describes it.
+func writePhoto(t *testing.T, path string) *issue.Photo {
+	img := image.NewRGBA(image.Rect(0, 0, 120, 80))
+	for y := range 80 {
+		for x := range 120 {
+			img.Set(x, y, color.RGBA{uint8(x * 2), uint8(y * 3), 90, 255})
+		}
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return &issue.Photo{Path: path, Caption: "A test picture", Credit: "Test", Format: "jpeg", Width: 120, Height: 80}
+}
+
+func copyFile(t *testing.T, from, to string) {
+	data, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// snapshot is everything a request could change in the store.
+type snapshot struct {
+	Members    []mailer.Member
+	Deliveries map[string][]mailer.Delivery
+	Issues     []store.Issue
+}
+
+func (e *env) snapshot(weeks ...string) snapshot {
+	e.t.Helper()
+	ctx := context.Background()
+	ms, err := e.store.ListMembers(ctx)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	is, err := e.store.Issues(ctx)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	s := snapshot{Members: ms, Issues: is, Deliveries: map[string][]mailer.Delivery{}}
+	for _, w := range weeks {
+		ds, err := e.store.Deliveries(ctx, w)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		s.Deliveries[w] = ds
+	}
+	return s
+}
+
+// do sends a request to the test server without following redirects.
+func (e *env) do(method, path string, body []byte, header http.Header) (*http.Response, string) {
+	e.t.Helper()
+	req, err := http.NewRequest(method, e.ts.URL+path, bytes.NewReader(body))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if body == nil {
+		req.Body = http.NoBody
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	c := &http.Client{Timeout: 10 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := c.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var buf bytes.Buffer
+	if _, err := buf.ReadFrom(res.Body); err != nil {
+		e.t.Fatal(err)
+	}
+	return res, buf.String()
+}
+
+// path strips the base URL from a signed link.
+func (e *env) path(link string) string { return link[len(e.links.BaseURL):] }
+
+// sendWeek delivers week through the ledger directly (as the scheduled
+// job would), so the member has ledger rows for it.
+func (e *env) sendWeek(week string) mailer.Summary {
+	e.t.Helper()
+	wk, _ := issue.ParseWeek(week)
+	sum, err := (&sendEditor{e: e}).SendWeek(context.Background(), wk)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return sum
+}
