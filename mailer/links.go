@@ -100,7 +100,7 @@ func (l *Links) Verify(purpose, token string) (int64, error) {
 	if !ok {
 		return 0, ErrBadToken
 	}
-	enc := base64.RawURLEncoding
+	enc := base64.RawURLEncoding.Strict() // one spelling per token
 	payload, err1 := enc.DecodeString(p)
 	sig, err2 := enc.DecodeString(s)
 	if err1 != nil || err2 != nil || len(payload) < 16 {

@@ -58,8 +58,28 @@ type env struct {
 	outbox  string // where the editor's sends land
 	srv     *server.Server
 	ts      *httptest.Server
+	client  *http.Client // trusts ts's certificate; does not follow redirects
 	metrics *server.Metrics
 	members map[string]mailer.Member // by email
+	editor  server.Editor
+}
+
+// newServer makes a Server over the env's store, links, build folder and
+// editor (a second one shares them with the first).
+func (e *env) newServer(admin string) *server.Server {
+	e.t.Helper()
+	srv, err := server.New(server.Config{
+		OutDir: e.out, Links: e.links, AdminToken: admin, Magazine: "The Test Weekly",
+		MaxBody: 4 << 10, Now: e.clock.Now,
+		OnError: func(op string, err error) { e.t.Logf("server error: %s: %v", op, err) },
+	}, server.Deps{
+		Members: e.store, Archive: server.LedgerArchive(e.store), Ledger: e.store,
+		Editor: e.editor, Metrics: e.metrics,
+	})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return srv
 }
 
 // testMembers: two tiers; only "print" and "digital" are in the audience.
@@ -74,8 +94,23 @@ var testAudience = mailer.Audience{Tiers: []string{"print", "digital"}}
 
 // newEnv opens a store in t.TempDir, adds testMembers and starts the
 // server on httptest (a real listener on 127.0.0.1).
-func newEnv(t *testing.T, admin string) *env {
+func newEnv(t *testing.T, admin string) *env { return startEnv(t, envOpts{admin: admin}) }
+
+// newEnvTLS is newEnv over HTTPS, with https:// links (RFC 8058 one-click
+// is only offered for https URLs).
+func newEnvTLS(t *testing.T, admin string) *env { return startEnv(t, envOpts{admin: admin, tls: true}) }
+
+// envOpts vary the test server.
+type envOpts struct {
+	admin string
+	tls   bool
+	// wrap, if set, wraps the real editor (to hold a send open).
+	wrap func(server.Editor) server.Editor
+}
+
+func startEnv(t *testing.T, o envOpts) *env {
 	t.Helper()
+	admin, useTLS := o.admin, o.tls
 	ctx := context.Background()
 	dir := t.TempDir()
 	st, err := store.Open(ctx, filepath.Join(dir, "folio.db"))
@@ -100,22 +135,27 @@ func newEnv(t *testing.T, admin string) *env {
 		t.Fatal(err)
 	}
 	e.ts = httptest.NewUnstartedServer(nil)
-	e.links = &mailer.Links{BaseURL: "http://" + e.ts.Listener.Addr().String(), Secret: []byte(testSecret),
+	scheme := "http://"
+	if useTLS {
+		scheme = "https://"
+	}
+	e.links = &mailer.Links{BaseURL: scheme + e.ts.Listener.Addr().String(), Secret: []byte(testSecret),
 		TTL: 30 * 24 * time.Hour, List: testList, Now: e.clock.Now}
 	e.metrics = server.NewMetrics()
-	e.srv, err = server.New(server.Config{
-		OutDir: e.out, Links: e.links, AdminToken: admin, Magazine: "The Test Weekly",
-		MaxBody: 4 << 10, Now: e.clock.Now,
-		OnError: func(op string, err error) { t.Logf("server error: %s: %v", op, err) },
-	}, server.Deps{
-		Members: st, Archive: server.LedgerArchive(st), Ledger: st,
-		Editor: &sendEditor{e: e}, Metrics: e.metrics,
-	})
-	if err != nil {
-		t.Fatal(err)
+	e.editor = &sendEditor{e: e}
+	if o.wrap != nil {
+		e.editor = o.wrap(e.editor)
 	}
+	e.srv = e.newServer(admin)
 	e.ts.Config.Handler = e.srv.Handler()
-	e.ts.Start()
+	if useTLS {
+		e.ts.StartTLS()
+	} else {
+		e.ts.Start()
+	}
+	e.client = e.ts.Client()
+	e.client.Timeout = 10 * time.Second
+	e.client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	t.Cleanup(func() { e.ts.Close(); e.srv.Close() })
 	return e
 }
@@ -305,9 +345,7 @@ func (e *env) do(method, path string, body []byte, header http.Header) (*http.Re
 	for k, v := range header {
 		req.Header[k] = v
 	}
-	c := &http.Client{Timeout: 10 * time.Second,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	res, err := c.Do(req)
+	res, err := e.client.Do(req)
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -7,7 +7,6 @@ import (
 	"os"
 	"strings"
 	"testing"
-	"time"
 )
 
 // outboxFiles counts the messages the editor's sender wrote.
@@ -104,7 +103,7 @@ func TestRejectedRequestsChangeNothing(t *testing.T) {
 			for k, v := range tc.header {
 				req.Header[k] = v
 			}
-			res, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
+			res, err := e.client.Do(req)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"strings"
 )
 
 // pageCSP is the policy of the server's own pages: no scripts at all,
@@ -27,6 +28,10 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > s.cfg.MaxBody {
 			w.Header().Set("Connection", "close")
+			if strings.HasPrefix(r.URL.Path, "/api/") {
+				writeJSON(w, http.StatusRequestEntityTooLarge, apiError{"request body too large"})
+				return
+			}
 			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
 			return
 		}

@@ -59,7 +59,15 @@ func (s *Server) unsubscribePage(w http.ResponseWriter, r *http.Request) {
 // the authority. The body must carry List-Unsubscribe=One-Click; it is
 // read (and its size checked) before anything changes.
 func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseMultipartForm(s.cfg.MaxBody); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+	// ParseMultipartForm hides ParseForm's errors for other bodies, so
+	// ParseForm comes first.
+	err := r.ParseForm()
+	if err == nil {
+		if err = r.ParseMultipartForm(s.cfg.MaxBody); errors.Is(err, http.ErrNotMultipart) {
+			err = nil
+		}
+	}
+	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)

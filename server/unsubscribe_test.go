@@ -87,7 +87,7 @@ func TestUnsubscribeMultipartBody(t *testing.T) {
 // sent message, as a mailbox provider does, and checks that the next send
 // skips the member.
 func TestOneClickFromTheEmail(t *testing.T) {
-	e := newEnv(t, "")
+	e := newEnvTLS(t, "")
 	e.buildIssue("2026-W10", []testReview{{Section: "Film", Title: "Lanterns at Low Tide"}})
 	sum := e.sendWeek("2026-W10")
 	if sum.Sent != 2 {
@@ -105,12 +105,12 @@ func TestOneClickFromTheEmail(t *testing.T) {
 	if got := msg.Header.Get("List-Unsubscribe-Post"); got != oneClick {
 		t.Fatalf("List-Unsubscribe-Post = %q", got)
 	}
-	m := regexp.MustCompile(`<(https?://[^>]+)>`).FindStringSubmatch(msg.Header.Get("List-Unsubscribe"))
+	m := regexp.MustCompile(`<(https://[^>]+)>`).FindStringSubmatch(msg.Header.Get("List-Unsubscribe"))
 	if m == nil {
 		t.Fatalf("no https URL in List-Unsubscribe %q", msg.Header.Get("List-Unsubscribe"))
 	}
 	// No cookie jar, no login: just the POST.
-	res, err := http.Post(m[1], "application/x-www-form-urlencoded", strings.NewReader(oneClick))
+	res, err := e.client.Post(m[1], "application/x-www-form-urlencoded", strings.NewReader(oneClick))
 	if err != nil {
 		t.Fatal(err)
 	}

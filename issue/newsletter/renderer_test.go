@@ -142,3 +142,52 @@ func TestExcerptAndWrap(t *testing.T) {
 		t.Errorf("Wrap = %q", got)
 	}
 }
+
+func TestCheckTemplateDir(t *testing.T) {
+	dir := t.TempDir()
+	if err := CheckTemplateDir(dir); err != nil {
+		t.Errorf("empty dir: %v", err)
+	}
+	for _, f := range []string{"email/card.html", ".git/config", "layout.html"} {
+		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(f)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, filepath.Join(dir, f), []byte("x"))
+	}
+	err := CheckTemplateDir(dir)
+	if !errors.Is(err, ErrTemplate) || !strings.Contains(err.Error(), "layout.html override nothing") || strings.Contains(err.Error(), ".git") {
+		t.Errorf("err = %v", err)
+	}
+	if err := CheckTemplateDir(filepath.Join(dir, "missing")); err == nil {
+		t.Errorf("a missing dir passed")
+	}
+}
+
+func TestRenderConcurrently(t *testing.T) {
+	e := testEdition(t, Options{}, 12)
+	want, err := e.Render(member("Ana"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			for range 20 {
+				got, err := e.Render(member("Ana"))
+				if err == nil && (got.HTML != want.HTML || got.Text != want.Text) {
+					err = errors.New("concurrent render differs")
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}

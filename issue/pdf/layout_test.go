@@ -29,8 +29,8 @@ func TestLayoutPlacesArticles(t *testing.T) {
 	}
 	prev := 2
 	for i, a := range doc.Articles {
-		if a.Page <= prev {
-			t.Errorf("article %d %q starts on page %d, not after page %d", i, a.Title, a.Page, prev)
+		if a.Page < prev || (a.Page == prev && a.Y == 0) {
+			t.Errorf("article %d %q starts on page %d at y %.0f, before the end of page %d", i, a.Title, a.Page, a.Y, prev)
 		}
 		prev = a.Page
 		first := strings.Fields(a.Title)[0]
@@ -40,8 +40,13 @@ func TestLayoutPlacesArticles(t *testing.T) {
 	}
 	// The long Books review runs over more than one page.
 	books := doc.Articles[3]
-	if books.Title != "The Lighthouse Years" || doc.Articles[4].Page-books.Page < 2 {
-		t.Errorf("the Books review spans pages %d to %d, want at least two", books.Page, doc.Articles[4].Page-1)
+	if books.Title != "The Lighthouse Years" || doc.Articles[4].Page-books.Page < 1 {
+		t.Errorf("the Books review spans pages %d to %d, want at least two", books.Page, doc.Articles[4].Page)
+	}
+	// Short articles share pages: the Night Shift review starts below the
+	// end of the first Film review.
+	if a, b := doc.Articles[0], doc.Articles[1]; b.Page != a.Page+1 || b.Y == 0 {
+		t.Errorf("second article at page %d y %.0f, want under the first's end on page %d", b.Page, b.Y, a.Page+1)
 	}
 }
 
