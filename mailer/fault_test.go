@@ -16,7 +16,7 @@ import (
 // 0.5% right after accepting (the ambiguous case), retrying until the
 // ledger settles.
 func TestFaultInjection(t *testing.T) {
-	const members = 600
+	const members = 400
 	ctx := context.Background()
 	var (
 		mu        sync.Mutex

@@ -101,6 +101,10 @@ func TestSendOncePerActiveMemberAndSecondSendSendsNothing(t *testing.T) {
 	if c := srv.Connections(); c > 2 {
 		t.Errorf("%d connections for 2 workers: connections not reused", c)
 	}
+	// Four round trips a message: no NOOP before, no RSET after.
+	if n, r, m := srv.Commands("NOOP"), srv.Commands("RSET"), srv.Commands("MAIL"); n != 0 || r != 0 || m != 5 {
+		t.Errorf("NOOP %d, RSET %d, MAIL %d; want 0, 0, 5", n, r, m)
+	}
 
 	sum, err = s.Send(ctx, issueID)
 	if err != nil {
@@ -151,6 +155,9 @@ func TestFailuresAreClassifiedAndNeverMarkedSent(t *testing.T) {
 	}
 	if d := ds["m2@example.org"]; !d.NextAttempt.Equal(clk.t.Add(5*time.Minute)) || !strings.HasPrefix(d.Reply, "451") {
 		t.Errorf("m2 retry: next %v reply %q", d.NextAttempt, d.Reply)
+	}
+	if r := srv.Commands("RSET"); r != 3 {
+		t.Errorf("RSET %d, want 3 (after each rejected RCPT)", r)
 	}
 	if sup, _, _ := st.Suppressed(ctx, "m3@example.org"); !sup {
 		t.Error("550 5.1.1 did not suppress the address")

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 
 	"folio.example/folio/issue/newsletter"
 	"folio.example/folio/mailer"
@@ -24,6 +25,10 @@ type Composer struct {
 	// AttachMaxBytes is the largest PDF attached by default; members above
 	// it get a download link instead. Zero attaches always.
 	AttachMaxBytes int
+
+	inlineOnce sync.Once
+	inline     map[string][]byte // CID → image bytes, read once per issue
+	inlineErr  error
 }
 
 // Compose implements mailer.Composer.
@@ -56,14 +61,30 @@ func (c *Composer) Compose(_ context.Context, m mailer.Member) (*mailer.Content,
 			Name: c.pdfName(), ContentType: "application/pdf", Data: c.Built.PDF,
 		})
 	}
+	if len(msg.Inline) > 0 {
+		c.inlineOnce.Do(func() { c.inline, c.inlineErr = readInline(msg.Inline) })
+		if c.inlineErr != nil {
+			return nil, c.inlineErr
+		}
+	}
 	for _, img := range msg.Inline {
+		content.Inline = append(content.Inline, mailer.Attachment{Name: img.Name, ContentType: img.ContentType, Data: c.inline[img.CID], CID: img.CID})
+	}
+	return content, nil
+}
+
+// readInline reads the edition's inline images once: every member's
+// message shares the same bytes.
+func readInline(imgs []newsletter.Image) (map[string][]byte, error) {
+	out := make(map[string][]byte, len(imgs))
+	for _, img := range imgs {
 		data, err := os.ReadFile(img.Path)
 		if err != nil {
 			return nil, fmt.Errorf("publish: inline image: %w", err)
 		}
-		content.Inline = append(content.Inline, mailer.Attachment{Name: img.Name, ContentType: img.ContentType, Data: data, CID: img.CID})
+		out[img.CID] = data
 	}
-	return content, nil
+	return out, nil
 }
 
 // attach decides between the PDF attached and a download link: the

@@ -50,7 +50,7 @@ func (c *clock) Add(d time.Duration) {
 
 // env is a running server over a real SQLite store and build folder.
 type env struct {
-	t       *testing.T
+	t       testing.TB
 	store   *store.Store
 	links   *mailer.Links
 	clock   *clock
@@ -65,16 +65,20 @@ type env struct {
 }
 
 // newServer makes a Server over the env's store, links, build folder and
-// editor (a second one shares them with the first).
+// editor (a second one shares them with the first, but not its metrics).
 func (e *env) newServer(admin string) *server.Server {
 	e.t.Helper()
+	metrics := e.metrics
+	if e.srv != nil {
+		metrics = nil
+	}
 	srv, err := server.New(server.Config{
 		OutDir: e.out, Links: e.links, AdminToken: admin, Magazine: "The Test Weekly",
 		MaxBody: 4 << 10, Now: e.clock.Now,
 		OnError: func(op string, err error) { e.t.Logf("server error: %s: %v", op, err) },
 	}, server.Deps{
 		Members: e.store, Archive: server.LedgerArchive(e.store), Ledger: e.store,
-		Editor: e.editor, Metrics: e.metrics,
+		Editor: e.editor, Metrics: metrics,
 	})
 	if err != nil {
 		e.t.Fatal(err)
@@ -94,7 +98,7 @@ var testAudience = mailer.Audience{Tiers: []string{"print", "digital"}}
 
 // newEnv opens a store in t.TempDir, adds testMembers and starts the
 // server on httptest (a real listener on 127.0.0.1).
-func newEnv(t *testing.T, admin string) *env { return startEnv(t, envOpts{admin: admin}) }
+func newEnv(t testing.TB, admin string) *env { return startEnv(t, envOpts{admin: admin}) }
 
 // newEnvTLS is newEnv over HTTPS, with https:// links (RFC 8058 one-click
 // is only offered for https URLs).
@@ -108,7 +112,7 @@ type envOpts struct {
 	wrap func(server.Editor) server.Editor
 }
 
-func startEnv(t *testing.T, o envOpts) *env {
+func startEnv(t testing.TB, o envOpts) *env {
 	t.Helper()
 	admin, useTLS := o.admin, o.tls
 	ctx := context.Background()
@@ -276,7 +280,7 @@ func (e *env) buildIssue(week string, reviews []testReview) *issue.Issue {
 }
 
 // writePhoto writes a small real JPEG and describes it.
-func writePhoto(t *testing.T, path string) *issue.Photo {
+func writePhoto(t testing.TB, path string) *issue.Photo {
 	img := image.NewRGBA(image.Rect(0, 0, 120, 80))
 	for y := range 80 {
 		for x := range 120 {
@@ -293,7 +297,7 @@ func writePhoto(t *testing.T, path string) *issue.Photo {
 	return &issue.Photo{Path: path, Caption: "A test picture", Credit: "Test", Format: "jpeg", Width: 120, Height: 80}
 }
 
-func copyFile(t *testing.T, from, to string) {
+func copyFile(t testing.TB, from, to string) {
 	data, err := os.ReadFile(from)
 	if err != nil {
 		t.Fatal(err)
@@ -310,22 +314,25 @@ type snapshot struct {
 	Issues     []store.Issue
 }
 
-func (e *env) snapshot(weeks ...string) snapshot {
-	e.t.Helper()
+func (e *env) snapshot(weeks ...string) snapshot { return e.snapshotOf(e.t, weeks...) }
+
+// snapshotOf is snapshot reporting to t (inside a fuzz target, its *T).
+func (e *env) snapshotOf(t testing.TB, weeks ...string) snapshot {
+	t.Helper()
 	ctx := context.Background()
 	ms, err := e.store.ListMembers(ctx)
 	if err != nil {
-		e.t.Fatal(err)
+		t.Fatal(err)
 	}
 	is, err := e.store.Issues(ctx)
 	if err != nil {
-		e.t.Fatal(err)
+		t.Fatal(err)
 	}
 	s := snapshot{Members: ms, Issues: is, Deliveries: map[string][]mailer.Delivery{}}
 	for _, w := range weeks {
 		ds, err := e.store.Deliveries(ctx, w)
 		if err != nil {
-			e.t.Fatal(err)
+			t.Fatal(err)
 		}
 		s.Deliveries[w] = ds
 	}

@@ -29,23 +29,33 @@ func (s *Server) week(w http.ResponseWriter, r *http.Request) (string, bool) {
 	if canonicalWeek(raw) {
 		return raw, true
 	}
-	if wk, err := issue.ParseWeek(raw); err == nil && !strings.ContainsAny(raw, " \t\r\n") {
-		target := "/issues/" + wk.String() + "/" + strings.TrimPrefix(r.URL.Path, "/issues/"+raw+"/")
-		if !strings.HasPrefix(r.URL.Path, "/issues/"+raw+"/") {
-			target = "/issues/" + wk.String() + "/"
-		}
-		http.Redirect(w, r, target, http.StatusMovedPermanently)
+	wk, err := issue.ParseWeek(raw)
+	if err != nil || strings.ContainsAny(raw, " \t\r\n/") {
+		s.notFound(w)
 		return "", false
 	}
-	s.notFound(w)
+	rest := strings.TrimPrefix(r.URL.Path, "/issues/"+raw)
+	target := strings.Repeat("../", strings.Count(rest, "/")) + wk.String() + rest
+	if rest == "" {
+		target += "/"
+	}
+	redirect(w, target)
 	return "", false
+}
+
+// redirect answers 301 with a relative Location, so the redirect stays
+// right under whatever path prefix a reverse proxy serves us at
+// (http.Redirect would make it absolute).
+func redirect(w http.ResponseWriter, rel string) {
+	w.Header().Set("Location", rel)
+	w.WriteHeader(http.StatusMovedPermanently)
 }
 
 // issueRedirect sends /issues/{week} to /issues/{week}/: the web version
 // refers to its photos relative to the folder.
 func (s *Server) issueRedirect(w http.ResponseWriter, r *http.Request) {
 	if wk, ok := s.week(w, r); ok {
-		http.Redirect(w, r, wk+"/", http.StatusMovedPermanently)
+		redirect(w, wk+"/")
 	}
 }
 

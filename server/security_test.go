@@ -19,7 +19,7 @@ import (
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
-func assertUnchanged(t *testing.T, before, after snapshot) {
+func assertUnchanged(t testing.TB, before, after snapshot) {
 	t.Helper()
 	if !reflect.DeepEqual(before, after) {
 		t.Errorf("store changed:\nbefore %+v\nafter  %+v", before, after)

@@ -32,37 +32,36 @@ func (s *Store) EnsureDeliveries(ctx context.Context, issueID string, a mailer.A
 	return int(n), err
 }
 
-// claimQueries find the next due row in priority order: expired leases
-// first (they may be mid-flight copies to finish), then due retries, then
-// pending rows. Each uses one of the deliveries indexes.
+// claimFrom joins a due row to its member and the suppression list, so a
+// claim costs one query and one update.
+const claimFrom = `SELECT d.member_id, d.message_id, d.attempts, d.first_try, ` + memberColsM + `,
+	EXISTS (SELECT 1 FROM suppressions x WHERE x.email_key = m.email_key)
+	FROM deliveries d JOIN members m ON m.id = d.member_id WHERE d.issue_id = $1 AND `
+
+// claimQueries find the next due row: pending rows first (the common
+// case, one indexed lookup), then due retries, then expired leases. Every
+// Send drains all three, so the order only affects latency.
 var claimQueries = [...]string{
-	`SELECT member_id FROM deliveries WHERE issue_id = $1 AND state = 'sending' AND next_attempt <= $2 ORDER BY next_attempt LIMIT 1`,
-	`SELECT member_id FROM deliveries WHERE issue_id = $1 AND state = 'failed_temp' AND next_attempt <= $2 ORDER BY next_attempt LIMIT 1`,
-	`SELECT member_id FROM deliveries WHERE issue_id = $1 AND state = 'pending' AND $2 = $2 ORDER BY member_id LIMIT 1`,
+	claimFrom + `d.state = 'pending' AND $2 = $2 ORDER BY d.member_id LIMIT 1`,
+	claimFrom + `d.state = 'failed_temp' AND d.next_attempt <= $2 ORDER BY d.next_attempt LIMIT 1`,
+	claimFrom + `d.state = 'sending' AND d.next_attempt <= $2 ORDER BY d.next_attempt LIMIT 1`,
 }
 
 // ClaimNext implements mailer.Ledger: in one IMMEDIATE transaction it
-// picks the next due row, checks the member is still eligible and moves
-// the row to sending with a lease until leaseUntil.
+// picks the next due row, skips it if the member left (unsubscribed,
+// paused, suppressed) and moves it to sending with a lease until
+// leaseUntil.
 func (s *Store) ClaimNext(ctx context.Context, issueID string, now, leaseUntil time.Time, messageID func(mailer.Member) string) (*mailer.Claim, error) {
 	var claim *mailer.Claim
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		for {
-			id, ok, err := nextDue(ctx, tx, issueID, now)
+			c, suppressed, ok, err := nextDue(ctx, tx, issueID, now)
 			if err != nil || !ok {
 				return err
 			}
-			m, err := scanMember(tx.QueryRowContext(ctx, `SELECT `+memberCols+` FROM members WHERE id = $1`, id))
-			if err != nil {
-				return fmt.Errorf("store: claim member %d: %w", id, err)
-			}
-			var suppressed bool
-			if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM suppressions WHERE email_key = $1)`,
-				emailKey(m.Email)).Scan(&suppressed); err != nil {
-				return fmt.Errorf("store: claim: %w", err)
-			}
-			if m.Status != mailer.StatusActive || suppressed {
-				why := "member " + string(m.Status)
+			id := c.MemberID
+			if c.Member.Status != mailer.StatusActive || suppressed {
+				why := "member " + string(c.Member.Status)
 				if suppressed {
 					why = "address suppressed"
 				}
@@ -72,46 +71,48 @@ func (s *Store) ClaimNext(ctx context.Context, issueID string, now, leaseUntil t
 				}
 				continue
 			}
-			d, err := scanDelivery(tx.QueryRowContext(ctx, `SELECT `+deliveryCols+` FROM deliveries
-				WHERE issue_id = $1 AND member_id = $2`, issueID, id))
-			if err != nil {
-				return fmt.Errorf("store: claim: %w", err)
+			if c.MessageID == "" {
+				c.MessageID = messageID(c.Member)
 			}
-			if d.MessageID == "" {
-				d.MessageID = messageID(m)
+			if c.FirstTry.IsZero() {
+				c.FirstTry = now
 			}
-			if d.FirstTry.IsZero() {
-				d.FirstTry = now
-			}
-			d.Attempts++
-			d.State = mailer.StateSending
-			d.NextAttempt = leaseUntil
-			d.UpdatedAt = now
+			c.IssueID = issueID
+			c.Attempts++
+			c.State = mailer.StateSending
+			c.NextAttempt = leaseUntil
+			c.UpdatedAt = now
 			if _, err := tx.ExecContext(ctx, `UPDATE deliveries SET state = 'sending', message_id = $1, attempts = $2,
 				first_try = $3, next_attempt = $4, updated_at = $5 WHERE issue_id = $6 AND member_id = $7`,
-				d.MessageID, d.Attempts, ms(d.FirstTry), ms(leaseUntil), ms(now), issueID, id); err != nil {
+				c.MessageID, c.Attempts, ms(c.FirstTry), ms(leaseUntil), ms(now), issueID, id); err != nil {
 				return fmt.Errorf("store: claim: %w", err)
 			}
-			claim = &mailer.Claim{Delivery: d, Member: m}
+			claim = c
 			return nil
 		}
 	})
 	return claim, err
 }
 
-func nextDue(ctx context.Context, tx *sql.Tx, issueID string, now time.Time) (int64, bool, error) {
+func nextDue(ctx context.Context, tx *sql.Tx, issueID string, now time.Time) (*mailer.Claim, bool, bool, error) {
 	for _, q := range claimQueries {
-		var id int64
-		err := tx.QueryRowContext(ctx, q, issueID, ms(now)).Scan(&id)
+		c := &mailer.Claim{}
+		var first int64
+		var status string
+		var suppressed bool
+		err := tx.QueryRowContext(ctx, q, issueID, ms(now)).Scan(&c.MemberID, &c.MessageID, &c.Attempts, &first,
+			&c.Member.ID, &c.Member.Email, &c.Member.Name, &c.Member.Tier, &status, &c.Member.DeliverPDF, &suppressed)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue
 		}
 		if err != nil {
-			return 0, false, fmt.Errorf("store: next due: %w", err)
+			return nil, false, false, fmt.Errorf("store: next due: %w", err)
 		}
-		return id, true, nil
+		c.Member.Status = mailer.Status(status)
+		c.FirstTry = fromMS(first)
+		return c, suppressed, true, nil
 	}
-	return 0, false, nil
+	return nil, false, false, nil
 }
 
 // MarkSent records the relay's acceptance of a claimed row.

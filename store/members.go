@@ -12,7 +12,10 @@ import (
 	"folio.example/folio/mailer"
 )
 
-const memberCols = `id, email, name, tier, status, deliver_pdf`
+const (
+	memberCols  = `id, email, name, tier, status, deliver_pdf`
+	memberColsM = `m.id, m.email, m.name, m.tier, m.status, m.deliver_pdf`
+)
 
 // UpsertMembers adds new members and updates existing ones, matched by
 // email ignoring case, all in one transaction: a failing row leaves the

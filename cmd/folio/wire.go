@@ -65,6 +65,10 @@ func (c *cli) services(ctx context.Context, cfg *config.Config, withStore bool) 
 	}
 	tmplFS := templates.FS()
 	if cfg.Templates.Dir != "" {
+		// A misnamed override would otherwise be silently ignored.
+		if err := newsletter.CheckTemplateDir(cfg.Templates.Dir); err != nil {
+			return nil, fmt.Errorf("config: [templates] dir: %w", err)
+		}
 		tmplFS = newsletter.Overlay(tmplFS, cfg.Templates.Dir)
 	}
 	renderer, err := newsletter.New(newsletter.Options{

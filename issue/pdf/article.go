@@ -33,22 +33,38 @@ func (l *layouter) article(r *issue.Review, shared *Page, top float64) (placed, 
 		l.runningHead(&first, r.Section)
 		top = g.top
 	}
-	y := l.opening(&first.Items, r, top)
+	colPhoto := r.Photo != nil && l.tallPhoto(r)
+	y := l.opening(&first.Items, r, top, !colPhoto)
 	// The body starts on the first grid line below the opening.
 	k := int(math.Ceil((y + 8 - g.top) / g.lead))
 	bodyTop := g.top + float64(k)*g.lead
-	firstCap := g.lines - k
-	if shared != nil && firstCap < minShared {
+	fr := frame{first: g.lines - k, full: g.lines}
+	if shared != nil && fr.first < minShared {
 		return placed{}, false
 	}
 	pages := []Page{first}
 	offset := 0 // the page of column pair 0
-	if firstCap < 4 {
-		firstCap, offset = g.lines, 1 // no room under the opening
+	if fr.first < 4 {
+		fr.first, offset = g.lines, 1 // no room under the opening
 		bodyTop = g.top
 	}
-	flow := l.body(r, firstCap)
-	cols := pourArticle(flow, firstCap, g.lines)
+	if colPhoto {
+		// A tall photo heads the left column of the first body page, so
+		// its caption reads before the body, not inside a sentence.
+		var items []Item
+		h := l.columnPhoto(&items, r, float64(fr.first)*g.lead)
+		fr.reserve = int(math.Ceil((h + 6) / g.lead))
+		x := g.left
+		for _, it := range items {
+			it.X += x
+			it.Y += bodyTop
+			it.CX += x
+			it.CY += bodyTop
+			pages[offset].Items = append(pages[offset].Items, it)
+		}
+	}
+	flow := l.body(r, fr)
+	cols := pourArticle(flow, fr)
 	bottom := 0.0 // below the columns of the last page
 	lastPage := (len(cols)-1)/2 + offset
 	for c, cr := range cols {
@@ -60,8 +76,11 @@ func (l *layouter) article(r *issue.Review, shared *Page, top float64) (placed, 
 		}
 		x := g.left + float64(c%2)*(g.colW+g.gutter)
 		ctop := g.top
-		if pi == 0 {
+		if pi == offset {
 			ctop = bodyTop
+			if c == 0 {
+				ctop += float64(fr.reserve) * g.lead
+			}
 		}
 		used := 0
 		for _, fl := range flow[cr.start:cr.end] {
@@ -85,7 +104,7 @@ func (l *layouter) article(r *issue.Review, shared *Page, top float64) (placed, 
 
 // opening draws the article's head across the text block and returns the y
 // below it.
-func (l *layouter) opening(items *[]Item, r *issue.Review, top float64) float64 {
+func (l *layouter) opening(items *[]Item, r *issue.Review, top float64, photo bool) float64 {
 	g := l.g
 	y := top
 	*items = append(*items, Item{Kind: KRule, X: g.left, Y: y, W: g.textW, Stroke: 2, Color: accent})
@@ -128,7 +147,7 @@ func (l *layouter) opening(items *[]Item, r *issue.Review, top float64) float64 
 		inl := []issue.Inline{{Text: "Opens: ", Style: issue.Bold}, {Text: r.Opens}}
 		y = l.place(items, l.lines(inl, paraStyle{face: Sans, size: 8.5, color: grey}, g.textW), 8.5, 12, g.left, y, 0, 0, Sans)
 	}
-	if r.Photo != nil {
+	if r.Photo != nil && photo {
 		y = l.openingPhoto(items, r, y+10, top)
 	}
 	return y
@@ -186,10 +205,6 @@ func (l *layouter) openingPhoto(items *[]Item, r *issue.Review, y, top float64) 
 	img := Item{Kind: KImage, X: g.left, Y: y}
 	switch {
 	case h <= maxH:
-	case maxH*pw/phh <= g.textW-140:
-		// A tall photo: full height at the left, caption beside it.
-		h = maxH
-		w = h * pw / phh
 	default:
 		// A little too tall: keep the full width and crop top and bottom.
 		img.Clip, img.CX, img.CY, img.CW, img.CH = true, g.left, y, w, maxH
@@ -201,22 +216,49 @@ func (l *layouter) openingPhoto(items *[]Item, r *issue.Review, y, top float64) 
 	img.W, img.H = iw, ih
 	img.Photo = l.photo(r, iw, ih)
 	*items = append(*items, img)
-	side := g.textW-w >= 120 // room for the caption beside the photo
 	bottom := y + h
 	if ph.Credit != "" {
 		bottom = l.place(items, l.plain(ph.Credit, Sans, 6.5, grey, w), 6.5, 8, g.left, bottom+1, 1, w, Sans)
 	}
 	if ph.Caption != "" {
 		st := paraStyle{face: SerifItalic, size: 8.5, color: ink}
-		if side {
-			capW := g.textW - w - 14
-			cl := l.lines([]issue.Inline{{Text: ph.Caption}}, st, capW)
-			end := l.place(items, cl, 8.5, 11, g.left+w+14, y+h-float64(len(cl))*11, 0, 0, SerifItalic)
-			bottom = math.Max(bottom, end)
-		} else {
-			cl := l.lines([]issue.Inline{{Text: ph.Caption}}, st, g.textW*0.85)
-			bottom = l.place(items, cl, 8.5, 11, g.left, bottom+1, 0, 0, SerifItalic)
-		}
+		cl := l.lines([]issue.Inline{{Text: ph.Caption}}, st, g.textW*0.85)
+		bottom = l.place(items, cl, 8.5, 11, g.left, bottom+1, 0, 0, SerifItalic)
 	}
 	return bottom + 4
+}
+
+// tallPhoto reports whether a photo would lose too much to a crop across
+// the text block: such photos head the left column instead.
+func (l *layouter) tallPhoto(r *issue.Review) bool {
+	pw, ph := l.photoSize(r)
+	return ph/pw > 0.9
+}
+
+// columnPhoto places a photo at the column's width from (0, 0), cropped
+// to at most 60% of the column height avail, with credit and caption
+// under it; it returns the height used.
+func (l *layouter) columnPhoto(items *[]Item, r *issue.Review, avail float64) float64 {
+	g := l.g
+	pw, phh := l.photoSize(r)
+	w := g.colW
+	h := w * phh / pw
+	img := Item{Kind: KImage, W: w, H: h}
+	if maxH := avail * 0.6; h > maxH {
+		img.Clip, img.CW, img.CH = true, w, maxH
+		img.Y = -(h - maxH) / 2
+		h = maxH
+	}
+	img.Photo = l.photo(r, img.W, img.H)
+	*items = append(*items, img)
+	bottom := h
+	ph := r.Photo
+	if ph.Credit != "" {
+		bottom = l.place(items, l.plain(ph.Credit, Sans, 6.5, grey, w), 6.5, 8, 0, bottom+1, 1, w, Sans)
+	}
+	if ph.Caption != "" {
+		cl := l.lines([]issue.Inline{{Text: ph.Caption}}, paraStyle{face: SerifItalic, size: 8.5, color: ink}, w)
+		bottom = l.place(items, cl, 8.5, 11, 0, bottom+1, 0, 0, SerifItalic)
+	}
+	return bottom
 }

@@ -28,14 +28,14 @@ type bodyFlow struct {
 }
 
 // body lays out a review's body, its pull quote and its link notes as one
-// column's worth of flow lines. firstCap and fullCap are the article's
-// column heights, used to place the pull quote where it fits.
-func (l *layouter) body(r *issue.Review, firstCap int) []flowLine {
+// column's worth of flow lines. fr holds the article's column heights,
+// used to place the pull quote where it fits.
+func (l *layouter) body(r *issue.Review, fr frame) []flowLine {
 	b := &bodyFlow{l: l}
 	b.capDone = len(r.Body) == 0 || r.Body[0].Kind != issue.Paragraph
 	b.blocks(r.Body, 0, l.g.colW, Serif, 0)
 	if pq := strings.TrimSpace(r.Pullquote); pq != "" {
-		b.insertPull(l.pullQuote(pq), firstCap)
+		b.insertPull(l.pullQuote(pq), fr)
 	}
 	b.linkNotes()
 	return b.lines

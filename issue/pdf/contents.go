@@ -2,16 +2,18 @@ package pdf
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
 	"folio.example/folio/issue"
 )
 
-// contents lays out the contents pages: entries grouped by section, each
-// with its page number, title, deck, byline and rating, and a link over
-// the whole entry. starts holds each review's first page; nil lays out
-// with placeholder numbers, to count the pages.
+// contents lays out the contents pages: entries grouped by section in two
+// columns, each with its page number, title, deck, byline and rating, and
+// a link over the whole entry. starts and tops hold each review's first
+// page and where on it the review opens; nil starts lays out with
+// placeholder numbers, to count the pages.
 func (l *layouter) contents(starts []int, tops []float64) []Page {
 	g := l.g
 	pages := []Page{{}}
@@ -21,48 +23,114 @@ func (l *layouter) contents(starts []int, tops []float64) []Page {
 	sub := fmt.Sprintf("%s  ·  Issue No. %d  ·  %s", l.iss.Magazine, l.iss.Number, l.iss.DateLabel())
 	y = l.place(&p.Items, l.plain(sub, Sans, 9, grey, g.textW), 9, 14, g.left, y+2, 0, 0, Sans)
 	p.Items = append(p.Items, Item{Kind: KRule, X: g.left, Y: y + 6, W: g.textW, Stroke: 2, Color: accent})
-	y += 22
+	top := y + 22 // the columns' top on this page
+	type centry struct {
+		r     *issue.Review
+		head  []textLine // the section's name, before its first entry
+		entry block
+		h     float64
+	}
+	var list []centry
+	total := 0.0
 	i := 0
-	const numW = 46.0
-	textW := g.textW*0.78 - numW
 	for _, s := range l.iss.Sections {
-		if len(s.Reviews) == 0 {
-			continue
-		}
-		head := l.plain(s.Name, SansBold, 10, accent, g.textW)
 		for k, r := range s.Reviews {
 			num := "00"
 			if starts != nil {
 				num = strconv.Itoa(starts[i])
 			}
 			i++
-			entry := l.contentsEntry(r, num, textW)
-			h := entry.h
+			e := centry{r: r, entry: l.contentsEntry(r, num, g.colW)}
+			e.h = e.entry.h
 			if k == 0 {
-				h += 26
+				e.head = l.plain(s.Name, SansBold, 10, accent, g.colW)
+				e.h += 26
 			}
-			if y+h > g.bottom {
-				pages = append(pages, Page{})
-				p = &pages[len(pages)-1]
-				y = g.top
-			}
-			if k == 0 {
-				y = l.place(&p.Items, head, 10, 14, g.left, y+4, 0, 0, SansBold)
-				p.Items = append(p.Items, Item{Kind: KRule, X: g.left, Y: y + 2, W: g.textW, Stroke: 0.5, Color: hair})
-				y += 8
-			}
-			for _, it := range entry.items {
-				it.X += g.left
-				it.Y += y
-				p.Items = append(p.Items, it)
-			}
-			if starts != nil {
-				p.Items = append(p.Items, Item{Kind: KLink, X: g.left, Y: y, W: g.textW, H: entry.h - 6, Target: starts[i-1], TargetY: tops[i-1]})
-			}
-			y += entry.h
+			list = append(list, e)
+			total += e.h
 		}
 	}
+	// Balance the two columns when the contents fit one page, so the
+	// photo strip gets the foot of the page.
+	half := g.bottom - top
+	if total <= 2*(g.bottom-top) {
+		half = total / 2
+	}
+	y = top
+	col := 0
+	colBottom := 0.0 // the lowest column end on the last page
+	for i, e := range list {
+		over := y+e.h > g.bottom || (col == 0 && len(pages) == 1 && y-top+e.h/2 > half)
+		if over && y > top {
+			col++
+			if col == 2 {
+				pages = append(pages, Page{})
+				p = &pages[len(pages)-1]
+				col, top, colBottom = 0, g.top, 0
+				half = g.bottom - top
+			}
+			y = top
+		}
+		x := g.left + float64(col)*(g.colW+g.gutter)
+		if e.head != nil {
+			y = l.place(&p.Items, e.head, 10, 14, x, y+4, 0, 0, SansBold)
+			p.Items = append(p.Items, Item{Kind: KRule, X: x, Y: y + 2, W: g.colW, Stroke: 0.5, Color: hair})
+			y += 8
+		}
+		for _, it := range e.entry.items {
+			it.X += x
+			it.Y += y
+			p.Items = append(p.Items, it)
+		}
+		if starts != nil {
+			p.Items = append(p.Items, Item{Kind: KLink, X: x, Y: y, W: g.colW, H: e.entry.h - 6, Target: starts[i], TargetY: tops[i]})
+		}
+		y += e.entry.h
+		colBottom = math.Max(colBottom, y)
+	}
+	l.photoStrip(p, colBottom+18, starts, tops)
 	return pages
+}
+
+// photoStrip fills the foot of the contents with up to four of the issue's
+// photos, cropped to one shape, each a link to its article.
+func (l *layouter) photoStrip(p *Page, y float64, starts []int, tops []float64) {
+	g := l.g
+	var withPhoto []int
+	for i, r := range l.iss.Reviews() {
+		if r.Photo != nil && len(withPhoto) < 4 {
+			withPhoto = append(withPhoto, i)
+		}
+	}
+	n := len(withPhoto)
+	avail := g.bottom - y - 24
+	if n == 0 || avail < 110 {
+		return
+	}
+	const gap = 12.0
+	cw := (g.textW - float64(n-1)*gap) / float64(n)
+	ch := math.Min(cw, avail-10)
+	p.Items = append(p.Items, Item{Kind: KRule, X: g.left, Y: y - 8, W: g.textW, Stroke: 0.5, Color: hair})
+	reviews := l.iss.Reviews()
+	for k, i := range withPhoto {
+		r := reviews[i]
+		x := g.left + float64(k)*(cw+gap)
+		pw, ph := l.photoSize(r)
+		sc := math.Max(cw/pw, ch/ph)
+		w, h := pw*sc, ph*sc
+		idx := l.photo(r, w, h)
+		p.Items = append(p.Items, Item{Kind: KImage, X: x - (w-cw)/2, Y: y - (h-ch)/2, W: w, H: h, Photo: idx,
+			Clip: true, CX: x, CY: y, CW: cw, CH: ch})
+		num := "00"
+		if starts != nil {
+			num = strconv.Itoa(starts[i])
+		}
+		cap := l.plain(r.Title+" (p.\u00a0"+num+")", Sans, 7.5, ink, cw)
+		end := l.place(&p.Items, cap, 7.5, 10, x, y+ch+3, 0, 0, Sans)
+		if starts != nil {
+			p.Items = append(p.Items, Item{Kind: KLink, X: x, Y: y, W: cw, H: end - y, Target: starts[i], TargetY: tops[i]})
+		}
+	}
 }
 
 type block struct {
@@ -73,12 +141,13 @@ type block struct {
 // contentsEntry is one entry, laid out from (0, 0).
 func (l *layouter) contentsEntry(r *issue.Review, num string, textW float64) block {
 	var items []Item
-	const numW = 46.0
-	nw := l.fs.width(SansBold, num, 18)
-	items = append(items, Item{Kind: KText, X: numW - 12 - nw, Y: l.baseline(SansBold, 18, 20), Face: SansBold, Size: 18, Color: accent, Text: num, W: nw})
-	y := l.place(&items, l.plain(r.Title, SerifBold, 14, ink, textW), 14, 17, numW, 0, 0, 0, SerifBold)
+	const numW = 34.0
+	textW -= numW
+	nw := l.fs.width(SansBold, num, 15)
+	items = append(items, Item{Kind: KText, X: numW - 9 - nw, Y: l.baseline(SansBold, 15, 17), Face: SansBold, Size: 15, Color: accent, Text: num, W: nw})
+	y := l.place(&items, l.plain(r.Title, SerifBold, 13, ink, textW), 13, 16, numW, 0, 0, 0, SerifBold)
 	if r.Deck != "" {
-		y = l.place(&items, l.plain(r.Deck, SerifItalic, 10, grey, textW), 10, 13, numW, y+1, 0, 0, SerifItalic)
+		y = l.place(&items, l.plain(r.Deck, SerifItalic, 9.5, grey, textW), 9.5, 12, numW, y+1, 0, 0, SerifItalic)
 	}
 	var parts []string
 	if b := strings.TrimSpace(r.Byline); b != "" {
@@ -88,7 +157,7 @@ func (l *layouter) contentsEntry(r *issue.Review, num string, textW float64) blo
 		parts = append(parts, r.Rating.Stars())
 	}
 	if len(parts) > 0 {
-		y = l.place(&items, l.plain(strings.Join(parts, "   "), Sans, 8.5, ink, textW), 8.5, 13, numW, y+2, 0, 0, Sans)
+		y = l.place(&items, l.plain(strings.Join(parts, "   "), Sans, 8, ink, textW), 8, 12, numW, y+2, 0, 0, Sans)
 	}
-	return block{items: items, h: y + 14}
+	return block{items: items, h: y + 12}
 }

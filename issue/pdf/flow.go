@@ -21,18 +21,23 @@ type colRange struct{ start, end int }
 
 // fill pours lines from index from into columns of the capacities capOf
 // gives (in grid lines), honouring keep: a break goes before the last line
-// that allows one. maxCols bounds the columns (0: no bound); fill reports
-// whether every line found a place.
-func fill(lines []flowLine, from int, capOf func(col int) int, maxCols int) ([]colRange, bool) {
-	var cols []colRange
+// that allows one. A column of no capacity stays empty. maxCols bounds the
+// columns (0: no bound). fill reports whether every line found a place and
+// whether every keep was honoured.
+func fill(lines []flowLine, from int, capOf func(col int) int, maxCols int) (cols []colRange, ok, clean bool) {
+	clean = true
 	i := from
 	for i < len(lines) {
 		if maxCols > 0 && len(cols) == maxCols {
-			return cols, false
+			return cols, false, clean
 		}
 		c := capOf(len(cols))
 		for i < len(lines) && lines[i].space {
 			i++
+		}
+		if c <= 0 {
+			cols = append(cols, colRange{i, i})
+			continue
 		}
 		start, used := i, 0
 		for i < len(lines) && used+lines[i].h <= c {
@@ -46,14 +51,17 @@ func fill(lines []flowLine, from int, capOf func(col int) int, maxCols int) ([]c
 			}
 			if b > start {
 				i = b
+			} else if lines[i].keep {
+				clean = false
 			}
 		}
 		if i == start && i < len(lines) {
 			i++ // a block taller than the column: place it anyway
+			clean = false
 		}
 		cols = append(cols, colRange{start, i})
 	}
-	return cols, true
+	return cols, true, clean
 }
 
 // height sums the grid lines of lines [s, e), not counting leading spaces.
@@ -68,30 +76,41 @@ func height(lines []flowLine, s, e int) int {
 	return h
 }
 
-// pourArticle fills an article's flow into two-column pages: the first page
-// has firstCap grid lines per column, later pages fullCap. The last page's
-// columns are balanced: the shortest equal height that holds the rest.
-func pourArticle(lines []flowLine, firstCap, fullCap int) []colRange {
-	capOf := func(col int) int {
-		if col < 2 {
-			return firstCap
-		}
-		return fullCap
+// frame is an article's column heights in grid lines: the first page's
+// columns (the left one shortened by reserve, under a photo), then full
+// pages.
+type frame struct {
+	first, full, reserve int
+}
+
+func (f frame) capOf(col int) int {
+	switch {
+	case col == 0:
+		return f.first - f.reserve
+	case col == 1:
+		return f.first
 	}
-	cols, _ := fill(lines, 0, capOf, 0)
+	return f.full
+}
+
+// pourArticle fills an article's flow into two-column pages. The last
+// page's columns are balanced: they end at the same height, the lowest
+// that holds the rest of the article.
+func pourArticle(lines []flowLine, fr frame) []colRange {
+	cols, _, _ := fill(lines, 0, fr.capOf, 0)
 	if len(cols) == 0 {
 		return cols
 	}
 	lastPage := (len(cols) - 1) / 2
 	from := cols[lastPage*2].start
-	pageCap := fullCap
+	pageCap, reserve := fr.full, 0
 	if lastPage == 0 {
-		pageCap = firstCap
+		pageCap, reserve = fr.first, fr.reserve
 	}
 	total := height(lines, from, len(lines))
-	for h := int(math.Ceil(float64(total) / 2)); h <= pageCap; h++ {
-		bal, ok := fill(lines, from, func(int) int { return h }, 2)
-		if ok {
+	for h := int(math.Ceil(float64(total+reserve) / 2)); h <= pageCap; h++ {
+		bal, ok, clean := fill(lines, from, func(c int) int { return h - (1-c)*reserve }, 2)
+		if ok && clean {
 			return append(cols[:lastPage*2:lastPage*2], bal...)
 		}
 	}

@@ -30,7 +30,7 @@ func TestFillKeepsWidowsAndOrphans(t *testing.T) {
 		for _, n := range tt.paras {
 			lines = append(lines, para(n)...)
 		}
-		got, ok := fill(lines, 0, func(int) int { return tt.cap }, 0)
+		got, ok, _ := fill(lines, 0, func(int) int { return tt.cap }, 0)
 		if !ok || len(got) != len(tt.want) {
 			t.Errorf("%s: fill = %v, want %v", tt.name, got, tt.want)
 			continue
@@ -46,7 +46,7 @@ func TestFillKeepsWidowsAndOrphans(t *testing.T) {
 
 func TestPourArticleBalancesLastPage(t *testing.T) {
 	lines := append(para(30), para(31)...) // 61 lines
-	cols := pourArticle(lines, 20, 40)
+	cols := pourArticle(lines, frame{first: 20, full: 40})
 	// page 1: two columns of 20; the remaining 21 lines balance as 11 + 10.
 	if len(cols) != 4 {
 		t.Fatalf("pourArticle = %v, want 4 columns", cols)

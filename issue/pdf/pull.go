@@ -34,7 +34,7 @@ func (l *layouter) pullQuote(text string) []flowLine {
 // insertPull puts the pull quote at a paragraph boundary near the middle of
 // the article where it neither opens a column after a gap nor strands
 // text: boundaries are tried from the middle outwards.
-func (b *bodyFlow) insertPull(pq []flowLine, firstCap int) {
+func (b *bodyFlow) insertPull(pq []flowLine, fr frame) {
 	cands := append([]int(nil), b.boundaries...)
 	if len(cands) > 1 {
 		cands = cands[1:] // never before the drop cap
@@ -45,12 +45,11 @@ func (b *bodyFlow) insertPull(pq []flowLine, firstCap int) {
 	}
 	mid := len(b.lines) / 2
 	sort.SliceStable(cands, func(i, j int) bool { return abs(cands[i]-mid) < abs(cands[j]-mid) })
-	full := b.l.g.lines
 	best := cands[0]
 	for _, at := range cands[:min(len(cands), 8)] {
 		trial := insertLine(b.lines, at, pq)
-		cols := pourArticle(trial, firstCap, full)
-		if pullFits(trial, cols, at, firstCap, full) {
+		cols := pourArticle(trial, fr)
+		if pullFits(trial, cols, at, fr) {
 			best = at
 			break
 		}
@@ -67,7 +66,7 @@ func insertLine(lines []flowLine, at int, fl []flowLine) []flowLine {
 
 // pullFits reports whether the pull quote at index at sits inside a column,
 // or at a column's top only when the column before it is full.
-func pullFits(lines []flowLine, cols []colRange, at, firstCap, full int) bool {
+func pullFits(lines []flowLine, cols []colRange, at int, fr frame) bool {
 	for c, cr := range cols {
 		if at < cr.start || at >= cr.end {
 			continue
@@ -75,12 +74,8 @@ func pullFits(lines []flowLine, cols []colRange, at, firstCap, full int) bool {
 		if at > cr.start || c == 0 {
 			return true
 		}
-		capPrev := full
-		if c-1 < 2 {
-			capPrev = firstCap
-		}
 		prev := cols[c-1]
-		return height(lines, prev.start, prev.end) >= capPrev-1
+		return height(lines, prev.start, prev.end) >= fr.capOf(c-1)-1
 	}
 	return false
 }

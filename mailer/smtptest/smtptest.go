@@ -74,6 +74,8 @@ type Server struct {
 	user string
 	pass string
 
+	cmds commandCounter
+
 	mu      sync.Mutex
 	msgs    []Message
 	conns   int
@@ -102,6 +104,8 @@ func Start(tb testing.TB, opts ...Option) *Server {
 	s.srv.ReadTimeout = 30 * time.Second
 	s.srv.WriteTimeout = 30 * time.Second
 	s.srv.MaxMessageBytes = 32 << 20
+	s.srv.ErrorLog = quiet{} // dropped connections are the point of many tests
+	s.srv.Debug = &s.cmds
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		tb.Fatalf("smtptest: listen: %v", err)
@@ -254,3 +258,43 @@ func (x *session) Data(r io.Reader) error {
 func (x *session) Reset() { x.from, x.to = "", nil }
 
 func (x *session) Logout() error { return nil }
+
+// quiet discards the server's error log.
+type quiet struct{}
+
+func (quiet) Printf(string, ...any) {}
+func (quiet) Println(...any)        {}
+
+// Commands returns how many times the clients sent cmd ("NOOP", "RSET",
+// "MAIL", …) on all connections so far.
+func (s *Server) Commands(cmd string) int { return s.cmds.count(cmd) }
+
+// commandCounter sees the SMTP conversation (the server's Debug writer)
+// and counts the command lines clients sent. The traffic of a connection
+// arrives in whole reads, so a command line is never split.
+type commandCounter struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (c *commandCounter) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.n == nil {
+		c.n = map[string]int{}
+	}
+	for _, line := range strings.Split(string(p), "\r\n") {
+		verb, _, _ := strings.Cut(line, " ")
+		switch up := strings.ToUpper(verb); up {
+		case "EHLO", "HELO", "MAIL", "RCPT", "DATA", "RSET", "NOOP", "QUIT", "AUTH", "STARTTLS":
+			c.n[up]++
+		}
+	}
+	return len(p), nil
+}
+
+func (c *commandCounter) count(cmd string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n[strings.ToUpper(cmd)]
+}
