@@ -30,9 +30,6 @@ func (e *RowError) Error() string {
 // Unwrap returns the cause, so errors.Is(err, ErrInvalidAddress) works.
 func (e *RowError) Unwrap() error { return e.Err }
 
-// requiredColumns must all be present in the header; deliver_pdf is optional.
-var requiredColumns = [...]string{"email", "name", "tier", "status"}
-
 // ParseMembersCSV reads a members CSV: a header row naming at least the
 // columns email, name, tier and status (case-insensitive, any order, extra
 // columns ignored, optional deliver_pdf), UTF-8 with or without a BOM, CRLF
@@ -130,7 +127,8 @@ func headerColumns(header []string, rowErr func(int, string, error) *RowError) (
 		}
 		cols[name] = i
 	}
-	for _, want := range requiredColumns {
+	// deliver_pdf is optional; these must all be present.
+	for _, want := range [...]string{"email", "name", "tier", "status"} {
 		if _, ok := cols[want]; !ok {
 			errs = append(errs, rowErr(1, want, ErrMissingColumn))
 		}

@@ -9,4 +9,12 @@
 // a next attempt time) or failed_perm, and `sending` is committed before the
 // message's DATA, so a crash can at worst resend a message with the same
 // Message-ID, never skip one.
+//
+// Sender runs a pool of workers, each with its own SMTP connection reused
+// for MaxPerConn messages (MAIL, RCPT, DATA, body: no NOOP, no RSET after a
+// good message). Workers claim a few rows per commit and wait for each
+// outcome's commit before their next DATA; outcomes of several workers
+// share one commit. Only an explicit 5xx reply is permanent; 4xx, dropped
+// connections and timeouts are retried with backoff; an authentication or
+// 5.7.x policy refusal pauses the run with the rest left pending.
 package mailer

@@ -2,6 +2,7 @@ package mailer
 
 import (
 	"context"
+	"errors"
 	"iter"
 	"time"
 )
@@ -64,6 +65,22 @@ type Members interface {
 	EligibleMembers(ctx context.Context, a Audience) iter.Seq2[Member, error]
 }
 
+// ErrLeaseLost is wrapped by Ledger.Record when some rows were no longer
+// held by the run (their lease ran out and another run took them); the
+// other outcomes are committed.
+var ErrLeaseLost = errors.New("mailer: lease lost")
+
+// Outcome is what became of one claimed row.
+type Outcome struct {
+	MemberID int64
+	// State is sent, failed_temp or failed_perm; pending releases the
+	// claim without counting the attempt (the run stopped before DATA).
+	State    State
+	Reply    string
+	Next     time.Time // failed_temp: when to try again
+	Suppress string    // an address to add to the suppression list
+}
+
 // Ledger keeps the per-(issue, member) delivery state. Package store
 // implements it on SQLite; every method is one committed transaction.
 type Ledger interface {
@@ -71,22 +88,17 @@ type Ledger interface {
 	// EnsureDeliveries adds a pending row for every eligible member that
 	// has none for issueID yet, and reports how many it added.
 	EnsureDeliveries(ctx context.Context, issueID string, a Audience, now time.Time) (int, error)
-	// ClaimNext skips rows whose member is no longer eligible (marking
-	// them skipped) and moves one due row — pending, failed_temp with its next
-	// attempt at or before now, or sending with its lease ended — to
-	// sending with a lease until leaseUntil, and returns it; nil when none
-	// is due. messageID names the message when the row has none yet.
-	ClaimNext(ctx context.Context, issueID string, now, leaseUntil time.Time, messageID func(Member) string) (*Claim, error)
-	// MarkSent records the server's reply for a row this run claimed.
-	MarkSent(ctx context.Context, issueID string, memberID int64, reply string, now time.Time) error
-	// MarkFailed records a failure: StateFailedTemp with next set, or
-	// StateFailedPerm.
-	MarkFailed(ctx context.Context, issueID string, memberID int64, state State, reply string, next, now time.Time) error
-	// Release returns a claimed row to pending without counting the
-	// attempt (the run stopped before its DATA began).
-	Release(ctx context.Context, issueID string, memberID int64, now time.Time) error
-	// Suppress adds an address to the suppression list.
-	Suppress(ctx context.Context, email, reason string, now time.Time) error
+	// Claim moves up to n due rows — pending, failed_temp with the next
+	// attempt at or before now, or sending with the lease ended — to
+	// sending for owner with a lease until leaseUntil, and returns them.
+	// Rows whose member is no longer eligible become skipped. messageID
+	// names a row's message the first time it is claimed; later claims
+	// keep that Message-ID.
+	Claim(ctx context.Context, issueID, owner string, n int, now, leaseUntil time.Time, messageID func(Member) string) ([]Claim, error)
+	// Record commits the outcomes of rows owner holds, all in one
+	// transaction. Rows owner no longer holds are left unchanged and
+	// reported as an error after the rest are committed.
+	Record(ctx context.Context, issueID, owner string, outs []Outcome, now time.Time) error
 	// Counts returns the number of rows of issueID in each state.
 	Counts(ctx context.Context, issueID string) (map[State]int, error)
 	// Failures lists the failed_perm and failed_temp rows of issueID.

@@ -89,7 +89,7 @@ func TestLinksRejectForgedAlteredExpired(t *testing.T) {
 			}
 		})
 	}
-	if id, err := links(now.Add(23 * time.Hour)).Verify(mailer.PurposeArchive, good); err != nil || id != 42 {
+	if id, err := links(now.Add(23*time.Hour)).Verify(mailer.PurposeArchive, good); err != nil || id != 42 {
 		t.Errorf("within TTL: %d %v", id, err)
 	}
 	// Unsubscribe links outlive archive links (a year by default).

@@ -126,7 +126,8 @@ func BuildMessage(spec MessageSpec, c *Content) (*gomail.Msg, error) {
 	}
 	for _, a := range c.Inline {
 		if err := msg.EmbedReader(oneLine(a.Name), bytes.NewReader(a.Data),
-			gomail.WithFileContentID(oneLine(a.CID)), gomail.WithFileContentType(contentType(a))); err != nil {
+			// RFC 2392 wants the angle brackets; go-mail writes the ID as given.
+			gomail.WithFileContentID("<"+strings.Trim(oneLine(a.CID), "<> ")+">"), gomail.WithFileContentType(contentType(a))); err != nil {
 			return nil, fmt.Errorf("mailer: embed %s: %w", a.Name, err)
 		}
 	}

@@ -232,3 +232,40 @@ func TestOutboxWritesParseableEML(t *testing.T) {
 		t.Errorf("temporary files left: %v", left)
 	}
 }
+
+func TestInlineImagesGoInMultipartRelated(t *testing.T) {
+	c := content()
+	c.HTML = `<p>Dear Ann Lee,</p><img src="cid:cover@folio">`
+	c.Inline = []mailer.Attachment{{Name: "cover.png", ContentType: "image/png", Data: []byte("\x89PNG fake"), CID: "cover@folio"}}
+	msg, err := mailer.BuildMessage(spec(mail.Address{Name: "Ann Lee", Address: "ann@example.org"}), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := mailer.Render(msg)
+	pm, _ := mail.ReadMessage(bytes.NewReader(data))
+	_, params, _ := mime.ParseMediaType(pm.Header.Get("Content-Type"))
+	mixed := multipart.NewReader(pm.Body, params["boundary"])
+	rel, err := mixed.NextPart()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt, rparams, _ := mime.ParseMediaType(rel.Header.Get("Content-Type"))
+	if rt != "multipart/related" {
+		t.Fatalf("first part of mixed is %s, want multipart/related", rt)
+	}
+	related := multipart.NewReader(rel, rparams["boundary"])
+	alt, _ := related.NextPart()
+	if at, _, _ := mime.ParseMediaType(alt.Header.Get("Content-Type")); at != "multipart/alternative" {
+		t.Fatalf("related starts with %s", at)
+	}
+	img, err := related.NextPart()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if img.Header.Get("Content-Id") != "<cover@folio>" || !strings.HasPrefix(img.Header.Get("Content-Type"), "image/png") {
+		t.Errorf("inline image headers %v", img.Header)
+	}
+	if pdf, err := mixed.NextPart(); err != nil || !strings.HasPrefix(pdf.Header.Get("Content-Type"), "application/pdf") {
+		t.Errorf("PDF after related: %v", err)
+	}
+}

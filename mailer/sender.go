@@ -35,6 +35,7 @@ type Options struct {
 	UnsubscribeMailto string
 
 	Workers    int             // default 4
+	ClaimBatch int             // rows a worker claims per commit; default 8
 	MaxPerConn int             // messages per connection before it is recycled; default 100
 	Rate       float64         // messages per second over all workers; 0 = unlimited
 	HourlyCap  int             // messages per hour; 0 = unlimited
@@ -122,6 +123,9 @@ func NewSender(o Options) (*Sender, error) {
 	s := &Sender{o: o, from: *from, domain: Domain(from.Address)}
 	if s.o.Workers <= 0 {
 		s.o.Workers = 4
+	}
+	if s.o.ClaimBatch <= 0 {
+		s.o.ClaimBatch = 8
 	}
 	if s.o.MaxPerConn <= 0 {
 		s.o.MaxPerConn = 100

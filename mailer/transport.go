@@ -130,23 +130,25 @@ func Classify(err error) Class {
 		return Pause // authentication required / failed
 	case se.Code >= 500 && strings.HasPrefix(se.Enhanced, "5.7."):
 		return Pause
-	case se.Code >= 500 && se.Phase == PhaseDial:
-		return Pause // the relay refused us before any recipient
+	case se.Code >= 500 && (se.Phase == PhaseDial || se.Phase == PhaseMail):
+		return Pause // the relay refused us, or our sender address: every message would fail
 	case se.Code >= 500 && se.Code < 600:
 		return Permanent
 	}
 	return Retry
 }
 
-// Suppressible reports whether a permanent failure says the address does
-// not exist (550, or any 5.1.x), so it must never be mailed again.
+// Suppressible reports whether a permanent failure says the recipient's
+// address does not exist (5.1.x about the destination, or a bare 550 to
+// RCPT), so it must never be mailed again. 5.1.7 and 5.1.8 are about the
+// sender and suppress nobody.
 func Suppressible(err error) bool {
 	var se *SMTPError
-	if !errors.As(err, &se) || se.Code < 500 || se.Code >= 600 {
+	if !errors.As(err, &se) || se.Code < 500 || se.Code >= 600 || (se.Phase != PhaseRcpt && se.Phase != PhaseBody) {
 		return false
 	}
 	if strings.HasPrefix(se.Enhanced, "5.1.") {
-		return true
+		return se.Enhanced != "5.1.7" && se.Enhanced != "5.1.8"
 	}
 	return se.Code == 550 && se.Enhanced == "" && se.Phase == PhaseRcpt
 }

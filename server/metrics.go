@@ -50,8 +50,8 @@ func NewMetrics() *Metrics {
 			Help: "HTTP requests by route pattern and status code.",
 		}, []string{"route", "code"}),
 	}
-	// Every final state is shown from the start, at zero.
-	for _, st := range mailer.States() {
+	// The outcomes of an attempt are shown from the start, at zero.
+	for _, st := range []mailer.State{mailer.StateSent, mailer.StateFailedTemp, mailer.StateFailedPerm} {
 		m.deliveries.WithLabelValues(string(st))
 	}
 	m.reg.MustRegister(m.deliveries, m.latency, m.lastRun, m.requests,

@@ -1,8 +1,6 @@
 package server_test
 
 import (
-	"context"
-	"net"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -11,7 +9,6 @@ import (
 	"time"
 
 	"folio.example/folio/mailer"
-	"folio.example/folio/server"
 )
 
 // metric reads one sample's value from the exposition text; the labels
@@ -74,60 +71,5 @@ func TestMetrics(t *testing.T) {
 	}
 	if !strings.Contains(text, "go_goroutines") || !strings.Contains(text, "process_") {
 		t.Error("/metrics lacks the Go and process collectors")
-	}
-}
-
-// TestServeShutsDownGracefully runs a second server on a real listener,
-// starts a send that is held open, and cancels the context as SIGTERM
-// would: Serve returns, and the send's context was cancelled.
-func TestServeShutsDownGracefully(t *testing.T) {
-	g := newGated()
-	e := startEnv(t, envOpts{admin: adminToken, wrap: func(ed server.Editor) server.Editor { g.Editor = ed; return g }})
-	srv := e.newServer(adminToken)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
-	url := "http://" + ln.Addr().String()
-
-	res, err := http.Get(url + "/healthz")
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != http.StatusOK || res.Header.Get("Cache-Control") != "no-store" {
-		t.Fatalf("/healthz: %d", res.StatusCode)
-	}
-	req, _ := http.NewRequest("POST", url+"/api/weeks/2026-W10/send", nil)
-	req.Header.Set("Authorization", "Bearer "+adminToken)
-	res, err = http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != http.StatusAccepted {
-		t.Fatalf("send: %d", res.StatusCode)
-	}
-	<-g.started
-
-	start := time.Now()
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("Serve: %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("Serve did not return after cancel")
-	}
-	if err := <-g.finished; err != context.Canceled {
-		t.Errorf("held send ended with %v, want context.Canceled", err)
-	}
-	t.Logf("shutdown took %v", time.Since(start))
-	if _, err := http.Get(url + "/healthz"); err == nil {
-		t.Error("server still answers after shutdown")
 	}
 }

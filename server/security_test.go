@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"folio.example/folio/mailer"
+	"folio.example/folio/server"
 )
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
@@ -122,9 +124,19 @@ func TestRotatingTheSecretRevokesLinks(t *testing.T) {
 	if res, _ := e.do("GET", link, nil, nil); res.StatusCode != http.StatusOK {
 		t.Fatalf("before rotation: %d", res.StatusCode)
 	}
-	e.links.Secret = []byte("the rotated secret, also long enough")
-	if res, _ := e.do("GET", link, nil, nil); res.StatusCode != http.StatusForbidden {
-		t.Fatalf("after rotation: %d, want 403", res.StatusCode)
+	// The operator restarts with a new FOLIO_SECRET.
+	rotated := *e.links
+	rotated.Secret = []byte("the rotated secret, also long enough")
+	srv, err := server.New(server.Config{OutDir: e.out, Links: &rotated},
+		server.Deps{Members: e.store, Archive: server.LedgerArchive(e.store)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	rec := httptest.NewRecorder()
+	srv.Handler().ServeHTTP(rec, httptest.NewRequest("GET", link, nil))
+	if rec.Code != http.StatusForbidden {
+		t.Fatalf("after rotation: %d, want 403", rec.Code)
 	}
 }
 

@@ -106,6 +106,9 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if deps.Members == nil || deps.Archive == nil {
 		return nil, errors.New("server: deps need Members and Archive")
 	}
+	if n := len(cfg.AdminToken); n > 0 && n < 16 {
+		return nil, errors.New("server: the admin token is too short: use at least 16 random characters")
+	}
 	if cfg.AdminToken != "" && (deps.Ledger == nil || deps.Editor == nil) {
 		return nil, errors.New("server: the editor API needs Ledger and Editor")
 	}
@@ -144,13 +147,13 @@ func New(cfg Config, deps Deps) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, deps: deps, root: root, pages: pg, jobs: map[string]*Job{}}
-	s.bg, s.bgCancel = context.WithCancel(context.Background())
 	if deps.Ledger != nil {
 		if err := deps.Metrics.reg.Register(&ledgerCollector{s: s}); err != nil {
 			root.Close()
 			return nil, fmt.Errorf("server: metrics: %w", err)
 		}
 	}
+	s.bg, s.bgCancel = context.WithCancel(context.Background())
 	s.handler = s.routes()
 	return s, nil
 }
@@ -174,6 +177,10 @@ func (s *Server) routes() http.Handler {
 		mux.Handle("POST /api/weeks/{week}/send", s.admin(s.apiSend))
 		mux.Handle("POST /api/weeks/{week}/test", s.admin(s.apiTest))
 		mux.Handle("GET /api/weeks/{week}", s.admin(s.apiWeek))
+		// Other methods get a JSON 405 rather than the mux's plain one.
+		mux.Handle("/api/weeks/{week}/send", methodNotAllowed("POST"))
+		mux.Handle("/api/weeks/{week}/test", methodNotAllowed("POST"))
+		mux.Handle("/api/weeks/{week}", methodNotAllowed("GET, HEAD"))
 	}
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.Handle("GET /metrics", s.deps.Metrics.Handler())

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -11,7 +12,7 @@ import (
 	"folio.example/folio/store"
 )
 
-func open(t *testing.T) *store.Store {
+func open(t testing.TB) *store.Store {
 	t.Helper()
 	s, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "folio.db"))
 	if err != nil {
@@ -130,51 +131,60 @@ func TestLedgerLifecycle(t *testing.T) {
 		t.Fatalf("second ensure added %d (err %v), want 0", n, err)
 	}
 	msgID := func(m mailer.Member) string { return "id-" + m.Email }
-	claim := func(now time.Time) *mailer.Claim {
+	claim := func(owner string, n int, now time.Time) []mailer.Claim {
 		t.Helper()
-		c, err := s.ClaimNext(ctx, "2026-W10", now, now.Add(time.Minute), msgID)
+		cs, err := s.Claim(ctx, "2026-W10", owner, n, now, now.Add(time.Minute), msgID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return c
+		return cs
 	}
-	a, b, c := claim(t0), claim(t0), claim(t0)
-	if a == nil || b == nil || c == nil || a.MemberID == b.MemberID || b.MemberID == c.MemberID {
-		t.Fatalf("claims: %+v %+v %+v", a, b, c)
+	record := func(owner string, now time.Time, outs ...mailer.Outcome) error {
+		return s.Record(ctx, "2026-W10", owner, outs, now)
 	}
-	if a.MessageID != "id-a@example.org" || a.State != mailer.StateSending || a.Attempts != 1 {
+	cs := claim("A", 2, t0)
+	cs = append(cs, claim("A", 5, t0)...)
+	if len(cs) != 3 || cs[0].MemberID == cs[1].MemberID || cs[1].MemberID == cs[2].MemberID {
+		t.Fatalf("claims: %+v", cs)
+	}
+	a, b, c := cs[0], cs[1], cs[2]
+	if a.MessageID != "id-a@example.org" || a.State != mailer.StateSending || a.Attempts != 1 || a.Member.Email != "a@example.org" {
 		t.Errorf("claim a: %+v", a)
 	}
-	if x := claim(t0); x != nil {
+	if x := claim("A", 5, t0); len(x) != 0 {
 		t.Fatalf("claimed a fourth row: %+v", x)
 	}
-	if err := s.MarkSent(ctx, "2026-W10", a.MemberID, "250 ok", t0); err != nil {
+	if err := record("A", t0,
+		mailer.Outcome{MemberID: a.MemberID, State: mailer.StateSent, Reply: "250 ok"},
+		mailer.Outcome{MemberID: b.MemberID, State: mailer.StateFailedTemp, Reply: "451 later", Next: t0.Add(5 * time.Minute)},
+	); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.MarkFailed(ctx, "2026-W10", b.MemberID, mailer.StateFailedTemp, "451 later", t0.Add(5*time.Minute), t0); err != nil {
-		t.Fatal(err)
-	}
-	// a sent row cannot be marked again
-	if err := s.MarkSent(ctx, "2026-W10", a.MemberID, "250 again", t0); err == nil {
-		t.Error("marking a sent row sent again succeeded")
+	// a finished row cannot be recorded again
+	if err := record("A", t0, mailer.Outcome{MemberID: a.MemberID, State: mailer.StateSent}); !errors.Is(err, mailer.ErrLeaseLost) {
+		t.Errorf("recording a sent row again: %v", err)
 	}
 	// c's lease (1 minute) has not ended, b is not due yet.
-	if x := claim(t0.Add(30 * time.Second)); x != nil {
+	if x := claim("B", 5, t0.Add(30*time.Second)); len(x) != 0 {
 		t.Fatalf("claimed before due: %+v", x)
 	}
-	// After the lease, c comes back first with the same Message-ID.
-	x := claim(t0.Add(2 * time.Minute))
-	if x == nil || x.MemberID != c.MemberID || x.MessageID != c.MessageID || x.Attempts != 2 {
+	// After the lease, run B takes c over with the same Message-ID, and
+	// A, whose lease ran out, can no longer record c.
+	x := claim("B", 1, t0.Add(2*time.Minute))
+	if len(x) != 1 || x[0].MemberID != c.MemberID || x[0].MessageID != c.MessageID || x[0].Attempts != 2 {
 		t.Fatalf("expired lease reclaim: %+v", x)
 	}
-	if err := s.MarkSent(ctx, "2026-W10", x.MemberID, "250 ok", t0); err != nil {
+	if err := record("A", t0, mailer.Outcome{MemberID: c.MemberID, State: mailer.StateFailedPerm}); !errors.Is(err, mailer.ErrLeaseLost) {
+		t.Errorf("stale owner recorded: %v", err)
+	}
+	if err := record("B", t0, mailer.Outcome{MemberID: c.MemberID, State: mailer.StateSent, Reply: "250 ok"}); err != nil {
 		t.Fatal(err)
 	}
-	y := claim(t0.Add(6 * time.Minute))
-	if y == nil || y.MemberID != b.MemberID || y.Attempts != 2 || !y.FirstTry.Equal(t0) {
+	y := claim("B", 5, t0.Add(6*time.Minute))
+	if len(y) != 1 || y[0].MemberID != b.MemberID || y[0].Attempts != 2 || !y[0].FirstTry.Equal(t0) {
 		t.Fatalf("retry claim: %+v", y)
 	}
-	if err := s.Release(ctx, "2026-W10", y.MemberID, t0); err != nil {
+	if err := record("B", t0, mailer.Outcome{MemberID: b.MemberID, State: mailer.StatePending}); err != nil {
 		t.Fatal(err)
 	}
 	counts, err := s.Counts(ctx, "2026-W10")
@@ -187,6 +197,35 @@ func TestLedgerLifecycle(t *testing.T) {
 			t.Errorf("counts[%s] = %d, want %d (all %v)", st, counts[st], want[st], counts)
 		}
 	}
+	ds, _ := s.Deliveries(ctx, "2026-W10")
+	if ds[1].Attempts != 1 || ds[1].State != mailer.StatePending {
+		t.Errorf("released row: %+v", ds[1])
+	}
+}
+
+func TestRecordSuppresses(t *testing.T) {
+	ctx := context.Background()
+	s := open(t)
+	if _, _, err := s.UpsertMembers(ctx, []mailer.Member{member("gone@example.org", "", mailer.StatusActive)}); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	s.EnsureDeliveries(ctx, "W", mailer.Audience{}, now)
+	cs, err := s.Claim(ctx, "W", "o", 1, now, now.Add(time.Minute), func(mailer.Member) string { return "x" })
+	if err != nil || len(cs) != 1 {
+		t.Fatal(cs, err)
+	}
+	if err := s.Record(ctx, "W", "o", []mailer.Outcome{{MemberID: cs[0].MemberID, State: mailer.StateFailedPerm,
+		Reply: "550 5.1.1 no such user", Suppress: "Gone@example.org"}}, now); err != nil {
+		t.Fatal(err)
+	}
+	if sup, why, _ := s.Suppressed(ctx, "gone@EXAMPLE.org"); !sup || why != "550 5.1.1 no such user" {
+		t.Errorf("suppressed %v %q", sup, why)
+	}
+	fs, err := s.Failures(ctx, "W")
+	if err != nil || len(fs) != 1 || fs[0].Email != "gone@example.org" || fs[0].Reply != "550 5.1.1 no such user" {
+		t.Errorf("failures %+v %v", fs, err)
+	}
 }
 
 func TestClaimSkipsMembersWhoLeft(t *testing.T) {
@@ -195,6 +234,7 @@ func TestClaimSkipsMembersWhoLeft(t *testing.T) {
 	if _, _, err := s.UpsertMembers(ctx, []mailer.Member{
 		member("a@example.org", "", mailer.StatusActive),
 		member("b@example.org", "", mailer.StatusActive),
+		member("c@example.org", "", mailer.StatusActive),
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -209,13 +249,16 @@ func TestClaimSkipsMembersWhoLeft(t *testing.T) {
 	if err := s.SetStatus(ctx, a.ID, mailer.StatusUnsubscribed); err != nil {
 		t.Fatal(err)
 	}
-	c, err := s.ClaimNext(ctx, "W", now, now.Add(time.Minute), func(mailer.Member) string { return "x" })
-	if err != nil || c == nil || c.Member.Email != "b@example.org" {
-		t.Fatalf("claim: %+v %v", c, err)
+	if err := s.Suppress(ctx, "c@example.org", "complaint", now); err != nil {
+		t.Fatal(err)
+	}
+	cs, err := s.Claim(ctx, "W", "o", 5, now, now.Add(time.Minute), func(mailer.Member) string { return "x" })
+	if err != nil || len(cs) != 1 || cs[0].Member.Email != "b@example.org" {
+		t.Fatalf("claim: %+v %v", cs, err)
 	}
 	counts, _ := s.Counts(ctx, "W")
-	if counts[mailer.StateSkipped] != 1 {
-		t.Errorf("skipped = %d, want 1", counts[mailer.StateSkipped])
+	if counts[mailer.StateSkipped] != 2 {
+		t.Errorf("skipped = %d, want 2", counts[mailer.StateSkipped])
 	}
 }
 

@@ -19,7 +19,6 @@ type progress struct {
 	w     io.Writer
 	tty   bool
 	mu    sync.Mutex
-	issue string
 	n     map[mailer.State]int
 }
 
@@ -27,8 +26,6 @@ func newProgress(w io.Writer) *progress {
 	f, ok := w.(*os.File)
 	return &progress{w: w, tty: ok && term.IsTerminal(int(f.Fd())), n: map[mailer.State]int{}}
 }
-
-func (p *progress) start(issueID string) { p.issue = issueID }
 
 // observe returns the sender's OnResult hook.
 func (p *progress) observe(log *slog.Logger) func(mailer.Result) {
@@ -43,7 +40,7 @@ func (p *progress) observe(log *slog.Logger) func(mailer.Result) {
 		defer p.mu.Unlock()
 		p.n[r.State]++
 		if p.tty {
-			fmt.Fprintf(p.w, "\r%s: %d sent, %d retrying, %d failed ", p.issue, p.n[mailer.StateSent], p.n[mailer.StateFailedTemp], p.n[mailer.StateFailedPerm])
+			fmt.Fprintf(p.w, "\r%s: %d sent, %d retrying, %d failed ", r.IssueID, p.n[mailer.StateSent], p.n[mailer.StateFailedTemp], p.n[mailer.StateFailedPerm])
 		}
 	}
 }

@@ -45,9 +45,16 @@ func (c *cli) runWeek(ctx context.Context, svc *services, w issue.Week) error {
 	if err != nil {
 		return err
 	}
-	prog.start(w.String())
+	return c.runJob(ctx, job, w, prog)
+}
+
+// runJob is runWeek with the job already wired (serve shares one); prog,
+// when not nil, is ended before the summary is printed.
+func (c *cli) runJob(ctx context.Context, job *publish.Job, w issue.Week, prog *progress) error {
 	p, sum, err := job.Run(ctx, w)
-	prog.done()
+	if prog != nil {
+		prog.done()
+	}
 	if p != nil {
 		c.reportSkipped(p.Built)
 	}

@@ -75,7 +75,6 @@ func (c *cli) sendCmd() *cobra.Command {
 				fmt.Fprintf(c.stdout, "dry run of %s: %d messages written to %s (ledger untouched)\n", w, n, dir)
 				return nil
 			}
-			prog.start(w.String())
 			sum, err := p.Sender.Send(ctx, w.String())
 			prog.done()
 			fmt.Fprintln(c.stdout, summaryLine(sum))

@@ -2,23 +2,32 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"folio.example/folio/config"
 	"folio.example/folio/issue"
+	"folio.example/folio/mailer"
+	"folio.example/folio/publish"
 	"folio.example/folio/schedule"
+	"folio.example/folio/server"
 )
 
 func (c *cli) serveCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "serve",
-		Short: "Run the weekly job on the config's cron schedule until SIGINT or SIGTERM",
+		Short: "Run the weekly job on the config's cron schedule and the web side, until SIGINT or SIGTERM",
 		Long: "Serve wakes on [schedule] cron (and every quarter hour, and at start) and runs\n" +
 			"the due week's job once: the store remembers which weeks ran, so restarts, DST\n" +
 			"changes and second instances never double or skip a week, and a run missed\n" +
-			"while the daemon was down is caught up within [schedule] catch_up.",
+			"while the daemon was down is caught up within [schedule] catch_up.\n" +
+			"On [server] listen it serves one-click unsubscribe, members' archives, the\n" +
+			"issues' web versions, the editor API (FOLIO_ADMIN_TOKEN), /healthz and /metrics.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -28,35 +37,85 @@ func (c *cli) serveCmd() *cobra.Command {
 			}
 			spec, err := schedule.Parse(cfg.Schedule.Cron, cfg.Location)
 			if err != nil {
-				return err
+				return fmt.Errorf("config: [schedule] cron: %w", err)
 			}
 			svc, err := c.services(ctx, cfg, true)
 			if err != nil {
 				return err
 			}
 			defer svc.Close()
-			sched := &schedule.Scheduler{
-				Spec:    spec,
-				CatchUp: config.Duration(cfg.Schedule.CatchUp),
-				Runs:    svc.store,
-				Now:     time.Now,
-				Job: func(ctx context.Context, w issue.Week) error {
-					return c.runWeek(ctx, svc, w)
-				},
-				Report: func(o schedule.Outcome, err error) {
-					if err != nil {
-						c.log.Error("scheduled run failed", "week", o.Week.String(), "err", err)
-						return
-					}
-					c.log.Info("wake", "week", o.Week.String(), "due", o.Due.Format(time.RFC3339), "outcome", o.Reason)
-				},
-			}
-			c.log.Info("serving", "schedule", spec.CronSpec(), "catch_up", cfg.Schedule.CatchUp)
-			if err := sched.Run(ctx); err != nil {
+
+			metrics := server.NewMetrics()
+			prog := newProgress(c.stdout)
+			observe := prog.observe(c.log)
+			job, err := c.job(svc, func(r mailer.Result) {
+				observe(r)
+				metrics.ObserveResult(r)
+			})
+			if err != nil {
 				return err
+			}
+			srv, err := server.New(server.Config{
+				OutDir:     cfg.Build.OutDir,
+				Links:      svc.links,
+				AdminToken: c.getenv(envAdminToken),
+				Magazine:   cfg.Magazine.Name,
+				OnError: func(op string, err error) {
+					c.log.Error("http", "op", op, "err", err)
+				},
+				ErrorLog: slog.NewLogLogger(c.log.Handler(), slog.LevelWarn),
+			}, server.Deps{
+				Members: svc.store, Archive: server.LedgerArchive(svc.store), Ledger: svc.store,
+				Editor: publish.Editor{Job: job}, Metrics: metrics,
+			})
+			if err != nil {
+				return err
+			}
+			ln, err := net.Listen("tcp", cfg.Server.Listen)
+			if err != nil {
+				return fmt.Errorf("serve: [server] listen: %w", err)
+			}
+			sched := c.scheduler(cfg, spec, svc, job, metrics)
+			c.log.Info("serving", "schedule", spec.CronSpec(), "catch_up", cfg.Schedule.CatchUp, "http", ln.Addr().String())
+
+			var wg sync.WaitGroup
+			errs := make(chan error, 2)
+			wg.Go(func() { errs <- srv.Serve(ctx, ln) })
+			wg.Go(func() { errs <- sched.Run(ctx) })
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				if err != nil {
+					return err
+				}
 			}
 			c.log.Info("stopped")
 			return nil
 		},
 	}
 }
+
+// scheduler wires the weekly job to the clock; its outcomes go to the log
+// and the last-run metric.
+func (c *cli) scheduler(cfg *config.Config, spec *schedule.Spec, svc *services, job *publish.Job, m *server.Metrics) *schedule.Scheduler {
+	return &schedule.Scheduler{
+		Spec:    spec,
+		CatchUp: config.Duration(cfg.Schedule.CatchUp),
+		Runs:    svc.store,
+		Now:     time.Now,
+		Job: func(ctx context.Context, w issue.Week) error {
+			return c.runJob(ctx, job, w, nil)
+		},
+		Report: func(o schedule.Outcome, err error) {
+			if err != nil {
+				c.log.Error("scheduled run failed", "week", o.Week.String(), "err", err)
+				return
+			}
+			if o.Ran {
+				m.SetLastRun(time.Now())
+			}
+			c.log.Info("wake", "week", o.Week.String(), "due", o.Due.Format(time.RFC3339), "outcome", o.Reason)
+		},
+	}
+}
+

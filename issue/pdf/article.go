@@ -70,7 +70,14 @@ func (l *layouter) article(r *issue.Review, shared *Page, top float64) (placed, 
 	for c, cr := range cols {
 		pi := c/2 + offset
 		for len(pages) <= pi {
-			p := Page{}
+			// Size the page's list for both its columns at once.
+			n := 8
+			for _, cr2 := range cols[c:min(c+2, len(cols))] {
+				for _, fl := range flow[cr2.start:cr2.end] {
+					n += len(fl.items)
+				}
+			}
+			p := Page{Items: make([]Item, 0, n)}
 			l.runningHead(&p, r.Section)
 			pages = append(pages, p)
 		}
@@ -109,9 +116,11 @@ func (l *layouter) opening(items *[]Item, r *issue.Review, top float64, photo bo
 	y := top
 	*items = append(*items, Item{Kind: KRule, X: g.left, Y: y, W: g.textW, Stroke: 2, Color: accent})
 	y = l.place(items, l.plain(r.Section, SansBold, 9, accent, g.textW), 9, 16, g.left, y+4, 0, 0, SansBold)
-	y = l.place(items, l.plain(r.Title, SerifBold, 30, ink, g.textW), 30, 33, g.left, y+2, 0, 0, SerifBold)
+	size, lines := l.display(r.Title, SerifBold, ink, g.textW, []float64{30, 22, 16}, 3)
+	y = l.place(items, lines, size, size*1.1, g.left, y+2, 0, 0, SerifBold)
 	if r.Deck != "" {
-		y = l.place(items, l.plain(r.Deck, SerifItalic, 14, grey, g.textW*0.85), 14, 18, g.left, y+4, 0, 0, SerifItalic)
+		size, lines := l.display(r.Deck, SerifItalic, grey, g.textW*0.85, []float64{14, 11}, 3)
+		y = l.place(items, lines, size, size*1.28, g.left, y+4, 0, 0, SerifItalic)
 	}
 	y += 6
 	if meta := l.metaLine(r); len(meta) > 0 {
@@ -261,4 +270,26 @@ func (l *layouter) columnPhoto(items *[]Item, r *issue.Review, avail float64) fl
 		bottom = l.place(items, cl, 8.5, 11, 0, bottom+1, 0, 0, SerifItalic)
 	}
 	return bottom
+}
+
+// display sets display text at the first size that needs at most maxLines
+// lines; at the smallest size, lines past twice that are cut with an
+// ellipsis, so no title can push an article off its page.
+func (l *layouter) display(text string, face Face, c RGB, width float64, sizes []float64, maxLines int) (float64, []textLine) {
+	var lines []textLine
+	var size float64
+	for _, size = range sizes {
+		lines = l.plain(text, face, size, c, width)
+		if len(lines) <= maxLines {
+			return size, lines
+		}
+	}
+	if len(lines) > 2*maxLines {
+		lines = lines[:2*maxLines]
+		last := &lines[len(lines)-1]
+		ell := "…"
+		f := l.fs.faceFor(face, '…')
+		last.frags = append(last.frags, frag{x: last.width, w: l.fs.width(f, ell, size), face: f, color: c, text: ell})
+	}
+	return size, lines
 }

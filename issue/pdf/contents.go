@@ -145,19 +145,31 @@ func (l *layouter) contentsEntry(r *issue.Review, num string, textW float64) blo
 	textW -= numW
 	nw := l.fs.width(SansBold, num, 15)
 	items = append(items, Item{Kind: KText, X: numW - 9 - nw, Y: l.baseline(SansBold, 15, 17), Face: SansBold, Size: 15, Color: accent, Text: num, W: nw})
-	y := l.place(&items, l.plain(r.Title, SerifBold, 13, ink, textW), 13, 16, numW, 0, 0, 0, SerifBold)
+	_, tl := l.display(r.Title, SerifBold, ink, textW, []float64{13}, 2)
+	y := l.place(&items, tl, 13, 16, numW, 0, 0, 0, SerifBold)
 	if r.Deck != "" {
-		y = l.place(&items, l.plain(r.Deck, SerifItalic, 9.5, grey, textW), 9.5, 12, numW, y+1, 0, 0, SerifItalic)
+		_, dl := l.display(r.Deck, SerifItalic, grey, textW, []float64{9.5}, 2)
+		y = l.place(&items, dl, 9.5, 12, numW, y+1, 0, 0, SerifItalic)
 	}
-	var parts []string
+	// The byline, then the stars, all of them in the Symbol face.
+	var ln textLine
+	x := 0.0
+	add := func(f Face, c RGB, s string) {
+		for _, rn := range l.fs.runs(f, s) {
+			w := l.fs.width(rn.Face, rn.Text, 8)
+			ln.frags = append(ln.frags, frag{x: x, w: w, face: rn.Face, color: c, text: rn.Text})
+			x += w
+		}
+	}
 	if b := strings.TrimSpace(r.Byline); b != "" {
-		parts = append(parts, b)
+		add(Sans, ink, b+"   ")
 	}
 	if r.Rating != nil {
-		parts = append(parts, r.Rating.Stars())
+		add(Symbol, accent, r.Rating.Stars())
 	}
-	if len(parts) > 0 {
-		y = l.place(&items, l.plain(strings.Join(parts, "   "), Sans, 8, ink, textW), 8, 12, numW, y+2, 0, 0, Sans)
+	if len(ln.frags) > 0 {
+		items = appendLine(items, ln, 8, numW, y+2+l.baseline(Sans, 8, 12))
+		y += 14
 	}
 	return block{items: items, h: y + 12}
 }

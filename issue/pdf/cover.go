@@ -24,9 +24,31 @@ func (l *layouter) cover() (Page, error) {
 	} else {
 		p.Items = append(p.Items, Item{Kind: KRect, W: g.pageW, H: g.pageH, Color: ink})
 	}
+	// Cover lines: section, title and stars of the first three reviews,
+	// set first so the band behind them fits their height.
+	var lines []Item
+	y := 0.0
+	reviews := l.iss.Reviews()
+	for i, r := range reviews[:min(3, len(reviews))] {
+		if i > 0 {
+			y += 8
+		}
+		y = l.place(&lines, l.plain(r.Section, SansBold, 8, gold, g.textW), 8, 12, g.left, y, 0, 0, SansBold)
+		size, tl := l.display(r.Title, SerifBold, white, g.textW*0.8, []float64{20, 15}, 1)
+		y = l.place(&lines, tl, size, size*1.15, g.left, y, 0, 0, SerifBold)
+		if r.Rating != nil {
+			y = l.place(&lines, l.lines([]issue.Inline{{Text: r.Rating.Stars()}}, paraStyle{face: Symbol, size: 11, color: gold}, g.textW), 11, 15, g.left, y, 0, 0, Symbol)
+		}
+	}
+	top := g.pageH - 44 - y
+	band := g.pageH - top + 20
 	p.Items = append(p.Items,
 		Item{Kind: KRect, W: g.pageW, H: 150, Color: RGB{0, 0, 0}, Alpha: 0.55},
-		Item{Kind: KRect, Y: g.pageH - 250, W: g.pageW, H: 250, Color: RGB{0, 0, 0}, Alpha: 0.6})
+		Item{Kind: KRect, Y: g.pageH - band, W: g.pageW, H: band, Color: RGB{0, 0, 0}, Alpha: 0.6})
+	for _, it := range lines {
+		it.Y += top
+		p.Items = append(p.Items, it)
+	}
 
 	// The masthead: as large as fits, up to 64 pt.
 	name := l.iss.Magazine
@@ -40,19 +62,6 @@ func (l *layouter) cover() (Page, error) {
 	line := fmt.Sprintf("Issue No. %d  ·  %s", l.iss.Number, l.iss.DateLabel())
 	l.place(&p.Items, l.plain(line, Sans, 10, white, g.textW), 10, 14, g.left, 114, 0.5, g.textW, Sans)
 
-	// Cover lines: section, title and stars of the first three reviews.
-	y := g.pageH - 230
-	reviews := l.iss.Reviews()
-	for i, r := range reviews[:min(3, len(reviews))] {
-		if i > 0 {
-			y += 8
-		}
-		y = l.place(&p.Items, l.plain(r.Section, SansBold, 8, gold, g.textW), 8, 12, g.left, y, 0, 0, SansBold)
-		y = l.place(&p.Items, l.plain(r.Title, SerifBold, 20, white, g.textW*0.8), 20, 23, g.left, y, 0, 0, SerifBold)
-		if r.Rating != nil {
-			y = l.place(&p.Items, l.lines([]issue.Inline{{Text: r.Rating.Stars()}}, paraStyle{face: Symbol, size: 11, color: gold}, g.textW), 11, 15, g.left, y, 0, 0, Symbol)
-		}
-	}
 	if lead != nil && lead.Photo != nil && lead.Photo.Credit != "" {
 		c := "Cover: " + lead.Title + " · Photo: " + lead.Photo.Credit
 		l.place(&p.Items, l.plain(c, Sans, 6.5, white, g.textW), 6.5, 9, g.left, g.pageH-28, 1, g.textW, Sans)

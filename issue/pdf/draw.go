@@ -16,6 +16,13 @@ import (
 // Draw renders the laid-out document as a PDF dated date (creation and
 // modification), so the same document gives the same bytes.
 func (d *Document) Draw(w io.Writer, date time.Time) error {
+	if d.fonts == nil { // a Document not made by Layout
+		fs, err := loadFonts()
+		if err != nil {
+			return err
+		}
+		d.fonts = fs
+	}
 	pdf := fpdf.NewCustom(&fpdf.InitType{UnitStr: "pt", Size: fpdf.SizeType{Wd: d.Width, Ht: d.Height}})
 	pdf.SetAutoPageBreak(false, 0)
 	pdf.SetMargins(0, 0, 0)

@@ -68,7 +68,7 @@ func FuzzLayoutBody(f *testing.F) {
 		body := fuzzBody(text, shape)
 		iss := &issue.Issue{Magazine: "Fuzz", Number: 1, Date: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC),
 			Sections: []issue.Section{{Name: "Film", Reviews: []*issue.Review{{
-				Source: "fuzz.md", Title: "Fuzz", Section: "Film", Body: body,
+				Source: "fuzz.md", Title: titleFrom(text), Section: "Film", Body: body, Deck: titleFrom(text),
 				Pullquote: strings.ToValidUTF8(text, "?"),
 			}}}}}
 		doc, err := Layout(iss, Options{})
@@ -95,4 +95,14 @@ func checkInsidePage(t *testing.T, doc *Document) {
 			}
 		}
 	}
+}
+
+// titleFrom uses the fuzz text as a title, capped at a length an editor
+// could conceivably write.
+func titleFrom(text string) string {
+	t := strings.ToValidUTF8(text, "?")
+	if len(t) > 2000 {
+		t = t[:2000]
+	}
+	return strings.ToValidUTF8(t, "")
 }

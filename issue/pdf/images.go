@@ -20,8 +20,8 @@ var ErrImageFormat = errors.New("pdf: unsupported image format")
 // printDPI is the resolution photos are kept at; a photo with more than
 // oversample times the pixels its printed size needs is downscaled.
 const (
-	printDPI   = 300.0
-	oversample = 1.5
+	printDPI   = 200.0
+	oversample = 1.25
 	jpegQ      = 85
 )
 

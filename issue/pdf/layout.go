@@ -273,6 +273,9 @@ func (l *layouter) place(items *[]Item, lines []textLine, size, lead, x, y float
 // appendLine adds a line's fragments with baseline at y, and a link box
 // over each fragment that has a URL.
 func appendLine(items []Item, ln textLine, size, x, y float64) []Item {
+	if items == nil {
+		items = make([]Item, 0, len(ln.frags)+1)
+	}
 	for _, f := range ln.frags {
 		items = append(items, Item{Kind: KText, X: x + f.x, Y: y, Face: f.face, Size: size, Color: f.color, Text: f.text, W: f.w})
 		if f.url != "" {

@@ -3,7 +3,6 @@ package pdf
 import (
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"folio.example/folio/issue"
 )
@@ -79,7 +78,11 @@ type paraBuilder struct {
 }
 
 func (fs *fontSet) paragraph(hy *hyphenator, inl []issue.Inline, st paraStyle, minWidth float64) []kpItem {
-	pb := &paraBuilder{fs: fs, hy: hy, st: st, minW: minWidth}
+	n := 0
+	for _, in := range inl {
+		n += len(in.Text)
+	}
+	pb := &paraBuilder{fs: fs, hy: hy, st: st, minW: minWidth, items: make([]kpItem, 0, n/2+8)}
 	if st.indent > 0 {
 		pb.items = append(pb.items, kpItem{kind: kBox, w: st.indent})
 	}
@@ -149,30 +152,35 @@ func (pb *paraBuilder) flush() {
 	if len(g) == 0 {
 		return
 	}
-	pb.word = nil
-	breaks := map[int]float64{} // rune offset -> penalty
+	defer func() { pb.word = g[:0] }() // boxes copy the text out
+	var pen []float64                  // by rune offset: the penalty of a break there, 0 for none
 	if pb.st.hyphenate {
 		for _, p := range pb.patternBreaks(g) {
-			breaks[p] = 50
+			if pen == nil {
+				pen = make([]float64, len(g)+1)
+			}
+			pen[p] = 50
 		}
 	}
-	if pb.glyphsWidth(g) > 0.8*pb.minW {
+	if len(g) > 4 && pb.glyphsWidth(g) > 0.8*pb.minW {
+		if pen == nil {
+			pen = make([]float64, len(g)+1)
+		}
 		for i := 2; i <= len(g)-2; i++ {
-			if _, ok := breaks[i]; !ok {
-				breaks[i] = 800
+			if pen[i] == 0 {
+				pen[i] = 800
 			}
 		}
 	}
 	start := 0
-	for i := 1; i < len(g); i++ {
-		pen, ok := breaks[i]
-		if !ok {
+	for i := 1; i < len(g) && pen != nil; i++ {
+		if pen[i] == 0 {
 			continue
 		}
 		pb.box(g[start:i])
 		hf := pb.fs.faceFor(g[i-1].face, '-')
 		hw := pb.fs.width(hf, "-", pb.st.size)
-		pb.items = append(pb.items, kpItem{kind: kPenalty, w: hw, pen: pen, flagged: true,
+		pb.items = append(pb.items, kpItem{kind: kPenalty, w: hw, pen: pen[i], flagged: true,
 			pieces: []piece{{face: hf, color: g[i-1].color, url: g[i-1].url, text: "-", w: hw}}})
 		start = i
 	}
@@ -210,13 +218,13 @@ func (pb *paraBuilder) patternBreaks(g []glyph) []int {
 }
 
 func (pb *paraBuilder) glyphsWidth(g []glyph) float64 {
-	w := 0.0
-	var buf [utf8.UTFMax]byte
+	var total int64
 	for _, x := range g {
-		n := utf8.EncodeRune(buf[:], x.r)
-		w += pb.fs.width(x.face, string(buf[:n]), pb.st.size)
+		if a, ok := pb.fs.f[x.face].advance(x.r); ok {
+			total += int64(a)
+		}
 	}
-	return w
+	return float64(total) * pb.st.size / 1000
 }
 
 // box adds one unbreakable box made of pieces of like glyphs.

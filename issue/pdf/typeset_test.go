@@ -11,7 +11,7 @@ func TestTypesetWritesPDF(t *testing.T) {
 	dir := t.TempDir()
 	iss := testIssue(t, dir)
 	var buf bytes.Buffer
-	if err := Typeset(&buf, iss, Options{}); err != nil {
+	if err := Typeset(&buf, iss, Options{PageSize: os.Getenv("FOLIO_PDF_SIZE")}); err != nil {
 		t.Fatal(err)
 	}
 	if out := os.Getenv("FOLIO_PDF_OUT"); out != "" {

@@ -1,21 +1,13 @@
-// Package smtptest runs a real SMTP server (github.com/emersion/go-smtp)
-// on 127.0.0.1 for tests: it records every accepted message with its
-// envelope and can answer chosen commands with 4xx/5xx replies or drop
-// the connection in the middle of DATA.
 package smtptest
 
 import (
-	"bytes"
-	"errors"
-	"io"
+	"crypto/x509"
 	"net"
-	"net/mail"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 )
 
@@ -39,6 +31,8 @@ type Action struct {
 	// DropAfterAccept (StageData only) records the message as accepted,
 	// then closes the connection before replying: the ambiguous case.
 	DropAfterAccept bool
+	// Delay (StageRcpt only) stalls the reply: a slow or hung relay.
+	Delay time.Duration
 }
 
 // Handy replies.
@@ -60,6 +54,7 @@ type Message struct {
 	Data      []byte
 	MessageID string // from the header, with angle brackets
 	ConnID    int    // which connection carried it (1, 2, …)
+	TLS       bool   // the connection was encrypted
 	At        time.Time
 }
 
@@ -74,7 +69,9 @@ type Server struct {
 	user string
 	pass string
 
-	cmds commandCounter
+	cmds    commandCounter
+	tlsMode string
+	roots   *x509.CertPool
 
 	mu      sync.Mutex
 	msgs    []Message
@@ -110,6 +107,7 @@ func Start(tb testing.TB, opts ...Option) *Server {
 	if err != nil {
 		tb.Fatalf("smtptest: listen: %v", err)
 	}
+	l = s.setupTLS(tb, l)
 	s.Addr = l.Addr().String()
 	s.Host = "127.0.0.1"
 	s.Port = l.Addr().(*net.TCPAddr).Port
@@ -165,105 +163,6 @@ func (s *Server) decide(stage Stage, from, rcpt string) Action {
 	}
 	return s.hook(stage, from, rcpt)
 }
-
-type session struct {
-	s      *Server
-	c      *smtp.Conn
-	id     int
-	authed bool
-	from   string
-	to     []string
-}
-
-func (x *session) AuthMechanisms() []string {
-	if x.s.user == "" {
-		return nil
-	}
-	return []string{sasl.Plain}
-}
-
-func (x *session) Auth(mech string) (sasl.Server, error) {
-	return sasl.NewPlainServer(func(identity, user, pass string) error {
-		if user != x.s.user || pass != x.s.pass {
-			return smtp.ErrAuthFailed
-		}
-		x.authed = true
-		return nil
-	}), nil
-}
-
-func (x *session) Mail(from string, _ *smtp.MailOptions) error {
-	if x.s.user != "" && !x.authed {
-		return smtp.ErrAuthRequired
-	}
-	if a := x.s.decide(StageMail, from, ""); a.Reply != nil {
-		return a.Reply
-	} else if a.Drop {
-		x.c.Conn().Close()
-		return errors.New("dropped")
-	}
-	x.from = from
-	return nil
-}
-
-func (x *session) Rcpt(to string, _ *smtp.RcptOptions) error {
-	if a := x.s.decide(StageRcpt, x.from, to); a.Reply != nil {
-		return a.Reply
-	} else if a.Drop {
-		x.c.Conn().Close()
-		return errors.New("dropped")
-	}
-	x.to = append(x.to, to)
-	return nil
-}
-
-func (x *session) Data(r io.Reader) error {
-	rcpt := ""
-	if len(x.to) > 0 {
-		rcpt = x.to[0]
-	}
-	a := x.s.decide(StageData, x.from, rcpt)
-	if a.Drop {
-		// Read part of the message, then vanish: the client sees a reset
-		// or EOF in the middle of DATA.
-		_, _ = io.CopyN(io.Discard, r, 512)
-		x.c.Conn().Close()
-		return errors.New("dropped")
-	}
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	if a.Reply != nil {
-		return a.Reply
-	}
-	m := Message{From: x.from, To: append([]string(nil), x.to...), Data: data, ConnID: x.id, At: time.Now()}
-	if pm, err := mail.ReadMessage(bytes.NewReader(data)); err == nil {
-		m.MessageID = strings.TrimSpace(pm.Header.Get("Message-ID"))
-	}
-	x.s.mu.Lock()
-	x.s.msgs = append(x.s.msgs, m)
-	x.s.mu.Unlock()
-	select {
-	case x.s.arrived <- struct{}{}:
-	default:
-	}
-	if a.DropAfterAccept {
-		x.c.Conn().Close()
-		return errors.New("dropped")
-	}
-	return nil
-}
-
-func (x *session) Reset() { x.from, x.to = "", nil }
-
-func (x *session) Logout() error { return nil }
-
-// quiet discards the server's error log.
-type quiet struct{}
-
-func (quiet) Printf(string, ...any) {}
-func (quiet) Println(...any)        {}
 
 // Commands returns how many times the clients sent cmd ("NOOP", "RSET",
 // "MAIL", …) on all connections so far.

@@ -1,0 +1,205 @@
+package mailer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// worker delivers rows until none is due or the run stops. It claims a
+// few rows at a time (one commit), owns one connection reused for up to
+// MaxPerConn messages, and waits for each outcome's commit before the
+// next DATA: a crash can leave at most one delivered-but-unrecorded
+// message per worker.
+func (s *Sender) worker(ctx context.Context, r *run, lim *limiter) {
+	var (
+		conn  Conn
+		used  int
+		queue []Claim
+	)
+	// Claimed rows that were not attempted go back to pending, whatever
+	// stopped the worker.
+	defer func() {
+		if conn != nil {
+			conn.Close()
+		}
+		if len(queue) > 0 {
+			outs := make([]Outcome, len(queue))
+			for i, c := range queue {
+				outs[i] = Outcome{MemberID: c.MemberID, State: StatePending}
+			}
+			if err := s.commit(r, outs); err != nil {
+				r.fail(fmt.Errorf("mailer: release: %w", err))
+			}
+		}
+	}()
+	// A claimed message is finished whatever happens to ctx: the message
+	// in flight completes and its outcome is recorded.
+	bg := context.WithoutCancel(ctx)
+	for ctx.Err() == nil {
+		if len(queue) == 0 {
+			now := s.o.Now()
+			claims, err := s.o.Ledger.Claim(ctx, r.issueID, r.owner, s.o.ClaimBatch, now, now.Add(s.o.Lease), s.messageID(r.issueID))
+			if err != nil {
+				if ctx.Err() == nil {
+					r.fail(fmt.Errorf("mailer: claim: %w", err))
+				}
+				return
+			}
+			if len(claims) == 0 {
+				return
+			}
+			queue = claims
+		}
+		if err := lim.wait(ctx); err != nil {
+			return
+		}
+		c := queue[0]
+		if !s.o.Now().Before(c.NextAttempt) {
+			queue = queue[1:] // lease ran out while queued: another run may hold it now
+			continue
+		}
+		start := time.Now()
+		out, err := s.render(bg, r.issueID, c.Member, c.MessageID)
+		if err != nil {
+			r.fail(err)
+			return
+		}
+		if conn == nil || !conn.Usable() {
+			if conn != nil {
+				conn.Close()
+			}
+			conn, used = nil, 0
+			if conn, err = s.dial(ctx); err != nil {
+				if Classify(err) == Pause {
+					r.pause(replyOf(err))
+				} else if ctx.Err() == nil {
+					r.fail(fmt.Errorf("%w: %w", ErrRelayUnavailable, err))
+				}
+				return
+			}
+		}
+		queue = queue[1:]
+		reply, sendErr := conn.Deliver(bg, out)
+		used++
+		if !s.record(r, c, reply, sendErr, start) {
+			return // the rest of the queue is released by the deferred func
+		}
+		if !conn.Usable() || used >= s.o.MaxPerConn {
+			conn.Close()
+			conn, used = nil, 0
+		}
+	}
+}
+
+// dial opens a connection, trying three times a few seconds apart unless
+// the relay refuses us outright.
+func (s *Sender) dial(ctx context.Context) (Conn, error) {
+	var err error
+	for attempt := range 3 {
+		if attempt > 0 {
+			t := time.NewTimer(time.Duration(attempt) * time.Second)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return nil, err
+			case <-t.C:
+			}
+		}
+		var c Conn
+		if c, err = s.o.Transport.Open(ctx); err == nil {
+			return c, nil
+		}
+		if Classify(err) == Pause || ctx.Err() != nil {
+			return nil, err
+		}
+	}
+	return nil, err
+}
+
+// record classifies one attempt, commits its outcome and reports it;
+// false stops the worker.
+func (s *Sender) record(r *run, c Claim, reply string, sendErr error, start time.Time) bool {
+	now := s.o.Now()
+	res := Result{IssueID: r.issueID, MemberID: c.MemberID, Reply: reply, Duration: time.Since(start), MessageID: c.MessageID}
+	o := Outcome{MemberID: c.MemberID, Reply: reply}
+	if sendErr == nil {
+		o.State = StateSent
+	} else {
+		res.Class = Classify(sendErr)
+		o.Reply = replyOf(sendErr)
+		switch res.Class {
+		case Pause:
+			o.State = StatePending
+		case Permanent:
+			o.State = StateFailedPerm
+			if Suppressible(sendErr) {
+				o.Suppress = c.Member.Email
+			}
+		default:
+			next, ok := nextAttempt(s.o.Retry, s.o.GiveUp, c.Attempts, c.FirstTry, now)
+			if ok {
+				o.State, o.Next = StateFailedTemp, next
+			} else {
+				o.State = StateFailedPerm
+				o.Reply = fmt.Sprintf("gave up after %d attempts: %s", c.Attempts, o.Reply)
+			}
+		}
+	}
+	res.State, res.Reply = o.State, o.Reply
+	if err := s.commit(r, []Outcome{o}); err != nil && !errors.Is(err, ErrLeaseLost) {
+		r.fail(fmt.Errorf("mailer: record %s/%d: %w", r.issueID, c.MemberID, err))
+		return false
+	}
+	r.count(o.State)
+	s.emit(res)
+	if res.Class == Pause && sendErr != nil {
+		r.pause(o.Reply)
+		return false
+	}
+	return true
+}
+
+// commitReq is one worker's outcomes waiting for the group commit.
+type commitReq struct {
+	outs []Outcome
+	done chan error
+}
+
+// commit hands outcomes to the run's committer and waits until they are
+// durable.
+func (s *Sender) commit(r *run, outs []Outcome) error {
+	req := commitReq{outs: outs, done: make(chan error, 1)}
+	r.commits <- req
+	return <-req.done
+}
+
+// committer writes outcomes as they come: whatever queued up while the
+// previous transaction was committing goes into the next one, so with
+// many workers one fsync covers several messages.
+func (s *Sender) committer(ctx context.Context, r *run) {
+	for req := range r.commits {
+		batch := []commitReq{req}
+	drain:
+		for len(batch) < 64 {
+			select {
+			case more, ok := <-r.commits:
+				if !ok {
+					break drain
+				}
+				batch = append(batch, more)
+			default:
+				break drain
+			}
+		}
+		var outs []Outcome
+		for _, b := range batch {
+			outs = append(outs, b.outs...)
+		}
+		err := s.o.Ledger.Record(ctx, r.issueID, r.owner, outs, s.o.Now())
+		for _, b := range batch {
+			b.done <- err
+		}
+	}
+}

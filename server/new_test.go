@@ -1,0 +1,41 @@
+package server_test
+
+import (
+	"strings"
+	"testing"
+
+	"folio.example/folio/server"
+)
+
+func TestNewRefusesUnsafeConfig(t *testing.T) {
+	e := newEnv(t, "")
+	deps := server.Deps{Members: e.store, Archive: server.LedgerArchive(e.store), Ledger: e.store, Editor: e.editor}
+	noSecret := *e.links
+	noSecret.Secret = nil
+	cases := []struct {
+		name string
+		cfg  server.Config
+		deps server.Deps
+		want string
+	}{
+		{"no links", server.Config{OutDir: e.out}, deps, "secret"},
+		{"no secret", server.Config{OutDir: e.out, Links: &noSecret}, deps, "secret"},
+		{"no members", server.Config{OutDir: e.out, Links: e.links}, server.Deps{Archive: deps.Archive}, "Members"},
+		{"short admin token", server.Config{OutDir: e.out, Links: e.links, AdminToken: "hunter2"}, deps, "too short"},
+		{"API without editor", server.Config{OutDir: e.out, Links: e.links, AdminToken: adminToken},
+			server.Deps{Members: e.store, Archive: deps.Archive}, "Editor"},
+	}
+	for _, tc := range cases {
+		srv, err := server.New(tc.cfg, tc.deps)
+		if err == nil {
+			srv.Close()
+			t.Errorf("%s: New accepted it", tc.name)
+			continue
+		}
+		if !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), "server: ") {
+			t.Errorf("%s: %v", tc.name, err)
+		}
+	}
+	var _ server.Members = e.store // the store is the Members and the Ledger
+	var _ server.Ledger = e.store
+}

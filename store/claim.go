@@ -1,0 +1,191 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"folio.example/folio/mailer"
+)
+
+var _ mailer.Ledger = (*Store)(nil)
+
+// EnsureDeliveries adds a pending row for each eligible member without a
+// row for issueID. It is one INSERT … SELECT: members never pass through
+// Go, and running it twice adds nothing.
+func (s *Store) EnsureDeliveries(ctx context.Context, issueID string, a mailer.Audience, now time.Time) (int, error) {
+	where, args := eligibleWhere(a, 3)
+	q := `INSERT INTO deliveries (issue_id, member_id, state, created_at, updated_at)
+		SELECT $1, m.id, 'pending', $2, $2 FROM members m WHERE ` + where + `
+		ON CONFLICT (issue_id, member_id) DO NOTHING`
+	var n int64
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, q, append([]any{issueID, ms(now)}, args...)...)
+		if err != nil {
+			return fmt.Errorf("store: ensure deliveries: %w", err)
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return int(n), err
+}
+
+// claimFrom joins due rows to their members and the suppression list.
+const claimFrom = `SELECT d.member_id, d.message_id, d.attempts, d.first_try, ` + memberColsM + `,
+	EXISTS (SELECT 1 FROM suppressions x WHERE x.email_key = m.email_key)
+	FROM deliveries d JOIN members m ON m.id = d.member_id WHERE d.issue_id = $1 AND `
+
+// claimQueries find due rows: pending rows first (the common case, one
+// indexed range), then due retries, then expired leases. Every Send
+// drains all three, so the order only affects latency.
+func claimQueries() [3]string {
+	return [...]string{
+		claimFrom + `d.state = 'pending' AND $2 = $2 ORDER BY d.member_id LIMIT $3`,
+		claimFrom + `d.state = 'failed_temp' AND d.next_attempt <= $2 ORDER BY d.next_attempt LIMIT $3`,
+		claimFrom + `d.state = 'sending' AND d.next_attempt <= $2 ORDER BY d.next_attempt LIMIT $3`,
+	}
+}
+
+// Claim implements mailer.Ledger: in one IMMEDIATE transaction it takes
+// up to n due rows for owner, moving them to sending with a lease until
+// leaseUntil; rows whose member left (unsubscribed, paused, suppressed)
+// become skipped instead.
+func (s *Store) Claim(ctx context.Context, issueID, owner string, n int, now, leaseUntil time.Time, messageID func(mailer.Member) string) ([]mailer.Claim, error) {
+	if n < 1 {
+		n = 1
+	}
+	var out []mailer.Claim
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		out = out[:0]
+		for _, q := range claimQueries() {
+			for len(out) < n {
+				due, err := dueRows(ctx, tx, q, issueID, now, n-len(out))
+				if err != nil {
+					return err
+				}
+				if len(due) == 0 {
+					break
+				}
+				for _, d := range due {
+					c, ok, err := claimRow(ctx, tx, d, issueID, owner, now, leaseUntil, messageID)
+					if err != nil {
+						return err
+					}
+					if ok {
+						out = append(out, c)
+					}
+				}
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+type dueRow struct {
+	c          mailer.Claim
+	suppressed bool
+}
+
+func dueRows(ctx context.Context, tx *sql.Tx, q, issueID string, now time.Time, limit int) ([]dueRow, error) {
+	rows, err := tx.QueryContext(ctx, q, issueID, ms(now), limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: due rows: %w", err)
+	}
+	defer rows.Close()
+	var out []dueRow
+	for rows.Next() {
+		var d dueRow
+		var first int64
+		var status string
+		c := &d.c
+		if err := rows.Scan(&c.MemberID, &c.MessageID, &c.Attempts, &first, &c.Member.ID, &c.Member.Email,
+			&c.Member.Name, &c.Member.Tier, &status, &c.Member.DeliverPDF, &d.suppressed); err != nil {
+			return nil, fmt.Errorf("store: due rows: %w", err)
+		}
+		c.Member.Status = mailer.Status(status)
+		c.FirstTry = fromMS(first)
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// claimRow moves one due row to sending (or skipped) inside tx.
+func claimRow(ctx context.Context, tx *sql.Tx, d dueRow, issueID, owner string, now, leaseUntil time.Time, messageID func(mailer.Member) string) (mailer.Claim, bool, error) {
+	c := d.c
+	if c.Member.Status != mailer.StatusActive || d.suppressed {
+		why := "member " + string(c.Member.Status)
+		if d.suppressed {
+			why = "address suppressed"
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE deliveries SET state = 'skipped', reply = $1, owner = '', updated_at = $2
+			WHERE issue_id = $3 AND member_id = $4`, why, ms(now), issueID, c.MemberID)
+		if err != nil {
+			return c, false, fmt.Errorf("store: skip: %w", err)
+		}
+		return c, false, nil
+	}
+	if c.MessageID == "" {
+		c.MessageID = messageID(c.Member)
+	}
+	if c.FirstTry.IsZero() {
+		c.FirstTry = now
+	}
+	c.IssueID, c.State, c.NextAttempt, c.UpdatedAt = issueID, mailer.StateSending, leaseUntil, now
+	c.Attempts++
+	_, err := tx.ExecContext(ctx, `UPDATE deliveries SET state = 'sending', owner = $1, message_id = $2, attempts = $3,
+		first_try = $4, next_attempt = $5, updated_at = $6 WHERE issue_id = $7 AND member_id = $8`,
+		owner, c.MessageID, c.Attempts, ms(c.FirstTry), ms(leaseUntil), ms(now), issueID, c.MemberID)
+	if err != nil {
+		return c, false, fmt.Errorf("store: claim: %w", err)
+	}
+	return c, true, nil
+}
+
+// Record implements mailer.Ledger: it writes the outcomes of owner's
+// claimed rows in one transaction (a group commit). Rows the owner no
+// longer holds are left alone; if any, the error wraps mailer.ErrLeaseLost after
+// the others are committed.
+func (s *Store) Record(ctx context.Context, issueID, owner string, outs []mailer.Outcome, now time.Time) error {
+	lost := 0
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		lost = 0
+		for _, o := range outs {
+			var res sql.Result
+			var err error
+			switch o.State {
+			case mailer.StatePending:
+				res, err = tx.ExecContext(ctx, `UPDATE deliveries SET state = 'pending', owner = '', next_attempt = 0,
+					attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END, updated_at = $1
+					WHERE issue_id = $2 AND member_id = $3 AND state = 'sending' AND owner = $4`,
+					ms(now), issueID, o.MemberID, owner)
+			case mailer.StateSent, mailer.StateFailedTemp, mailer.StateFailedPerm:
+				res, err = tx.ExecContext(ctx, `UPDATE deliveries SET state = $1, reply = $2, next_attempt = $3, owner = '',
+					updated_at = $4 WHERE issue_id = $5 AND member_id = $6 AND state = 'sending' AND owner = $7`,
+					string(o.State), o.Reply, ms(o.Next), ms(now), issueID, o.MemberID, owner)
+			default:
+				return fmt.Errorf("store: record: state %q is not an outcome", o.State)
+			}
+			if err != nil {
+				return fmt.Errorf("store: record %s/%d: %w", issueID, o.MemberID, err)
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				lost++
+				continue
+			}
+			if o.Suppress != "" {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO suppressions (email_key, email, reason, created_at)
+					VALUES ($1, $2, $3, $4) ON CONFLICT (email_key) DO UPDATE SET reason = excluded.reason`,
+					emailKey(o.Suppress), o.Suppress, o.Reply, ms(now)); err != nil {
+					return fmt.Errorf("store: suppress: %w", err)
+				}
+			}
+		}
+		return nil
+	})
+	if err == nil && lost > 0 {
+		return fmt.Errorf("store: record %d of %d outcomes: %w", len(outs)-lost, len(outs), mailer.ErrLeaseLost)
+	}
+	return err
+}
