@@ -42,8 +42,10 @@ type Options struct {
 	Retry      []time.Duration // default DefaultRetry()
 	GiveUp     time.Duration   // default DefaultGiveUp (3 days)
 	// Lease is how long a `sending` row belongs to this run; after it a
-	// later run resends the message (same Message-ID). It must exceed the
-	// transport's per-message timeout. Default 10 minutes.
+	// later run resends the message (same Message-ID). Keep it above
+	// ClaimBatch × the transport's per-message timeout; a queued row whose
+	// lease ran out is dropped unsent, never sent by two runs. Default 10
+	// minutes.
 	Lease time.Duration
 	DKIM  *DKIM // optional
 

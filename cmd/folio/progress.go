@@ -16,10 +16,10 @@ import (
 // progress draws a one-line progress counter while a send runs, only when
 // stdout is a terminal; logs carry member ids, never addresses.
 type progress struct {
-	w     io.Writer
-	tty   bool
-	mu    sync.Mutex
-	n     map[mailer.State]int
+	w   io.Writer
+	tty bool
+	mu  sync.Mutex
+	n   map[mailer.State]int
 }
 
 func newProgress(w io.Writer) *progress {

@@ -118,4 +118,3 @@ func (c *cli) scheduler(cfg *config.Config, spec *schedule.Spec, svc *services, 
 		},
 	}
 }
-
