@@ -107,3 +107,15 @@ func TestLoadExample(t *testing.T) {
 		t.Errorf("example config: %+v", cfg.Magazine)
 	}
 }
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(minimal), "FOLIO_SMTP_PORT=25")
+	f.Add([]byte("[smtp]\nport = 99999\n"), "")
+	f.Add([]byte("[magazine\n"), "FOLIO_DELIVERY_TIERS=a,b")
+	f.Fuzz(func(t *testing.T, data []byte, env string) {
+		cfg, err := Parse("/x/folio.toml", data, []string{env})
+		if err == nil && (cfg.Magazine.Name == "" || cfg.Location == nil || cfg.Delivery.From == "") {
+			t.Fatalf("accepted a config without its required keys: %+v", cfg)
+		}
+	})
+}

@@ -105,3 +105,19 @@ func TestMastheadNumber(t *testing.T) {
 		t.Errorf("default number = %d", n)
 	}
 }
+
+func FuzzParseWeek(f *testing.F) {
+	for _, s := range []string{"2019-W41", "2020-W53", "2021-W53", "x", "2019-W4"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		w, err := ParseWeek(s)
+		if err != nil {
+			return
+		}
+		// A parsed week round-trips and its Monday lies in it.
+		if back, err := ParseWeek(w.String()); err != nil || back != w || WeekOf(w.Start(time.UTC)) != w {
+			t.Fatalf("%q → %v → %v, %v", s, w, back, err)
+		}
+	})
+}

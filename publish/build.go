@@ -64,55 +64,107 @@ func (b *Builder) Build(ctx context.Context, week issue.Week, skipInvalid bool) 
 	if iss.Empty() {
 		return &Built{Issue: iss, Skipped: res.Skipped, Result: res}, fmt.Errorf("%w %s", ErrEmptyWeek, week)
 	}
-	var pdfBuf bytes.Buffer
-	if err := pdf.Typeset(&pdfBuf, iss, b.PDF); err != nil {
-		return nil, fmt.Errorf("publish: typeset %s: %w", week, err)
+	// The PDF is the longest step and reads only the issue, so it is typeset
+	// on the other core while the newsletter is rendered and the folder
+	// filled; its error still comes first, as when the steps ran in turn.
+	typeset := b.typesetAsync(ctx, iss)
+	files, err := b.writeFolder(ctx, iss, week)
+	pdfRes := <-typeset
+	if files.tmp != "" {
+		defer os.RemoveAll(files.tmp)
 	}
-	ed, err := b.Renderer.Edition(iss)
-	if err != nil {
-		return nil, fmt.Errorf("publish: newsletter %s: %w", week, err)
+	if pdfRes.err != nil {
+		return nil, fmt.Errorf("publish: typeset %s: %w", week, pdfRes.err)
 	}
-	sample, err := ed.Render(b.Sample)
-	if err != nil {
-		return nil, fmt.Errorf("publish: render sample email %s: %w", week, err)
-	}
-	web, err := ed.WebPage()
-	if err != nil {
-		return nil, fmt.Errorf("publish: web version %s: %w", week, err)
-	}
-
-	final := b.Dir(week)
-	if err := os.MkdirAll(b.OutDir, 0o755); err != nil {
-		return nil, fmt.Errorf("publish: %w", err)
-	}
-	tmp, err := os.MkdirTemp(b.OutDir, "."+week.String()+".tmp-")
-	if err != nil {
-		return nil, fmt.Errorf("publish: %w", err)
-	}
-	defer os.RemoveAll(tmp)
-	manifest, err := encodeManifest(iss)
 	if err != nil {
 		return nil, err
 	}
+	tmp, final := files.tmp, b.Dir(week)
+	if err := os.WriteFile(filepath.Join(tmp, issue.PDFFile), pdfRes.data, 0o644); err != nil {
+		return nil, fmt.Errorf("publish: write %s: %w", issue.PDFFile, err)
+	}
+	if err := swapDir(tmp, final); err != nil {
+		return nil, err
+	}
+	return &Built{Issue: iss, Dir: final, PDF: pdfRes.data, Edition: files.edition, Skipped: res.Skipped, Result: res}, nil
+}
+
+// typesetResult is the PDF typesetAsync made, or why it failed.
+type typesetResult struct {
+	data []byte
+	err  error
+}
+
+// typesetAsync typesets the issue's PDF in a goroutine; the channel always
+// gets exactly one result, so the caller joins it by receiving once.
+func (b *Builder) typesetAsync(ctx context.Context, iss *issue.Issue) <-chan typesetResult {
+	out := make(chan typesetResult, 1)
+	go func(ctx context.Context) {
+		if err := ctx.Err(); err != nil {
+			out <- typesetResult{err: err}
+			return
+		}
+		var buf bytes.Buffer
+		err := pdf.Typeset(&buf, iss, b.PDF)
+		out <- typesetResult{data: buf.Bytes(), err: err}
+	}(ctx)
+	return out
+}
+
+// folder is a temporary issue folder writeFolder filled with everything
+// but the PDF.
+type folder struct {
+	tmp     string // set once created, even when a later step fails
+	edition *newsletter.Edition
+}
+
+// writeFolder renders the newsletter and web version and writes them, the
+// manifest and the photos into a new temporary folder beside the issue's.
+func (b *Builder) writeFolder(ctx context.Context, iss *issue.Issue, week issue.Week) (folder, error) {
+	var fd folder
+	ed, err := b.Renderer.Edition(iss)
+	if err != nil {
+		return fd, fmt.Errorf("publish: newsletter %s: %w", week, err)
+	}
+	sample, err := ed.Render(b.Sample)
+	if err != nil {
+		return fd, fmt.Errorf("publish: render sample email %s: %w", week, err)
+	}
+	web, err := ed.WebPage()
+	if err != nil {
+		return fd, fmt.Errorf("publish: web version %s: %w", week, err)
+	}
+	fd.edition = ed
+	if err := os.MkdirAll(b.OutDir, 0o755); err != nil {
+		return fd, fmt.Errorf("publish: %w", err)
+	}
+	tmp, err := os.MkdirTemp(b.OutDir, "."+week.String()+".tmp-")
+	if err != nil {
+		return fd, fmt.Errorf("publish: %w", err)
+	}
+	fd.tmp = tmp
+	manifest, err := encodeManifest(iss)
+	if err != nil {
+		return fd, err
+	}
 	files := map[string][]byte{
-		issue.PDFFile: pdfBuf.Bytes(),
 		issue.WebFile: web,
 		EmailHTMLFile: []byte(sample.HTML),
 		EmailTextFile: []byte(sample.Text),
 		ManifestFile:  manifest,
 	}
 	for name, data := range files {
+		if err := ctx.Err(); err != nil {
+			return fd, fmt.Errorf("publish: %w", err)
+		}
 		if err := os.WriteFile(filepath.Join(tmp, name), data, 0o644); err != nil {
-			return nil, fmt.Errorf("publish: write %s: %w", name, err)
+			return fd, fmt.Errorf("publish: write %s: %w", name, err)
 		}
 	}
 	if err := copyPhotos(iss, filepath.Join(tmp, issue.ImagesDir)); err != nil {
-		return nil, err
+		return fd, err
 	}
-	if err := swapDir(tmp, final); err != nil {
-		return nil, err
-	}
-	return &Built{Issue: iss, Dir: final, PDF: pdfBuf.Bytes(), Edition: ed, Skipped: res.Skipped, Result: res}, nil
+	return fd, nil
 }
 
 // Load returns the week's built issue from its folder, building it first

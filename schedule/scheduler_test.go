@@ -239,3 +239,19 @@ func TestRunStopsOnCancel(t *testing.T) {
 		t.Fatal("no catch-up wake at start")
 	}
 }
+
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"CRON_TZ=America/New_York 0 7 * * FRI", "CRON_TZ=Europe/Berlin", "TZ=", "@every 1h", "0 7 * *", "*/0 * * * *"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		spec, err := Parse(s, time.UTC) // must never panic
+		if err != nil {
+			return
+		}
+		if _, err := cron.ParseStandard(spec.CronSpec()); err != nil {
+			t.Fatalf("accepted %q but robfig/cron rejects %q: %v", s, spec.CronSpec(), err)
+		}
+		spec.Last(time.Date(2026, 3, 8, 3, 0, 0, 0, time.UTC))
+	})
+}

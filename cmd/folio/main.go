@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	_ "time/tzdata" // magazine time zones work on machines without /usr/share/zoneinfo
 )
 
 func main() {
