@@ -19,16 +19,12 @@ func (c *cli) buildCmd() *cobra.Command {
 		Short: "Build the week's issue: issue.pdf, email.html, email.txt and the web version",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := c.config()
+			cfg, w, err := c.configWeek(week)
 			if err != nil {
 				return err
 			}
 			if out != "" {
 				cfg.Build.OutDir = out
-			}
-			w, err := c.week(cfg, week)
-			if err != nil {
-				return err
 			}
 			svc, err := c.services(cmd.Context(), cfg, false)
 			if err != nil {

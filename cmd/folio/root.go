@@ -44,6 +44,19 @@ func (c *cli) config() (*config.Config, error) {
 	return config.Load(c.configPath, c.environ)
 }
 
+// configWeek loads the config and resolves --week against it.
+func (c *cli) configWeek(flag string) (*config.Config, issue.Week, error) {
+	cfg, err := c.config()
+	if err != nil {
+		return nil, issue.Week{}, err
+	}
+	w, err := c.week(cfg, flag)
+	if err != nil {
+		return nil, issue.Week{}, err
+	}
+	return cfg, w, nil
+}
+
 // week parses --week, or picks the current ISO week in the magazine's time
 // zone when it is empty.
 func (c *cli) week(cfg *config.Config, flag string) (issue.Week, error) {

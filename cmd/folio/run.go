@@ -18,11 +18,7 @@ func (c *cli) runCmd() *cobra.Command {
 		Short: "The scheduled job once: build the week's issue and send it",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := c.config()
-			if err != nil {
-				return err
-			}
-			w, err := c.week(cfg, week)
+			cfg, w, err := c.configWeek(week)
 			if err != nil {
 				return err
 			}

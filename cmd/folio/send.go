@@ -24,11 +24,7 @@ func (c *cli) sendCmd() *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			cfg, err := c.config()
-			if err != nil {
-				return err
-			}
-			w, err := c.week(cfg, week)
+			cfg, w, err := c.configWeek(week)
 			if err != nil {
 				return err
 			}
