@@ -10,13 +10,20 @@ import (
 	"folio.example/folio/issue"
 )
 
-// Runs records which weeks' runs have started and finished. The store
-// implements it; StartRun is atomic, so of two instances only one starts.
+// Runs records which weeks' runs have started and finished, and which
+// process holds an unfinished run. The store implements it; a claim is
+// atomic, so of two instances only one runs a week, and a run left by a
+// crashed process is taken over once its lease runs out.
 type Runs interface {
 	RunState(ctx context.Context, week string) (started, finished bool, err error)
-	StartRun(ctx context.Context, week string, at time.Time) (started bool, err error)
+	ClaimRunLease(ctx context.Context, week, owner string, now, until time.Time) (bool, error)
+	RenewRun(ctx context.Context, week, owner string, until time.Time) (bool, error)
 	FinishRun(ctx context.Context, week string, at time.Time) error
 }
+
+// DefaultLease is how long a claimed run stays this process's without a
+// renewal; it is renewed every third of it while the job runs.
+const DefaultLease = 5 * time.Minute
 
 // Job is the weekly job: build and send week's issue. It must be safe to
 // run again for a week it did not finish (the delivery ledger resumes).
@@ -37,6 +44,10 @@ type Scheduler struct {
 	Runs    Runs
 	Job     Job
 	Now     func() time.Time
+	// Owner names this process in run claims (host, pid and a random
+	// part); Lease is the claim's lifetime, DefaultLease when zero.
+	Owner string
+	Lease time.Duration
 	// Report, if set, hears every wake-up's outcome (cmd logs it).
 	Report func(Outcome, error)
 }
@@ -55,7 +66,7 @@ func (s *Scheduler) Wake(ctx context.Context) (Outcome, error) {
 		return out, nil
 	}
 	week := out.Week.String()
-	started, finished, err := s.Runs.RunState(ctx, week)
+	_, finished, err := s.Runs.RunState(ctx, week)
 	if err != nil {
 		return out, fmt.Errorf("schedule: run state of %s: %w", week, err)
 	}
@@ -63,17 +74,16 @@ func (s *Scheduler) Wake(ctx context.Context) (Outcome, error) {
 		out.Reason = "already done"
 		return out, nil
 	}
-	if !started {
-		won, err := s.Runs.StartRun(ctx, week, now)
-		if err != nil {
-			return out, fmt.Errorf("schedule: start run %s: %w", week, err)
-		}
-		if !won {
-			out.Reason = "started elsewhere"
-			return out, nil
-		}
+	lease := s.lease()
+	won, err := s.Runs.ClaimRunLease(ctx, week, s.Owner, now, now.Add(lease))
+	if err != nil {
+		return out, fmt.Errorf("schedule: claim run %s: %w", week, err)
 	}
-	if err := s.Job(ctx, out.Week); err != nil {
+	if !won {
+		out.Reason = "running elsewhere"
+		return out, nil
+	}
+	if err := s.runHeld(ctx, out.Week, lease); err != nil {
 		return out, fmt.Errorf("schedule: run %s: %w", week, err)
 	}
 	if err := ctx.Err(); err != nil {
@@ -86,6 +96,48 @@ func (s *Scheduler) Wake(ctx context.Context) (Outcome, error) {
 	}
 	out.Ran, out.Reason = true, "ran"
 	return out, nil
+}
+
+func (s *Scheduler) lease() time.Duration {
+	if s.Lease > 0 {
+		return s.Lease
+	}
+	return DefaultLease
+}
+
+// runHeld runs the job while renewing the run's lease; losing the lease
+// (another process took the run over) cancels the job.
+func (s *Scheduler) runHeld(ctx context.Context, w issue.Week, lease time.Duration) error {
+	jobCtx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	done := make(chan struct{})
+	renewed := make(chan struct{})
+	go func() {
+		defer close(renewed)
+		t := time.NewTicker(lease / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-jobCtx.Done():
+				return
+			case <-t.C:
+				held, err := s.Runs.RenewRun(jobCtx, w.String(), s.Owner, s.Now().Add(lease))
+				if err == nil && !held {
+					cancel(fmt.Errorf("schedule: lost the lease on %s's run", w))
+					return
+				}
+			}
+		}
+	}()
+	err := s.Job(jobCtx, w)
+	close(done)
+	<-renewed
+	if cause := context.Cause(jobCtx); err == nil && cause != nil && ctx.Err() == nil {
+		err = cause
+	}
+	return err
 }
 
 // SafetyTick is how often Run wakes besides the spec's own fire times, so

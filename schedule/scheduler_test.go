@@ -19,10 +19,36 @@ type memRuns struct {
 	mu       sync.Mutex
 	started  map[string]time.Time
 	finished map[string]bool
+	owner    map[string]string
+	until    map[string]time.Time
 }
 
 func newMemRuns() *memRuns {
-	return &memRuns{started: map[string]time.Time{}, finished: map[string]bool{}}
+	return &memRuns{started: map[string]time.Time{}, finished: map[string]bool{}, owner: map[string]string{}, until: map[string]time.Time{}}
+}
+
+func (m *memRuns) ClaimRunLease(_ context.Context, week, owner string, now, until time.Time) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.started[week]; !ok {
+		m.started[week], m.owner[week], m.until[week] = now, owner, until
+		return true, nil
+	}
+	if m.finished[week] || (m.owner[week] != owner && !m.until[week].Before(now)) {
+		return false, nil
+	}
+	m.owner[week], m.until[week] = owner, until
+	return true, nil
+}
+
+func (m *memRuns) RenewRun(_ context.Context, week, owner string, until time.Time) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.owner[week] != owner || m.finished[week] {
+		return false, nil
+	}
+	m.until[week] = until
+	return true, nil
 }
 
 func (m *memRuns) RunState(_ context.Context, week string) (bool, bool, error) {
@@ -30,16 +56,6 @@ func (m *memRuns) RunState(_ context.Context, week string) (bool, bool, error) {
 	defer m.mu.Unlock()
 	_, s := m.started[week]
 	return s, m.finished[week], nil
-}
-
-func (m *memRuns) StartRun(_ context.Context, week string, at time.Time) (bool, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if _, ok := m.started[week]; ok {
-		return false, nil
-	}
-	m.started[week] = at
-	return true, nil
 }
 
 func (m *memRuns) FinishRun(_ context.Context, week string, _ time.Time) error {

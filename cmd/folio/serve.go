@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
 	"sync"
 	"time"
 
@@ -98,11 +100,15 @@ func (c *cli) serveCmd() *cobra.Command {
 // scheduler wires the weekly job to the clock; its outcomes go to the log
 // and the last-run metric.
 func (c *cli) scheduler(cfg *config.Config, spec *schedule.Spec, svc *services, job *publish.Job, m *server.Metrics) *schedule.Scheduler {
+	host, _ := os.Hostname()
+	tag := make([]byte, 4)
+	_, _ = rand.Read(tag)
 	return &schedule.Scheduler{
 		Spec:    spec,
 		CatchUp: config.Duration(cfg.Schedule.CatchUp),
 		Runs:    svc.store,
 		Now:     time.Now,
+		Owner:   fmt.Sprintf("%s/%d/%x", host, os.Getpid(), tag),
 		Job: func(ctx context.Context, w issue.Week) error {
 			return c.runJob(ctx, job, w, nil)
 		},

@@ -43,6 +43,7 @@ func (d *Document) Draw(w io.Writer, date time.Time) error {
 	if err := dr.addFonts(d); err != nil {
 		return err
 	}
+	dr.teachRunes(d)
 	for i, ref := range d.Photos {
 		data, tp, err := preparePhoto(ref)
 		if err != nil {
@@ -61,9 +62,22 @@ func (d *Document) Draw(w io.Writer, date time.Time) error {
 		for _, b := range p.Bookmarks {
 			pdf.Bookmark(b.Title, b.Level, b.Y)
 		}
-		for _, it := range p.Items {
-			dr.item(it, d)
+		for i := range p.Items {
+			it := &p.Items[i]
+			if it.Kind == KText && !it.Invisible {
+				if w, ok := dr.fs.covered(it.Face, it.Text, it.Size); ok {
+					if !dr.run.fits(it) {
+						dr.run.flush(pdf)
+						dr.setFont(it.Face, it.Size)
+					}
+					dr.run.add(it, d.Height, w)
+					continue
+				}
+			}
+			dr.run.flush(pdf)
+			dr.item(*it, d)
 		}
+		dr.run.flush(pdf)
 		if err := pdf.Error(); err != nil {
 			return fmt.Errorf("pdf: draw page %d: %w", p.Number, err)
 		}
@@ -89,6 +103,7 @@ type drawer struct {
 	face  Face
 	size  float64
 	buf   sfnt.Buffer
+	run   textRun
 }
 
 // addFonts embeds the faces the document uses, and only those.
@@ -113,6 +128,44 @@ func (dr *drawer) addFonts(d *Document) error {
 		}
 	}
 	return nil
+}
+
+// teachRunes tells fpdf every rune each face shows, so that its font
+// subsets hold them: text runs are written raw, and only fpdf's own text
+// calls record runes. A template shares the document's fonts, so text set
+// in it (and the template then dropped) records the runes and draws
+// nothing. It must run before the first SetFont on a page: a template
+// that starts in the font it is asked for would skip the switch.
+func (dr *drawer) teachRunes(d *Document) {
+	var seen [numFaces]map[rune]bool
+	var text [numFaces][]rune
+	for _, p := range d.Pages {
+		for i := range p.Items {
+			it := &p.Items[i]
+			if it.Kind != KText {
+				continue
+			}
+			if seen[it.Face] == nil {
+				seen[it.Face] = map[rune]bool{}
+			}
+			for _, r := range it.Text {
+				if !seen[it.Face][r] {
+					seen[it.Face][r] = true
+					text[it.Face] = append(text[it.Face], r)
+				}
+			}
+		}
+	}
+	dr.pdf.CreateTemplate(func(t *fpdf.Tpl) {
+		for f, rs := range text {
+			if len(rs) == 0 {
+				continue
+			}
+			spec := dr.fs.f[f].spec
+			t.SetFont(spec.family, spec.style, 10)
+			t.Text(0, 10, string(rs))
+		}
+	})
 }
 
 func (dr *drawer) setFont(f Face, size float64) {

@@ -1,0 +1,53 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// ClaimRunLease takes week's run for owner until the lease ends: it succeeds
+// when the week has no run yet, or has an unfinished one whose lease has
+// run out (or that owner already holds). It fails — false, no error — when
+// the run is finished or another owner's lease is still live.
+func (s *Store) ClaimRunLease(ctx context.Context, week, owner string, now, until time.Time) (bool, error) {
+	var won bool
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO runs (week, started_at, owner, lease_until) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (week) DO NOTHING`, week, ms(now), owner, ms(until))
+		if err != nil {
+			return fmt.Errorf("store: claim run %s: %w", week, err)
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			won = true
+			return nil
+		}
+		res, err = tx.ExecContext(ctx, `UPDATE runs SET owner = $1, lease_until = $2
+			WHERE week = $3 AND finished_at = 0 AND (lease_until < $4 OR owner = $1)`, owner, ms(until), week, ms(now))
+		if err != nil {
+			return fmt.Errorf("store: take over run %s: %w", week, err)
+		}
+		n, err := res.RowsAffected()
+		won = n == 1
+		return err
+	})
+	return won, err
+}
+
+// RenewRun extends owner's lease on week's run; false means the lease
+// was lost (another owner took the run over).
+func (s *Store) RenewRun(ctx context.Context, week, owner string, until time.Time) (bool, error) {
+	var held bool
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE runs SET lease_until = $1 WHERE week = $2 AND owner = $3 AND finished_at = 0`,
+			ms(until), week, owner)
+		if err != nil {
+			return fmt.Errorf("store: renew run %s: %w", week, err)
+		}
+		n, err := res.RowsAffected()
+		held = n == 1
+		return err
+	})
+	return held, err
+}
