@@ -1,0 +1,63 @@
+package store_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"folio.example/folio/mailer"
+	"folio.example/folio/store"
+)
+
+func TestMemberIssues(t *testing.T) {
+	ctx := context.Background()
+	s := open(t)
+	if _, _, err := s.UpsertMembers(ctx, []mailer.Member{
+		member("a@example.org", "digital", mailer.StatusActive),
+		member("b@example.org", "print", mailer.StatusActive),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := s.MemberByEmail(ctx, "a@example.org")
+	b, _ := s.MemberByEmail(ctx, "b@example.org")
+	now := time.Now()
+	// W01: both; W02: digital only; W03: both but a left before the send;
+	// W04: has ledger rows but was never recorded as built.
+	for _, w := range []struct {
+		week  string
+		tiers []string
+	}{{"2026-W01", nil}, {"2026-W02", []string{"digital"}}, {"2026-W03", nil}, {"2026-W04", nil}} {
+		if _, err := s.EnsureDeliveries(ctx, w.week, mailer.Audience{Tiers: w.tiers}, now); err != nil {
+			t.Fatal(err)
+		}
+		if w.week != "2026-W04" {
+			if err := s.RecordIssue(ctx, store.Issue{Week: w.week, BuiltAt: now}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := s.SetStatus(ctx, a.ID, mailer.StatusUnsubscribed); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Claim(ctx, "2026-W03", "o", 5, now, now.Add(time.Minute), func(mailer.Member) string { return "x" }); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		id   int64
+		want []string
+	}{
+		{a.ID, []string{"2026-W02", "2026-W01"}},
+		{b.ID, []string{"2026-W03", "2026-W01"}},
+		{999, nil},
+	}
+	for _, tc := range tests {
+		got, err := s.MemberIssues(ctx, tc.id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("member %d: %v, want %v", tc.id, got, tc.want)
+		}
+	}
+}
