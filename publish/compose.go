@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"folio.example/folio/issue"
 	"folio.example/folio/issue/newsletter"
 	"folio.example/folio/mailer"
 )
@@ -44,7 +45,9 @@ func (c *Composer) Compose(_ context.Context, m mailer.Member) (*mailer.Content,
 	if attach {
 		rc.PDFAttached = true
 	} else {
-		rc.PDFURL = c.Built.Issue.PDFURL()
+		// A personal link: the server checks the member's token and that the
+		// issue is in their archive before serving the file.
+		rc.PDFURL = strings.TrimRight(rc.ArchiveURL, "/") + "/" + c.Built.Issue.ID() + "/" + issue.PDFFile
 	}
 	msg, err := c.Built.Edition.Render(rc)
 	if err != nil {

@@ -169,6 +169,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /u/{token}", s.unsubscribePage)
 	mux.HandleFunc("POST /u/{token}", s.unsubscribe)
 	mux.HandleFunc("GET /archive/{token}", s.archive)
+	mux.HandleFunc("GET /archive/{token}/{week}/"+issue.PDFFile, s.archivePDF)
 	mux.HandleFunc("GET /issues/{week}", s.issueRedirect)
 	mux.HandleFunc("GET /issues/{week}/{$}", s.issueWeb)
 	mux.HandleFunc("GET /issues/{week}/"+issue.PDFFile, s.issuePDF)

@@ -65,14 +65,12 @@ func (d *Document) Draw(w io.Writer, date time.Time) error {
 		for i := range p.Items {
 			it := &p.Items[i]
 			if it.Kind == KText && !it.Invisible {
-				if w, ok := dr.fs.covered(it.Face, it.Text, it.Size); ok {
-					if !dr.run.fits(it) {
-						dr.run.flush(pdf)
-						dr.setFont(it.Face, it.Size)
-					}
-					dr.run.add(it, d.Height, w)
-					continue
+				if !dr.run.fits(it) {
+					dr.run.flush(pdf)
+					dr.setFont(it.Face, it.Size)
 				}
+				dr.run.add(it, d.Height)
+				continue
 			}
 			dr.run.flush(pdf)
 			dr.item(*it, d)

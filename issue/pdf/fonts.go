@@ -164,21 +164,6 @@ func (fs *fontSet) width(f Face, s string, size float64) float64 {
 	return float64(total) * size / 1000
 }
 
-// covered measures s like width and reports whether face f has every
-// glyph of s.
-func (fs *fontSet) covered(f Face, s string, size float64) (float64, bool) {
-	fd := fs.f[f]
-	var total int64
-	for _, r := range s {
-		w, ok := fd.advance(r)
-		if !ok {
-			return 0, false
-		}
-		total += int64(w)
-	}
-	return float64(total) * size / 1000, true
-}
-
 // run is text in a single face.
 type run struct {
 	Face Face

@@ -8,18 +8,21 @@ import (
 )
 
 // textRun gathers consecutive text items on one baseline in one face,
-// size and colour, and writes them as a single text object: one TJ whose
-// adjustments put each item exactly where its own Text call would have.
-// fpdf's Text costs a Sprintf and a q…Q per item, and per-word operators
-// made the page streams (and their compression) several times larger.
+// size and colour, and writes them as a single text object: each item is
+// moved to with Td by the difference of its rounded x and the previous
+// item's, so every item lands on exactly the position its own Text call
+// would have printed. fpdf's Text costs a Sprintf and a q…Q per item, and
+// per-word operators made the page streams (and their compression) about
+// twice as large.
 type textRun struct {
 	open  bool
 	face  Face
 	size  float64
 	color RGB
 	y     float64
-	end   float64 // where the last item's advance ends, in points
+	x     int64 // the last item's x in hundredths of a point, as printed
 	buf   []byte
+	num   []byte
 }
 
 // fits reports whether it continues the open run.
@@ -28,24 +31,22 @@ func (tr *textRun) fits(it *Item) bool {
 }
 
 // add appends it to the run, opening one if needed; h is the page height
-// (PDF's y axis points up) and w the item's advance in points.
-func (tr *textRun) add(it *Item, h, w float64) {
+// (PDF's y axis points up).
+func (tr *textRun) add(it *Item, h float64) {
 	if !tr.open {
 		tr.open = true
 		tr.face, tr.size, tr.color, tr.y = it.Face, it.Size, it.Color, it.Y
 		tr.buf = append(tr.buf[:0], "q "...)
 		tr.buf = appendRGB(tr.buf, it.Color)
-		tr.buf = append(tr.buf, " rg BT "...)
-		tr.buf = strconv.AppendFloat(tr.buf, it.X, 'f', 2, 64)
-		tr.buf = append(tr.buf, ' ')
-		tr.buf = strconv.AppendFloat(tr.buf, h-it.Y, 'f', 2, 64)
-		tr.buf = append(tr.buf, " Td ["...)
-	} else if gap := it.X - tr.end; gap != 0 {
-		// A TJ number moves left by thousandths of the font size.
-		tr.buf = strconv.AppendFloat(tr.buf, -gap*1000/tr.size, 'f', 2, 64)
+		tr.buf = append(tr.buf, " rg BT"...)
+		tr.num = append(strconv.AppendFloat(tr.num[:0], h-it.Y, 'f', 2, 64), " Tm "...)
 	}
+	tr.buf = append(tr.buf, " 1 0 0 1 "...)
+	tr.buf = strconv.AppendFloat(tr.buf, it.X, 'f', 2, 64)
+	tr.buf = append(tr.buf, ' ')
+	tr.buf = append(tr.buf, tr.num...)
 	tr.buf = appendUTF16Lit(tr.buf, it.Text)
-	tr.end = it.X + w
+	tr.buf = append(tr.buf, " Tj"...)
 }
 
 // flush writes the open run, if any.
@@ -53,9 +54,39 @@ func (tr *textRun) flush(pdf *fpdf.Fpdf) {
 	if !tr.open {
 		return
 	}
-	tr.buf = append(tr.buf, "] TJ ET Q"...)
+	tr.buf = append(tr.buf, " ET Q"...)
 	pdf.RawWriteStr(string(tr.buf))
 	tr.open = false
+}
+
+// hundredths is v printed as fpdf prints it (two decimals), read back as
+// a whole number of hundredths, so that differences are exact.
+func (tr *textRun) hundredths(v float64) int64 {
+	tr.num = strconv.AppendFloat(tr.num[:0], v, 'f', 2, 64)
+	var n int64
+	neg := false
+	for _, c := range tr.num {
+		switch {
+		case c == '-':
+			neg = true
+		case c >= '0' && c <= '9':
+			n = n*10 + int64(c-'0')
+		}
+	}
+	if neg {
+		return -n
+	}
+	return n
+}
+
+// appendHundredths formats n hundredths as a decimal with two places.
+func appendHundredths(b []byte, n int64) []byte {
+	if n < 0 {
+		b = append(b, '-')
+		n = -n
+	}
+	b = strconv.AppendInt(b, n/100, 10)
+	return append(b, '.', byte('0'+n/10%10), byte('0'+n%10))
 }
 
 // appendRGB formats c as fpdf does: three fractions with three decimals.
