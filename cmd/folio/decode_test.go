@@ -34,3 +34,16 @@ func TestContainsInOrder(t *testing.T) {
 		}
 	}
 }
+
+func TestRedactAddresses(t *testing.T) {
+	tests := map[string]string{
+		"550 5.1.1 <bob@example.org>: Recipient address rejected": "550 5.1.1 <[address]>: Recipient address rejected",
+		"250 2.0.0 Ok: queued as 4F1A2":                           "250 2.0.0 Ok: queued as 4F1A2",
+		"452 4.2.2 zoë.l@example.net mailbox full":                "452 4.2.2 [address] mailbox full",
+	}
+	for in, want := range tests {
+		if got := redactAddresses(in); got != want {
+			t.Errorf("redactAddresses(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

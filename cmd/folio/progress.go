@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"regexp"
 	"sync"
 
 	"golang.org/x/term"
@@ -35,7 +36,7 @@ func (p *progress) observe(log *slog.Logger) func(mailer.Result) {
 			level = slog.LevelDebug // one line per failure, not per message
 		}
 		log.Log(context.Background(), level, "delivery", "issue", r.IssueID, "member", r.MemberID,
-			"state", string(r.State), "reply", r.Reply, "ms", r.Duration.Milliseconds())
+			"state", string(r.State), "reply", redactAddresses(r.Reply), "ms", r.Duration.Milliseconds())
 		p.mu.Lock()
 		defer p.mu.Unlock()
 		p.n[r.State]++
@@ -50,3 +51,10 @@ func (p *progress) done() {
 		fmt.Fprintln(p.w)
 	}
 }
+
+// addressRE matches an email address, as relays quote them in replies
+// ("550 5.1.1 <bob@example.org>: user unknown").
+var addressRE = regexp.MustCompile(`[^\s<>"':;,()]+@[^\s<>"':;,()]+`)
+
+// redactAddresses keeps addresses out of logs: they carry member ids only.
+func redactAddresses(s string) string { return addressRE.ReplaceAllString(s, "[address]") }
