@@ -9,6 +9,7 @@ need=()
 command -v pdftotext >/dev/null || need+=(poppler-utils)
 command -v qpdf >/dev/null || need+=(qpdf)
 command -v chromium >/dev/null || need+=(chromium)
+fc-list 2>/dev/null | grep -qi liberation || need+=(fonts-liberation)
 [ -f /usr/share/zoneinfo/America/New_York ] || need+=(tzdata)
 if [ ${#need[@]} -gt 0 ]; then
 	if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
