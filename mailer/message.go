@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"mime"
 	"net/mail"
 	"net/url"
@@ -117,12 +118,12 @@ func BuildMessage(spec MessageSpec, c *Content) (*gomail.Msg, error) {
 
 	switch {
 	case c.Text != "" && c.HTML != "":
-		msg.SetBodyString(gomail.TypeTextPlain, c.Text)
-		msg.AddAlternativeString(gomail.TypeTextHTML, c.HTML)
+		msg.SetBodyWriter(gomail.TypeTextPlain, writeString(c.Text))
+		msg.AddAlternativeWriter(gomail.TypeTextHTML, writeString(c.HTML))
 	case c.Text != "":
-		msg.SetBodyString(gomail.TypeTextPlain, c.Text)
+		msg.SetBodyWriter(gomail.TypeTextPlain, writeString(c.Text))
 	default:
-		msg.SetBodyString(gomail.TypeTextHTML, c.HTML)
+		msg.SetBodyWriter(gomail.TypeTextHTML, writeString(c.HTML))
 	}
 	for _, a := range c.Inline {
 		if err := msg.EmbedReader(oneLine(a.Name), bytes.NewReader(a.Data),
@@ -135,6 +136,16 @@ func BuildMessage(spec MessageSpec, c *Content) (*gomail.Msg, error) {
 		msg.AttachReadSeeker(oneLine(a.Name), bytes.NewReader(a.Data), gomail.WithFileContentType(contentType(a)))
 	}
 	return msg, nil
+}
+
+// writeString writes a body part straight from the string: go-mail's
+// SetBodyString copies it into a buffer first (and empties that buffer
+// on the first write).
+func writeString(s string) func(io.Writer) (int64, error) {
+	return func(w io.Writer) (int64, error) {
+		n, err := io.WriteString(w, s)
+		return int64(n), err
+	}
 }
 
 func contentType(a Attachment) gomail.ContentType {
@@ -191,7 +202,14 @@ func setUnsubscribe(msg *gomail.Msg, httpsURL, mailto string) error {
 // Render writes the message in wire form (CRLF line ends).
 func Render(msg *gomail.Msg) ([]byte, error) {
 	var buf bytes.Buffer
-	if _, err := msg.WriteTo(&buf); err != nil {
+	return renderInto(&buf, msg)
+}
+
+// renderInto is Render into a buffer the caller reuses: the bytes are
+// valid until buf's next Reset.
+func renderInto(buf *bytes.Buffer, msg *gomail.Msg) ([]byte, error) {
+	buf.Reset()
+	if _, err := msg.WriteTo(buf); err != nil {
 		return nil, fmt.Errorf("mailer: render message: %w", err)
 	}
 	return buf.Bytes(), nil

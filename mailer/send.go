@@ -15,7 +15,10 @@ import (
 // workers claims due rows — pending, due retries, expired leases — a few
 // at a time: each row is committed as `sending` before its DATA, then
 // `sent` with the relay's reply, `failed_temp` with its next attempt, or
-// `failed_perm`, and a worker waits for that commit before its next DATA.
+// `failed_perm`. That commit runs while the worker writes its next
+// message, whose final dot waits for it: a crash leaves at most one
+// accepted-but-unrecorded message per worker, resent with the same
+// Message-ID.
 // Outcomes of several workers share one commit (group commit). A second
 // Send of the same issue sends nothing to members already sent.
 //
@@ -33,7 +36,7 @@ func (s *Sender) Send(ctx context.Context, issueID string) (Summary, error) {
 	}
 	sum.Added = added
 
-	r := &run{issueID: issueID, owner: newOwner(), commits: make(chan commitReq)}
+	r := &run{issueID: issueID, owner: newOwner(), commits: make(chan commitReq, s.o.Workers)}
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	r.cancel = cancel

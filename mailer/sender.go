@@ -1,6 +1,7 @@
 package mailer
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -34,18 +35,21 @@ type Options struct {
 	// "mailto:<from address>?subject=unsubscribe".
 	UnsubscribeMailto string
 
-	Workers    int             // default 4
-	ClaimBatch int             // rows a worker claims per commit; default 8
+	Workers int // default 4
+	// ClaimBatch is the rows a worker claims per commit; default 32. It
+	// does not widen the duplicate bound (one message per worker per
+	// crash): claimed rows not yet sent are only resent, never doubled.
+	ClaimBatch int
 	MaxPerConn int             // messages per connection before it is recycled; default 100
 	Rate       float64         // messages per second over all workers; 0 = unlimited
 	HourlyCap  int             // messages per hour; 0 = unlimited
 	Retry      []time.Duration // default DefaultRetry()
 	GiveUp     time.Duration   // default DefaultGiveUp (3 days)
 	// Lease is how long a `sending` row belongs to this run; after it a
-	// later run resends the message (same Message-ID). Keep it above
-	// ClaimBatch × the transport's per-message timeout; a queued row whose
-	// lease ran out is dropped unsent, never sent by two runs. Default 10
-	// minutes.
+	// later run resends the message (same Message-ID). Keep it above the
+	// time a worker needs for ClaimBatch messages (32 × 1 s on a slow
+	// relay is half a minute); a queued row whose lease ran out is dropped
+	// unsent and claimed again, never sent by two runs. Default 10 minutes.
 	Lease time.Duration
 	DKIM  *DKIM // optional
 
@@ -127,7 +131,7 @@ func NewSender(o Options) (*Sender, error) {
 		s.o.Workers = 4
 	}
 	if s.o.ClaimBatch <= 0 {
-		s.o.ClaimBatch = 8
+		s.o.ClaimBatch = 32
 	}
 	if s.o.MaxPerConn <= 0 {
 		s.o.MaxPerConn = 100
@@ -181,8 +185,9 @@ func feedbackID(issueID, tier, domain string) string {
 }
 
 // render composes and renders issueID's message for m (DKIM-signed when
-// configured).
-func (s *Sender) render(ctx context.Context, issueID string, m Member, messageID string) (*Outgoing, error) {
+// configured) into buf, which the caller may reuse once the message is
+// delivered (nil: a fresh one).
+func (s *Sender) render(ctx context.Context, issueID string, m Member, messageID string, buf *bytes.Buffer) (*Outgoing, error) {
 	c, err := s.o.Composer.Compose(ctx, m)
 	if err != nil {
 		return nil, fmt.Errorf("mailer: compose for member %d: %w", m.ID, err)
@@ -191,7 +196,13 @@ func (s *Sender) render(ctx context.Context, issueID string, m Member, messageID
 	if err != nil {
 		return nil, fmt.Errorf("mailer: build for member %d: %w", m.ID, err)
 	}
-	data, err := Render(msg)
+	if buf == nil {
+		buf = new(bytes.Buffer)
+	}
+	// Sized for the encoded bodies (quoted-printable, base64) up front:
+	// growing a 20 KB buffer step by step copied it several times.
+	buf.Grow(len(c.HTML) + len(c.Text) + 4096 + contentSize(c)*4/3)
+	data, err := renderInto(buf, msg)
 	if err != nil {
 		return nil, err
 	}
@@ -202,6 +213,18 @@ func (s *Sender) render(ctx context.Context, issueID string, m Member, messageID
 	}
 	return &Outgoing{IssueID: issueID, MemberID: m.ID, MessageID: messageID,
 		From: s.from.Address, To: m.Email, Data: data}, nil
+}
+
+// contentSize is the byte size of c's inline images and attachments.
+func contentSize(c *Content) int {
+	n := 0
+	for _, a := range c.Inline {
+		n += len(a.Data)
+	}
+	for _, a := range c.Attachments {
+		n += len(a.Data)
+	}
+	return n
 }
 
 func (s *Sender) messageID(issueID string) func(Member) string {
@@ -217,7 +240,7 @@ func (s *Sender) SendTest(ctx context.Context, issueID, addr string) (string, er
 	}
 	m := Member{Email: email, Status: StatusActive}
 	id := fmt.Sprintf("%s.test.%d@%s", idSafe(issueID), s.o.Now().UnixNano(), s.domain)
-	out, err := s.render(ctx, issueID, m, id)
+	out, err := s.render(ctx, issueID, m, id, nil)
 	if err != nil {
 		return "", err
 	}
@@ -246,7 +269,7 @@ func (s *Sender) DryRun(ctx context.Context, issueID, dir string) (int, error) {
 		if err != nil {
 			return n, err
 		}
-		out, err := s.render(ctx, issueID, m, MessageID(issueID, m.ID, s.domain))
+		out, err := s.render(ctx, issueID, m, MessageID(issueID, m.ID, s.domain), nil)
 		if err != nil {
 			return n, err
 		}

@@ -28,7 +28,9 @@ type SMTPConfig struct {
 // NewSMTP returns a Transport that delivers to the relay with go-mail.
 // go-mail dials, negotiates TLS and authenticates; each message then
 // costs MAIL, RCPT, DATA and the body: no NOOP before and no RSET after a
-// successful message (a finished DATA ends the transaction).
+// successful message (a finished DATA ends the transaction). When the
+// relay offers PIPELINING, MAIL, RCPT and DATA share one round trip, so a
+// message costs two.
 func NewSMTP(cfg SMTPConfig) Transport {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 60 * time.Second
@@ -97,20 +99,36 @@ func (t *smtpTransport) Open(ctx context.Context) (Conn, error) {
 	if err != nil {
 		return nil, newSMTPError(PhaseDial, err)
 	}
-	return &smtpConn{c: sc, timeout: t.cfg.Timeout, ok: true}, nil
+	conn := &smtpConn{c: sc, timeout: t.cfg.Timeout, ok: true}
+	conn.pipelining, _ = sc.Extension("PIPELINING")
+	if ok, _ := sc.Extension("8BITMIME"); ok {
+		conn.mailParams += " BODY=8BITMIME"
+	}
+	if ok, _ := sc.Extension("SMTPUTF8"); ok {
+		conn.mailParams += " SMTPUTF8"
+	}
+	return conn, nil
 }
 
 type smtpConn struct {
 	c       *smtp.Client
 	timeout time.Duration
 	ok      bool
+	buf     []byte // the dot-stuffed body, reused across messages
+	// pipelining: the relay offers PIPELINING (RFC 2920), so MAIL, RCPT
+	// and DATA go out in one write and their replies are read together.
+	pipelining bool
+	mailParams string // " BODY=8BITMIME SMTPUTF8", as the relay offers
 }
 
 func (c *smtpConn) Usable() bool { return c.ok }
 
+func (c *smtpConn) gatesDot() bool { return true }
+
 // Deliver runs one mail transaction. A rejected MAIL or RCPT is followed
 // by RSET so the connection stays usable; any failure without a reply
-// code marks the connection unusable.
+// code marks the connection unusable. The body is dot-stuffed into one
+// buffer and written in one piece, the final dot only after o.gate.
 func (c *smtpConn) Deliver(_ context.Context, o *Outgoing) (string, error) {
 	if !c.ok {
 		return "", newSMTPError(PhaseMail, errors.New("connection is closed"))
@@ -119,17 +137,32 @@ func (c *smtpConn) Deliver(_ context.Context, o *Outgoing) (string, error) {
 		c.ok = false
 		return "", newSMTPError(PhaseMail, err)
 	}
-	if err := c.c.Mail(o.From); err != nil {
-		return "", c.reject(PhaseMail, err)
-	}
-	if err := c.c.Rcpt(o.To); err != nil {
-		return "", c.reject(PhaseRcpt, err)
-	}
-	w, err := c.c.Data()
+	w, err := c.start(o)
 	if err != nil {
-		return "", c.reject(PhaseData, err)
+		return "", err
 	}
-	if _, err := w.Write(o.Data); err != nil {
+	// The body goes out pre-stuffed in one write, bypassing the client's
+	// byte-by-byte dot writer; its last CRLF goes through that writer so
+	// the writer's Close ends the data with ".CRLF" and reads the reply.
+	c.buf = dotStuff(c.buf[:0], o.Data)
+	tw := c.c.Text.W
+	body := c.buf[:max(len(c.buf)-2, 0)]
+	if _, err := tw.Write(body); err == nil {
+		err = tw.Flush()
+	}
+	if err != nil {
+		c.ok = false
+		return "", newSMTPError(PhaseBody, err)
+	}
+	if o.gate != nil {
+		if err := o.gate(); err != nil {
+			// No final dot: the relay discards the transaction.
+			c.ok = false
+			_ = c.c.Close()
+			return "", fmt.Errorf("mailer: message %s held back: %w", o.MessageID, err)
+		}
+	}
+	if _, err := w.Write([]byte("\r\n")); err != nil {
 		c.ok = false
 		return "", newSMTPError(PhaseBody, err)
 	}
@@ -147,8 +180,8 @@ func (c *smtpConn) Deliver(_ context.Context, o *Outgoing) (string, error) {
 		return "", se
 	}
 	reply := "250"
-	if dc, ok := w.(*smtp.DataCloser); ok && dc.ServerResponse() != "" {
-		reply += " " + dc.ServerResponse()
+	if m := w.response(); m != "" {
+		reply += " " + m
 	}
 	return reply, nil
 }

@@ -17,6 +17,19 @@ type Outgoing struct {
 	From      string // envelope sender (bare address)
 	To        string // envelope recipient (bare address)
 	Data      []byte // the message, CRLF line ends
+
+	// gate, when set, runs after the body is written and before the final
+	// dot: the Sender waits there for the previous outcome's commit, so
+	// the relay cannot accept this message before that outcome is
+	// durable. An error abandons the transaction undelivered. Only
+	// transports that report gatesDot call it.
+	gate func() error
+}
+
+// gatedConn is a Conn that calls Outgoing.gate before committing the
+// message to the relay.
+type gatedConn interface {
+	gatesDot() bool
 }
 
 // Transport opens connections that deliver messages. Each Sender worker

@@ -1,6 +1,7 @@
 package mailer
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -8,19 +9,33 @@ import (
 )
 
 // worker delivers rows until none is due or the run stops. It claims a
-// few rows at a time (one commit), owns one connection reused for up to
-// MaxPerConn messages, and waits for each outcome's commit before the
-// next DATA: a crash can leave at most one delivered-but-unrecorded
-// message per worker.
+// few rows at a time (one commit) and owns one connection reused for up
+// to MaxPerConn messages. An outcome's commit runs while the next message
+// is rendered and written; the next message's final dot waits for it
+// (Outgoing.gate), so the relay never holds more than one of this
+// worker's messages whose outcome is not durable: a crash can leave at
+// most one delivered-but-unrecorded message per worker.
 func (s *Sender) worker(ctx context.Context, r *run, lim *limiter) {
 	var (
 		conn  Conn
 		used  int
 		queue []Claim
+		prev  *inflight    // the last outcome, maybe still committing
+		buf   bytes.Buffer // the rendered message, reused once delivered
 	)
+	// settle waits for the last outcome's commit; false stops the worker.
+	settle := func() bool {
+		if prev == nil {
+			return true
+		}
+		ok := prev.wait(s, r)
+		prev = nil
+		return ok
+	}
 	// Claimed rows that were not attempted go back to pending, whatever
 	// stopped the worker.
 	defer func() {
+		settle()
 		if conn != nil {
 			conn.Close()
 		}
@@ -61,7 +76,7 @@ func (s *Sender) worker(ctx context.Context, r *run, lim *limiter) {
 			continue
 		}
 		start := time.Now()
-		out, err := s.render(bg, r.issueID, c.Member, c.MessageID)
+		out, err := s.render(bg, r.issueID, c.Member, c.MessageID, &buf)
 		if err != nil {
 			r.fail(err)
 			return
@@ -80,17 +95,58 @@ func (s *Sender) worker(ctx context.Context, r *run, lim *limiter) {
 				return
 			}
 		}
+		settled := true
+		if g, ok := conn.(gatedConn); ok && g.gatesDot() {
+			out.gate = func() error {
+				if !settle() {
+					settled = false
+					return errors.New("the previous outcome was not recorded")
+				}
+				return nil
+			}
+		} else if !settle() {
+			return
+		}
 		queue = queue[1:]
 		reply, sendErr := conn.Deliver(bg, out)
 		used++
-		if !s.record(r, c, reply, sendErr, start) {
-			return // the rest of the queue is released by the deferred func
+		if !settled || !settle() {
+			// Held back before its final dot: never delivered.
+			queue = append([]Claim{c}, queue...)
+			return
+		}
+		o, res := s.outcome(r, c, reply, sendErr, start)
+		prev = &inflight{c: c, o: o, res: res, done: s.commitAsync(r, []Outcome{o})}
+		if res.Class == Pause && sendErr != nil {
+			settle()
+			r.pause(o.Reply)
+			return
 		}
 		if !conn.Usable() || used >= s.o.MaxPerConn {
 			conn.Close()
 			conn, used = nil, 0
 		}
 	}
+}
+
+// inflight is an outcome on its way to the ledger.
+type inflight struct {
+	c    Claim
+	o    Outcome
+	res  Result
+	done <-chan error
+}
+
+// wait blocks until the outcome is committed, then counts and reports
+// it; false when the ledger failed and the run must stop.
+func (f *inflight) wait(s *Sender, r *run) bool {
+	if err := <-f.done; err != nil && !errors.Is(err, ErrLeaseLost) {
+		r.fail(fmt.Errorf("mailer: record %s/%d: %w", r.issueID, f.c.MemberID, err))
+		return false
+	}
+	r.count(f.o.State)
+	s.emit(f.res)
+	return true
 }
 
 // dial opens a connection, trying three times a few seconds apart unless
@@ -118,9 +174,9 @@ func (s *Sender) dial(ctx context.Context) (Conn, error) {
 	return nil, err
 }
 
-// record classifies one attempt, commits its outcome and reports it;
-// false stops the worker.
-func (s *Sender) record(r *run, c Claim, reply string, sendErr error, start time.Time) bool {
+// outcome classifies one attempt into the ledger outcome and the result
+// reported once it is committed.
+func (s *Sender) outcome(r *run, c Claim, reply string, sendErr error, start time.Time) (Outcome, Result) {
 	now := s.o.Now()
 	res := Result{IssueID: r.issueID, MemberID: c.MemberID, Reply: reply, Duration: time.Since(start), MessageID: c.MessageID}
 	o := Outcome{MemberID: c.MemberID, Reply: reply}
@@ -148,17 +204,7 @@ func (s *Sender) record(r *run, c Claim, reply string, sendErr error, start time
 		}
 	}
 	res.State, res.Reply = o.State, o.Reply
-	if err := s.commit(r, []Outcome{o}); err != nil && !errors.Is(err, ErrLeaseLost) {
-		r.fail(fmt.Errorf("mailer: record %s/%d: %w", r.issueID, c.MemberID, err))
-		return false
-	}
-	r.count(o.State)
-	s.emit(res)
-	if res.Class == Pause && sendErr != nil {
-		r.pause(o.Reply)
-		return false
-	}
-	return true
+	return o, res
 }
 
 // commitReq is one worker's outcomes waiting for the group commit.
@@ -170,9 +216,15 @@ type commitReq struct {
 // commit hands outcomes to the run's committer and waits until they are
 // durable.
 func (s *Sender) commit(r *run, outs []Outcome) error {
+	return <-s.commitAsync(r, outs)
+}
+
+// commitAsync hands outcomes to the run's committer; the channel says
+// when they are durable.
+func (s *Sender) commitAsync(r *run, outs []Outcome) <-chan error {
 	req := commitReq{outs: outs, done: make(chan error, 1)}
 	r.commits <- req
-	return <-req.done
+	return req.done
 }
 
 // committer writes outcomes as they come: whatever queued up while the

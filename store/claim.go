@@ -47,6 +47,27 @@ func claimQueries() [3]string {
 	}
 }
 
+// The delivery loop's writes, prepared once (hotQueries).
+const (
+	qSkip = `UPDATE deliveries SET state = 'skipped', reply = $1, owner = '', updated_at = $2
+			WHERE issue_id = $3 AND member_id = $4`
+	qClaim = `UPDATE deliveries SET state = 'sending', owner = $1, message_id = $2, attempts = $3,
+		first_try = $4, next_attempt = $5, updated_at = $6 WHERE issue_id = $7 AND member_id = $8`
+	qRelease = `UPDATE deliveries SET state = 'pending', owner = '', next_attempt = 0,
+					attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END, updated_at = $1
+					WHERE issue_id = $2 AND member_id = $3 AND state = 'sending' AND owner = $4`
+	qOutcome = `UPDATE deliveries SET state = $1, reply = $2, next_attempt = $3, owner = '',
+					updated_at = $4 WHERE issue_id = $5 AND member_id = $6 AND state = 'sending' AND owner = $7`
+	qSuppress = `INSERT INTO suppressions (email_key, email, reason, created_at)
+					VALUES ($1, $2, $3, $4) ON CONFLICT (email_key) DO UPDATE SET reason = excluded.reason`
+)
+
+// hotQueries lists the statements Open prepares.
+func hotQueries() []string {
+	q := claimQueries()
+	return append(q[:], qSkip, qClaim, qRelease, qOutcome, qSuppress)
+}
+
 // Claim implements mailer.Ledger: in one IMMEDIATE transaction it takes
 // up to n due rows for owner, moving them to sending with a lease until
 // leaseUntil; rows whose member left (unsubscribed, paused, suppressed)
@@ -60,7 +81,7 @@ func (s *Store) Claim(ctx context.Context, issueID, owner string, n int, now, le
 		out = out[:0]
 		for _, q := range claimQueries() {
 			for len(out) < n {
-				due, err := dueRows(ctx, tx, q, issueID, now, n-len(out))
+				due, err := s.dueRows(ctx, tx, q, issueID, now, n-len(out))
 				if err != nil {
 					return err
 				}
@@ -68,7 +89,7 @@ func (s *Store) Claim(ctx context.Context, issueID, owner string, n int, now, le
 					break
 				}
 				for _, d := range due {
-					c, ok, err := claimRow(ctx, tx, d, issueID, owner, now, leaseUntil, messageID)
+					c, ok, err := s.claimRow(ctx, tx, d, issueID, owner, now, leaseUntil, messageID)
 					if err != nil {
 						return err
 					}
@@ -88,8 +109,8 @@ type dueRow struct {
 	suppressed bool
 }
 
-func dueRows(ctx context.Context, tx *sql.Tx, q, issueID string, now time.Time, limit int) ([]dueRow, error) {
-	rows, err := tx.QueryContext(ctx, q, issueID, ms(now), limit)
+func (s *Store) dueRows(ctx context.Context, tx *sql.Tx, q, issueID string, now time.Time, limit int) ([]dueRow, error) {
+	rows, err := s.query(ctx, tx, q, issueID, ms(now), limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: due rows: %w", err)
 	}
@@ -112,15 +133,14 @@ func dueRows(ctx context.Context, tx *sql.Tx, q, issueID string, now time.Time, 
 }
 
 // claimRow moves one due row to sending (or skipped) inside tx.
-func claimRow(ctx context.Context, tx *sql.Tx, d dueRow, issueID, owner string, now, leaseUntil time.Time, messageID func(mailer.Member) string) (mailer.Claim, bool, error) {
+func (s *Store) claimRow(ctx context.Context, tx *sql.Tx, d dueRow, issueID, owner string, now, leaseUntil time.Time, messageID func(mailer.Member) string) (mailer.Claim, bool, error) {
 	c := d.c
 	if c.Member.Status != mailer.StatusActive || d.suppressed {
 		why := "member " + string(c.Member.Status)
 		if d.suppressed {
 			why = "address suppressed"
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE deliveries SET state = 'skipped', reply = $1, owner = '', updated_at = $2
-			WHERE issue_id = $3 AND member_id = $4`, why, ms(now), issueID, c.MemberID)
+		_, err := s.exec(ctx, tx, qSkip, why, ms(now), issueID, c.MemberID)
 		if err != nil {
 			return c, false, fmt.Errorf("store: skip: %w", err)
 		}
@@ -134,9 +154,7 @@ func claimRow(ctx context.Context, tx *sql.Tx, d dueRow, issueID, owner string, 
 	}
 	c.IssueID, c.State, c.NextAttempt, c.UpdatedAt = issueID, mailer.StateSending, leaseUntil, now
 	c.Attempts++
-	_, err := tx.ExecContext(ctx, `UPDATE deliveries SET state = 'sending', owner = $1, message_id = $2, attempts = $3,
-		first_try = $4, next_attempt = $5, updated_at = $6 WHERE issue_id = $7 AND member_id = $8`,
-		owner, c.MessageID, c.Attempts, ms(c.FirstTry), ms(leaseUntil), ms(now), issueID, c.MemberID)
+	_, err := s.exec(ctx, tx, qClaim, owner, c.MessageID, c.Attempts, ms(c.FirstTry), ms(leaseUntil), ms(now), issueID, c.MemberID)
 	if err != nil {
 		return c, false, fmt.Errorf("store: claim: %w", err)
 	}
@@ -156,14 +174,9 @@ func (s *Store) Record(ctx context.Context, issueID, owner string, outs []mailer
 			var err error
 			switch o.State {
 			case mailer.StatePending:
-				res, err = tx.ExecContext(ctx, `UPDATE deliveries SET state = 'pending', owner = '', next_attempt = 0,
-					attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END, updated_at = $1
-					WHERE issue_id = $2 AND member_id = $3 AND state = 'sending' AND owner = $4`,
-					ms(now), issueID, o.MemberID, owner)
+				res, err = s.exec(ctx, tx, qRelease, ms(now), issueID, o.MemberID, owner)
 			case mailer.StateSent, mailer.StateFailedTemp, mailer.StateFailedPerm:
-				res, err = tx.ExecContext(ctx, `UPDATE deliveries SET state = $1, reply = $2, next_attempt = $3, owner = '',
-					updated_at = $4 WHERE issue_id = $5 AND member_id = $6 AND state = 'sending' AND owner = $7`,
-					string(o.State), o.Reply, ms(o.Next), ms(now), issueID, o.MemberID, owner)
+				res, err = s.exec(ctx, tx, qOutcome, string(o.State), o.Reply, ms(o.Next), ms(now), issueID, o.MemberID, owner)
 			default:
 				return fmt.Errorf("store: record: state %q is not an outcome", o.State)
 			}
@@ -175,9 +188,7 @@ func (s *Store) Record(ctx context.Context, issueID, owner string, outs []mailer
 				continue
 			}
 			if o.Suppress != "" {
-				if _, err := tx.ExecContext(ctx, `INSERT INTO suppressions (email_key, email, reason, created_at)
-					VALUES ($1, $2, $3, $4) ON CONFLICT (email_key) DO UPDATE SET reason = excluded.reason`,
-					emailKey(o.Suppress), o.Suppress, o.Reply, ms(now)); err != nil {
+				if _, err := s.exec(ctx, tx, qSuppress, emailKey(o.Suppress), o.Suppress, o.Reply, ms(now)); err != nil {
 					return fmt.Errorf("store: suppress: %w", err)
 				}
 			}

@@ -25,6 +25,10 @@ var ErrNotFound = errors.New("store: not found")
 type Store struct {
 	w *sql.DB // the one writer connection
 	r *sql.DB // readers (WAL lets them run beside the writer)
+	// hot holds the delivery loop's statements, prepared once on the
+	// writer: SQLite parsing them on every claim and outcome cost more
+	// CPU than running them.
+	hot map[string]*sql.Stmt
 }
 
 // Open opens (creating if needed) the database at path and applies the
@@ -47,7 +51,32 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, err
 	}
 	r.SetMaxOpenConns(4)
-	return &Store{w: w, r: r}, nil
+	st := &Store{w: w, r: r, hot: map[string]*sql.Stmt{}}
+	for _, q := range hotQueries() {
+		stmt, err := w.PrepareContext(ctx, q)
+		if err != nil {
+			st.Close()
+			return nil, fmt.Errorf("store: prepare: %w", err)
+		}
+		st.hot[q] = stmt
+	}
+	return st, nil
+}
+
+// exec runs q in tx, through its prepared statement when it is a hot one.
+func (s *Store) exec(ctx context.Context, tx *sql.Tx, q string, args ...any) (sql.Result, error) {
+	if stmt, ok := s.hot[q]; ok {
+		return tx.StmtContext(ctx, stmt).ExecContext(ctx, args...)
+	}
+	return tx.ExecContext(ctx, q, args...)
+}
+
+// query is exec for statements returning rows.
+func (s *Store) query(ctx context.Context, tx *sql.Tx, q string, args ...any) (*sql.Rows, error) {
+	if stmt, ok := s.hot[q]; ok {
+		return tx.StmtContext(ctx, stmt).QueryContext(ctx, args...)
+	}
+	return tx.QueryContext(ctx, q, args...)
 }
 
 // openDB builds the DSN: WAL, synchronous FULL (a committed `sending` or
@@ -93,7 +122,11 @@ func migrate(ctx context.Context, db *sql.DB) error {
 
 // Close closes both connection pools.
 func (s *Store) Close() error {
-	return errors.Join(s.r.Close(), s.w.Close())
+	var errs []error
+	for _, stmt := range s.hot {
+		errs = append(errs, stmt.Close())
+	}
+	return errors.Join(append(errs, s.r.Close(), s.w.Close())...)
 }
 
 // tx runs fn in one write transaction and commits it.

@@ -336,3 +336,25 @@ func containsInOrder(haystack, needle []string, gap int) bool {
 	}
 	return false
 }
+
+// TestSampleBuildIsReproducible: two builds of the same week are
+// byte-identical, though every sample photo has the same width (fpdf
+// itself wrote equal-width images in random map order; see third_party).
+func TestSampleBuildIsReproducible(t *testing.T) {
+	dir := sample(t)
+	cfg := filepath.Join(dir, "folio.toml")
+	var pdfs [][]byte
+	for _, out := range []string{"a", "b", "c"} {
+		if _, _, err := folio(t, nil, "build", "--week", sampleWeek, "--out", filepath.Join(dir, out), "--config", cfg); err != nil {
+			t.Fatal(err)
+		}
+		data, err := os.ReadFile(filepath.Join(dir, out, sampleWeek, issue.PDFFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		pdfs = append(pdfs, data)
+	}
+	if !bytes.Equal(pdfs[0], pdfs[1]) || !bytes.Equal(pdfs[0], pdfs[2]) {
+		t.Fatal("two builds of the same week differ")
+	}
+}

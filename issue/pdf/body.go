@@ -31,9 +31,7 @@ type bodyFlow struct {
 // column's worth of flow lines. fr holds the article's column heights,
 // used to place the pull quote where it fits.
 func (l *layouter) body(r *issue.Review, fr frame) []flowLine {
-	b := &bodyFlow{l: l}
-	b.capDone = len(r.Body) == 0 || r.Body[0].Kind != issue.Paragraph
-	b.blocks(r.Body, 0, l.g.colW, Serif, 0)
+	b := l.bodyFlowFor(r)
 	if pq := strings.TrimSpace(r.Pullquote); pq != "" {
 		b.insertPull(l.pullQuote(pq), fr)
 	}

@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -10,12 +11,17 @@ import (
 
 	"codeberg.org/go-pdf/fpdf"
 	"golang.org/x/image/font/sfnt"
-	"golang.org/x/image/math/fixed"
 )
 
 // Draw renders the laid-out document as a PDF dated date (creation and
 // modification), so the same document gives the same bytes.
 func (d *Document) Draw(w io.Writer, date time.Time) error {
+	return d.draw(w, date, nil)
+}
+
+// draw renders the document, carrying on from st when st embedded exactly
+// the faces the document uses.
+func (d *Document) draw(w io.Writer, date time.Time, st *pdfStart) error {
 	if d.fonts == nil { // a Document not made by Layout
 		fs, err := loadFonts()
 		if err != nil {
@@ -23,13 +29,14 @@ func (d *Document) Draw(w io.Writer, date time.Time) error {
 		}
 		d.fonts = fs
 	}
-	pdf := fpdf.NewCustom(&fpdf.InitType{UnitStr: "pt", Size: fpdf.SizeType{Wd: d.Width, Ht: d.Height}})
-	pdf.SetAutoPageBreak(false, 0)
-	pdf.SetMargins(0, 0, 0)
-	pdf.SetCompression(true)
-	pdf.SetCatalogSort(true)
-	pdf.SetCreationDate(date)
-	pdf.SetModificationDate(date)
+	used := d.usedFaces()
+	if st == nil || st.err != nil || st.faces != used {
+		st = startPDF(context.Background(), d.Width, d.Height, date, used)
+		if st.err != nil {
+			return st.err
+		}
+	}
+	pdf := st.pdf
 	pdf.SetTitle(d.Meta.Title, true)
 	pdf.SetAuthor(d.Meta.Author, true)
 	pdf.SetSubject(d.Meta.Subject, true)
@@ -40,9 +47,6 @@ func (d *Document) Draw(w io.Writer, date time.Time) error {
 	pdf.SetDisplayMode("fullpage", "TwoPageRight")
 
 	dr := &drawer{pdf: pdf, fs: d.fonts, face: 255}
-	if err := dr.addFonts(d); err != nil {
-		return err
-	}
 	dr.teachRunes(d)
 	for i, ref := range d.Photos {
 		data, tp, err := preparePhoto(ref)
@@ -102,30 +106,9 @@ type drawer struct {
 	size  float64
 	buf   sfnt.Buffer
 	run   textRun
-}
-
-// addFonts embeds the faces the document uses, and only those.
-func (dr *drawer) addFonts(d *Document) error {
-	var used [numFaces]bool
-	used[Serif] = true
-	for _, p := range d.Pages {
-		for _, it := range p.Items {
-			if it.Kind == KText {
-				used[it.Face] = true
-			}
-		}
-	}
-	for f, ok := range used {
-		if !ok {
-			continue
-		}
-		spec := dr.fs.f[f].spec
-		dr.pdf.AddUTF8FontFromBytes(spec.family, spec.style, spec.ttf)
-		if err := dr.pdf.Error(); err != nil {
-			return fmt.Errorf("%w: %s: %w", ErrBadFont, spec.name, err)
-		}
-	}
-	return nil
+	// glyphs caches each glyph's outline as path operators in font units.
+	glyphs map[glyphKey][]byte
+	out    []byte
 }
 
 // teachRunes tells fpdf every rune each face shows, so that its font
@@ -147,6 +130,9 @@ func (dr *drawer) teachRunes(d *Document) {
 				seen[it.Face] = map[rune]bool{}
 			}
 			for _, r := range it.Text {
+				if r > 0xFFFF {
+					r = 0xFFFD // as text runs write it
+				}
 				if !seen[it.Face][r] {
 					seen[it.Face][r] = true
 					text[it.Face] = append(text[it.Face], r)
@@ -183,13 +169,13 @@ func (dr *drawer) item(it Item, d *Document) {
 		pdf.SetTextColor(int(it.Color.R), int(it.Color.G), int(it.Color.B))
 		if it.Invisible {
 			pdf.SetTextRenderingMode(3)
-			pdf.Text(it.X, it.Y, it.Text)
+			pdf.Text(it.X, it.Y, bmpOnly(it.Text))
 			pdf.SetTextRenderingMode(0)
 			return
 		}
-		pdf.Text(it.X, it.Y, it.Text)
+		pdf.Text(it.X, it.Y, bmpOnly(it.Text))
 	case KOutline:
-		dr.outline(it)
+		dr.outline(it, d.Height)
 	case KImage:
 		if it.Clip {
 			pdf.ClipRect(it.CX, it.CY, it.CW, it.CH, false)
@@ -231,6 +217,23 @@ func (dr *drawer) item(it Item, d *Document) {
 	}
 }
 
+// bmpOnly replaces runes beyond the Basic Multilingual Plane, which fpdf
+// can neither encode nor subset (a rune such as 😀 made its font writer
+// index past its 64K table), with U+FFFD, as text runs do.
+func bmpOnly(s string) string {
+	for _, r := range s {
+		if r > 0xFFFF {
+			return strings.Map(func(r rune) rune {
+				if r > 0xFFFF {
+					return 0xFFFD
+				}
+				return r
+			}, s)
+		}
+	}
+	return s
+}
+
 // utf16Hex encodes s as a PDF text string in hex: a BOM, then UTF-16BE.
 func utf16Hex(s string) string {
 	var sb strings.Builder
@@ -239,59 +242,4 @@ func utf16Hex(s string) string {
 		fmt.Fprintf(&sb, "%04X", u)
 	}
 	return sb.String()
-}
-
-// outline fills each glyph's outline as a path, so the text is seen but
-// not extracted: running heads stay out of the article's sentences.
-func (dr *drawer) outline(it Item) {
-	pdf := dr.pdf
-	fd := dr.fs.f[it.Face]
-	pdf.SetFillColor(int(it.Color.R), int(it.Color.G), int(it.Color.B))
-	ppem := fd.upem << 6
-	scale := it.Size / float64(ppem)
-	x := it.X
-	for _, r := range it.Text {
-		adv, _ := fd.advance(r)
-		gi, err := fd.sf.GlyphIndex(&dr.buf, r)
-		if err == nil && gi != 0 {
-			segs, err := fd.sf.LoadGlyph(&dr.buf, gi, ppem, nil)
-			if err == nil && len(segs) > 0 {
-				dr.path(segs, x, it.Y, scale)
-			}
-		}
-		x += float64(adv) * it.Size / 1000
-	}
-}
-
-func (dr *drawer) path(segs []sfnt.Segment, x, y, scale float64) {
-	pdf := dr.pdf
-	pt := func(p fixed.Point26_6) (float64, float64) {
-		return x + float64(p.X)*scale, y + float64(p.Y)*scale
-	}
-	open := false
-	for _, s := range segs {
-		switch s.Op {
-		case sfnt.SegmentOpMoveTo:
-			if open {
-				pdf.ClosePath()
-			}
-			pdf.MoveTo(pt(s.Args[0]))
-			open = true
-		case sfnt.SegmentOpLineTo:
-			pdf.LineTo(pt(s.Args[0]))
-		case sfnt.SegmentOpQuadTo:
-			cx, cy := pt(s.Args[0])
-			ex, ey := pt(s.Args[1])
-			pdf.CurveTo(cx, cy, ex, ey)
-		case sfnt.SegmentOpCubeTo:
-			c1x, c1y := pt(s.Args[0])
-			c2x, c2y := pt(s.Args[1])
-			ex, ey := pt(s.Args[2])
-			pdf.CurveBezierCubicTo(c1x, c1y, c2x, c2y, ex, ey)
-		}
-	}
-	if open {
-		pdf.ClosePath()
-		pdf.DrawPath("F")
-	}
 }

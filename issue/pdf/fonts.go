@@ -62,12 +62,15 @@ func faceSpecs() [numFaces]faceSpec {
 // fontData is one parsed font with its advance widths in thousandths of an
 // em, rounded as fpdf rounds them, so measured and drawn widths agree.
 type fontData struct {
-	spec      faceSpec
-	sf        *sfnt.Font
-	upem      fixed.Int26_6
-	buf       sfnt.Buffer
-	widths    map[rune]int32 // -1: the font lacks the glyph
-	capHeight float64        // in ems
+	spec   faceSpec
+	sf     *sfnt.Font
+	upem   fixed.Int26_6
+	buf    sfnt.Buffer
+	widths map[rune]int32 // -1: the font lacks the glyph
+	// low caches widths of the first runes (Latin, punctuation) without
+	// hashing: 0 is not yet looked up, else the width plus two.
+	low       [lowRunes]int32
+	capHeight float64 // in ems
 	ascent    float64
 }
 
@@ -116,11 +119,29 @@ func parseFont(spec faceSpec) (*fontData, error) {
 	return fd, nil
 }
 
+// lowRunes is how many runes from U+0000 fontData.low caches.
+const lowRunes = 0x2100
+
 // advance is the rune's advance in thousandths of an em.
 func (fd *fontData) advance(r rune) (int32, bool) {
+	if r >= 0 && r < lowRunes {
+		if v := fd.low[r]; v != 0 {
+			return v - 2, v >= 2
+		}
+		w := fd.lookup(r)
+		fd.low[r] = w + 2
+		return w, w >= 0
+	}
 	if w, ok := fd.widths[r]; ok {
 		return w, w >= 0
 	}
+	w := fd.lookup(r)
+	fd.widths[r] = w
+	return w, w >= 0
+}
+
+// lookup reads the rune's advance from the font: -1 when it has no glyph.
+func (fd *fontData) lookup(r rune) int32 {
 	w := int32(-1)
 	gi, err := fd.sf.GlyphIndex(&fd.buf, r)
 	if err == nil && gi != 0 && r <= 0xFFFF { // fpdf embeds only the BMP
@@ -129,8 +150,7 @@ func (fd *fontData) advance(r rune) (int32, bool) {
 			w = int32(math.Round(float64(adv) * 1000 / float64(fd.upem<<6)))
 		}
 	}
-	fd.widths[r] = w
-	return w, w >= 0
+	return w
 }
 
 // has reports whether face f has a glyph for r.

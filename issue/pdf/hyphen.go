@@ -151,3 +151,11 @@ func (h *hyphenator) hyphenate(word string) string {
 	}
 	return sb.String()
 }
+
+// fresh returns a hyphenator sharing h's patterns, which nothing changes
+// once read, with a cache of its own, for use on another goroutine.
+func (h *hyphenator) fresh() *hyphenator {
+	c := *h
+	c.cache = map[string][]int{}
+	return &c
+}

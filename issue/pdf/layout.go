@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -76,6 +77,7 @@ type layouter struct {
 	doc    *Document
 	photos map[string]int
 	dims   map[string][2]int // each photo's pixel size, read from its file
+	pre    *preBodies        // bodies set ahead on the other core, or nil
 }
 
 // Layout lays the issue out into pages without drawing anything. Every
@@ -108,6 +110,17 @@ func Layout(iss *issue.Issue, opts Options) (*Document, error) {
 	}
 	l := &layouter{iss: iss, opts: opts, g: g, fs: fs, hy: hy, photos: map[string]int{}, dims: map[string][2]int{},
 		doc: &Document{Width: g.pageW, Height: g.pageH, fonts: fs}}
+	if rs := iss.Reviews(); len(rs) > 1 {
+		ctx, cancel := context.WithCancel(context.Background())
+		pre, err := l.startPreBodies(ctx, rs[len(rs)/2:])
+		if err != nil {
+			cancel()
+			return nil, err
+		}
+		l.pre = pre
+		defer pre.wait()
+		defer cancel()
+	}
 	return l.run()
 }
 

@@ -1,0 +1,78 @@
+package mailer
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"folio.example/folio/mailer/smtptest"
+)
+
+func TestDotStuff(t *testing.T) {
+	for _, tc := range []struct{ name, in, want string }{
+		{"empty", "", ""},
+		{"crlf", "a\r\nb\r\n", "a\r\nb\r\n"},
+		{"no final break", "a\r\nb", "a\r\nb\r\n"},
+		{"bare lf", "a\nb\n", "a\r\nb\r\n"},
+		{"leading dot", ".a\r\n..b\r\nc.\r\n", "..a\r\n...b\r\nc.\r\n"},
+		{"lone dot line", "a\r\n.\r\nb\r\n", "a\r\n..\r\nb\r\n"},
+		{"dot at end", "a\r\n.", "a\r\n..\r\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := string(dotStuff(nil, []byte(tc.in))); got != tc.want {
+				t.Errorf("dotStuff(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
+// TestGateHoldsBackTheDot: a failing gate leaves the relay without the
+// message (no final dot was sent); a passing one delivers it intact,
+// leading dots included.
+func TestGateHoldsBackTheDot(t *testing.T) {
+	srv := smtptest.Start(t)
+	tr := NewSMTP(SMTPConfig{Host: srv.Host, Port: srv.Port, TLS: "none", Timeout: 5 * time.Second})
+	ctx := context.Background()
+	body := "Subject: gate\r\nMessage-ID: <gate@example.org>\r\n\r\n.leading dot\r\nend\r\n"
+	out := func(gate func() error) *Outgoing {
+		return &Outgoing{MessageID: "gate@example.org", From: "issues@weekly.example.org",
+			To: "ann@example.org", Data: []byte(body), gate: gate}
+	}
+
+	conn, err := tr.Open(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !conn.(*smtpConn).pipelining {
+		t.Error("the test server offers PIPELINING; the connection did not use it")
+	}
+	held := errors.New("previous outcome not durable")
+	if _, err := conn.Deliver(ctx, out(func() error { return held })); !errors.Is(err, held) {
+		t.Fatalf("Deliver with a failing gate: %v", err)
+	}
+	if conn.Usable() {
+		t.Error("connection still usable after an abandoned DATA")
+	}
+	conn.Close()
+
+	conn, err = tr.Open(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	called := 0
+	reply, err := conn.Deliver(ctx, out(func() error { called++; return nil }))
+	if err != nil || called != 1 {
+		t.Fatalf("Deliver: %q %v (gate called %d times)", reply, err, called)
+	}
+	srv.Wait(1, time.Second)
+	msgs := srv.Messages()
+	if len(msgs) != 1 {
+		t.Fatalf("relay holds %d messages, want 1 (the held-back one must be discarded)", len(msgs))
+	}
+	if !bytes.Contains(msgs[0].Data, []byte("\r\n.leading dot\r\nend\r\n")) {
+		t.Errorf("body arrived altered:\n%q", msgs[0].Data)
+	}
+}
