@@ -83,23 +83,3 @@ func scanDelivery(row scanner, extra ...any) (mailer.Delivery, error) {
 	d.FirstTry, d.NextAttempt, d.UpdatedAt = fromMS(first), fromMS(next), fromMS(upd)
 	return d, nil
 }
-
-// SentIssues lists the issues delivered to a member, newest first (the
-// member's archive: only what their tier received).
-func (s *Store) SentIssues(ctx context.Context, memberID int64) ([]string, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT issue_id FROM deliveries WHERE member_id = $1 AND state = 'sent'
-		ORDER BY issue_id DESC`, memberID)
-	if err != nil {
-		return nil, fmt.Errorf("store: sent issues: %w", err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("store: sent issues: %w", err)
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
-}

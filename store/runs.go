@@ -8,29 +8,6 @@ import (
 	"time"
 )
 
-// ClaimRun records that week's run has started at now, once: it reports
-// true to the first caller only, so two wake-ups or two instances never
-// both run a week.
-func (s *Store) ClaimRun(ctx context.Context, week string, now time.Time) (bool, error) {
-	var claimed bool
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO runs (week, started_at) VALUES ($1, $2)
-			ON CONFLICT (week) DO NOTHING`, week, ms(now))
-		if err != nil {
-			return fmt.Errorf("store: claim run %s: %w", week, err)
-		}
-		n, err := res.RowsAffected()
-		claimed = n == 1
-		return err
-	})
-	return claimed, err
-}
-
-// StartRun is ClaimRun under the name the scheduler's Runs interface uses.
-func (s *Store) StartRun(ctx context.Context, week string, at time.Time) (bool, error) {
-	return s.ClaimRun(ctx, week, at)
-}
-
 // FinishRun records that week's run completed.
 func (s *Store) FinishRun(ctx context.Context, week string, at time.Time) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {

@@ -266,13 +266,23 @@ func TestClaimRunOnce(t *testing.T) {
 	ctx := context.Background()
 	s := open(t)
 	now := time.Now()
-	ok, err := s.ClaimRun(ctx, "2026-W10", now)
+	ok, err := s.ClaimRunLease(ctx, "2026-W10", "a", now, now.Add(time.Hour))
 	if err != nil || !ok {
 		t.Fatalf("first claim: %v %v", ok, err)
 	}
-	ok, err = s.ClaimRun(ctx, "2026-W10", now.Add(time.Hour))
+	ok, err = s.ClaimRunLease(ctx, "2026-W10", "b", now.Add(time.Minute), now.Add(time.Hour))
 	if err != nil || ok {
-		t.Fatalf("second claim: %v %v", ok, err)
+		t.Fatalf("second claim while the lease is live: %v %v", ok, err)
+	}
+	if held, err := s.RenewRun(ctx, "2026-W10", "b", now.Add(2*time.Hour)); err != nil || held {
+		t.Fatalf("renewed by a non-owner: %v %v", held, err)
+	}
+	if held, err := s.RenewRun(ctx, "2026-W10", "a", now.Add(2*time.Hour)); err != nil || !held {
+		t.Fatalf("owner's renewal: %v %v", held, err)
+	}
+	ok, err = s.ClaimRunLease(ctx, "2026-W10", "b", now.Add(3*time.Hour), now.Add(4*time.Hour))
+	if err != nil || !ok {
+		t.Fatalf("take-over after the lease ran out: %v %v", ok, err)
 	}
 	started, finished, err := s.RunState(ctx, "2026-W10")
 	if err != nil || !started || finished {
@@ -283,6 +293,9 @@ func TestClaimRunOnce(t *testing.T) {
 	}
 	if _, finished, _ := s.RunState(ctx, "2026-W10"); !finished {
 		t.Error("run not finished")
+	}
+	if ok, _ := s.ClaimRunLease(ctx, "2026-W10", "c", now.Add(9*time.Hour), now.Add(10*time.Hour)); ok {
+		t.Error("claimed a finished run")
 	}
 	if started, _, _ := s.RunState(ctx, "2026-W11"); started {
 		t.Error("unknown week reported started")
