@@ -61,17 +61,19 @@ func (s *Scheduler) Wake(ctx context.Context) (Outcome, error) {
 		return Outcome{Reason: "no fire time in the last 31 days"}, nil
 	}
 	out := Outcome{Week: issue.WeekOf(due.In(s.Spec.Location)), Due: due}
-	if now.Sub(due) > s.CatchUp {
-		out.Reason = fmt.Sprintf("last fire %s is older than catch_up %s", due.Format(time.RFC3339), s.CatchUp)
-		return out, nil
-	}
 	week := out.Week.String()
-	_, finished, err := s.Runs.RunState(ctx, week)
+	started, finished, err := s.Runs.RunState(ctx, week)
 	if err != nil {
 		return out, fmt.Errorf("schedule: run state of %s: %w", week, err)
 	}
 	if finished {
 		out.Reason = "already done"
+		return out, nil
+	}
+	// catch_up bounds starting a missed run; a run already under way is
+	// resumed until it finishes (its retries give up on their own).
+	if !started && now.Sub(due) > s.CatchUp {
+		out.Reason = fmt.Sprintf("last fire %s is older than catch_up %s", due.Format(time.RFC3339), s.CatchUp)
 		return out, nil
 	}
 	lease := s.lease()

@@ -182,6 +182,7 @@ func TestCatchUp(t *testing.T) {
 		{"before the fire", fire.Add(-time.Minute), false, "older than catch_up", "2026-W09", nil},
 		{"already done", fire.Add(time.Hour), false, "already done", "2026-W10", func(m *memRuns) { m.started["2026-W10"] = fire; m.finished["2026-W10"] = true }},
 		{"resume unfinished", fire.Add(time.Hour), true, "ran", "2026-W10", func(m *memRuns) { m.started["2026-W10"] = fire }},
+		{"resume unfinished past catch_up", fire.Add(60 * time.Hour), true, "ran", "2026-W10", func(m *memRuns) { m.started["2026-W10"] = fire }},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
