@@ -12,30 +12,24 @@ import (
 // capLines is how many lines a drop cap spans.
 const capLines = 3
 
-// linkNote is a link whose URL the text does not show; notes list them
-// after the article so a printed copy still says where links go.
-type linkNote struct{ text, url string }
-
 // bodyFlow turns a review body into column flow lines.
 type bodyFlow struct {
 	l          *layouter
 	lines      []flowLine
-	notes      []linkNote
 	keepNext   bool // the next line must stay with the one before
 	indentNext bool // the next paragraph gets a first-line indent
 	capDone    bool
 	boundaries []int // line indices where a top-level paragraph starts
 }
 
-// body lays out a review's body, its pull quote and its link notes as one
-// column's worth of flow lines. fr holds the article's column heights,
+// body lays out a review's body and its pull quote as one column's worth
+// of flow lines. fr holds the article's column heights,
 // used to place the pull quote where it fits.
 func (l *layouter) body(r *issue.Review, fr frame) []flowLine {
 	b := l.bodyFlowFor(r)
 	if pq := strings.TrimSpace(r.Pullquote); pq != "" {
 		b.insertPull(l.pullQuote(pq), fr)
 	}
-	b.linkNotes()
 	return b.lines
 }
 
@@ -59,9 +53,9 @@ func (b *bodyFlow) blocks(bs []issue.Block, x, w float64, face Face, depth int) 
 	for _, bl := range bs {
 		switch bl.Kind {
 		case issue.Paragraph:
-			b.paragraph(bl.Inlines, x, w, face, depth)
+			b.paragraph(showURLs(bl.Inlines), x, w, face, depth)
 		case issue.Heading:
-			b.heading(bl.Inlines, x, w)
+			b.heading(showURLs(bl.Inlines), x, w)
 		case issue.Quote:
 			b.space()
 			start := len(b.lines)
@@ -127,26 +121,42 @@ func (b *bodyFlow) heading(inl []issue.Inline, x, w float64) {
 	}
 	b.keepNext = true
 	b.indentNext = false
-	b.notesFrom(inl)
 }
 
-func (b *bodyFlow) notesFrom(inl []issue.Inline) {
-	for _, in := range inl {
+// showURLs follows each link whose text hides its address with the
+// address in parentheses, "production notes (example.org/notes)", so a
+// printed page still says where the link goes; the address is a link too.
+func showURLs(inl []issue.Inline) []issue.Inline {
+	out := make([]issue.Inline, 0, len(inl)+2)
+	text := ""
+	for i, in := range inl {
+		out = append(out, in)
 		if in.URL == "" {
 			continue
 		}
-		t := strings.TrimSpace(in.Text)
-		if t == in.URL || "mailto:"+t == in.URL || strings.TrimSuffix(in.URL, "/") == strings.TrimSuffix(t, "/") {
+		text += in.Text
+		if i+1 < len(inl) && inl[i+1].URL == in.URL {
+			continue // the link goes on in the next run
+		}
+		shown := displayURL(in.URL)
+		t := strings.TrimSpace(text)
+		text = ""
+		if t == in.URL || t == shown || "mailto:"+t == in.URL || strings.TrimSuffix(in.URL, "/") == strings.TrimSuffix(t, "/") {
 			continue
 		}
-		dup := false
-		for _, n := range b.notes {
-			dup = dup || (n.url == in.URL && n.text == t)
-		}
-		if !dup {
-			b.notes = append(b.notes, linkNote{t, in.URL})
-		}
+		note := issue.Inline{Text: " (" + shown + ")", URL: in.URL, Style: in.Style &^ issue.Bold, Break: in.Break}
+		out[len(out)-1].Break = false
+		out = append(out, note)
 	}
+	return out
+}
+
+// displayURL is a URL as printed: no scheme, no trailing slash.
+func displayURL(u string) string {
+	for _, p := range []string{"https://", "http://", "mailto:"} {
+		u = strings.TrimPrefix(u, p)
+	}
+	return strings.TrimSuffix(u, "/")
 }
 
 // paragraph sets justified, hyphenated text; the first paragraph of the
@@ -154,7 +164,6 @@ func (b *bodyFlow) notesFrom(inl []issue.Inline) {
 func (b *bodyFlow) paragraph(inl []issue.Inline, x, w float64, face Face, depth int) {
 	l := b.l
 	g := l.g
-	b.notesFrom(inl)
 	if depth == 0 && !b.keepNext {
 		b.boundaries = append(b.boundaries, len(b.lines))
 	}

@@ -42,13 +42,14 @@ func TestFontsEmbeddedWithUnicodeMaps(t *testing.T) {
 }
 
 // bodyParagraphs lists the plain text of every paragraph of a body,
-// including those inside quotes and lists.
+// including those inside quotes and lists, as printed: a link whose text
+// hides its address is followed by the address (TestShowURLs).
 func bodyParagraphs(bs []issue.Block) []string {
 	var out []string
 	for _, b := range bs {
 		switch b.Kind {
 		case issue.Paragraph, issue.Heading:
-			out = append(out, b.PlainText())
+			out = append(out, issue.Block{Kind: b.Kind, Inlines: showURLs(b.Inlines)}.PlainText())
 		default:
 			out = append(out, bodyParagraphs(b.Children)...)
 		}
@@ -71,6 +72,8 @@ func TestTextRoundTrip(t *testing.T) {
 		}
 		want = append(want, bodyParagraphs(r.Body)...)
 	}
+	// The sample's one link hides its address; the page shows it.
+	want = append(want, "production’s notebook (northlight.example.com/notebook/cartographer), which")
 	for _, w := range want {
 		if w = normalize(w); w != "" && !strings.Contains(text, w) {
 			t.Errorf("pdftotext lacks %q", w)
@@ -215,5 +218,38 @@ func TestOptions(t *testing.T) {
 	}
 	if !bytes.Contains(b.pdf, []byte("/Lang (en-GB)")) {
 		t.Error("the catalog does not carry /Lang (en-GB)")
+	}
+}
+
+func TestShowURLs(t *testing.T) {
+	link := func(text, url string) issue.Inline { return issue.Inline{Text: text, URL: url} }
+	tests := []struct {
+		name string
+		in   []issue.Inline
+		want string
+	}{
+		{"hidden address", []issue.Inline{{Text: "See "}, link("the notes", "https://example.org/notes/"), {Text: "."}},
+			"See the notes (example.org/notes)."},
+		{"address as text", []issue.Inline{link("https://example.org/x", "https://example.org/x")}, "https://example.org/x"},
+		{"address without scheme", []issue.Inline{link("example.org/x", "https://example.org/x")}, "example.org/x"},
+		{"mailto", []issue.Inline{{Text: "Write to "}, link("the desk", "mailto:desk@example.org")}, "Write to the desk (desk@example.org)"},
+		{"link over two runs", []issue.Inline{link("a ", "https://e.org/a"), {Text: "bold", Style: issue.Bold, URL: "https://e.org/a"}},
+			"a bold (e.org/a)"},
+		{"no links", []issue.Inline{{Text: "Plain."}}, "Plain."},
+	}
+	for _, tc := range tests {
+		got := issue.Block{Kind: issue.Paragraph, Inlines: showURLs(tc.in)}.PlainText()
+		if got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
+	}
+	// The shown address is itself a link, and a hard break stays after it.
+	out := showURLs([]issue.Inline{link("here", "https://e.org/h"), {Text: "next"}})
+	if len(out) != 3 || out[1].URL != "https://e.org/h" {
+		t.Errorf("shown address is not a link: %+v", out)
+	}
+	out = showURLs([]issue.Inline{{Text: "here", URL: "https://e.org/h", Break: true}})
+	if out[0].Break || !out[1].Break {
+		t.Errorf("hard break moved: %+v", out)
 	}
 }

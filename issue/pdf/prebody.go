@@ -101,7 +101,6 @@ func (l *layouter) bodyFlowFor(r *issue.Review) *bodyFlow {
 	// Lines are only added and items only copied out after this point, so
 	// fresh slices of lines suffice; the items are shared.
 	b.lines = append([]flowLine(nil), p.flow.lines...)
-	b.notes = append([]linkNote(nil), p.flow.notes...)
 	b.boundaries = append([]int(nil), p.flow.boundaries...)
 	return &b
 }

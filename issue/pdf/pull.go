@@ -86,25 +86,3 @@ func abs(x int) int {
 	}
 	return x
 }
-
-// linkNotes lists, after the body, the links whose text hides the URL.
-func (b *bodyFlow) linkNotes() {
-	if len(b.notes) == 0 {
-		return
-	}
-	l := b.l
-	g := l.g
-	b.space()
-	b.space()
-	b.add(flowLine{h: 1, items: []Item{{Kind: KRule, X: 0, Y: 3, W: 36, Stroke: 0.5, Color: grey}}})
-	hl := l.plain("Links in this review", SansBold, 7.5, grey, g.colW)
-	b.add(flowLine{h: 1, keep: true, items: appendLine(nil, hl[0], 7.5, 0, l.baseline(SansBold, 7.5, g.lead))})
-	b.keepNext = true
-	for _, n := range b.notes {
-		inl := []issue.Inline{{Text: n.text + ": "}, {Text: n.url, URL: n.url}}
-		lines := l.lines(inl, paraStyle{face: Sans, size: 7.5, color: grey, linkColor: accent}, g.colW)
-		for k, ln := range lines {
-			b.add(flowLine{h: 1, keep: k > 0, items: appendLine(nil, ln, 7.5, 0, l.baseline(Sans, 7.5, g.lead))})
-		}
-	}
-}
