@@ -149,13 +149,17 @@ func NewSender(o Options) (*Sender, error) {
 		s.o.Now = time.Now
 	}
 	if s.o.ListID == "" {
-		s.o.ListID = "newsletter." + s.domain
+		s.o.ListID = DefaultListID(from.Address)
 	}
 	if s.o.UnsubscribeMailto == "" {
 		s.o.UnsubscribeMailto = "mailto:" + from.Address + "?subject=unsubscribe"
 	}
 	return s, nil
 }
+
+// DefaultListID is the List-Id used when none is configured:
+// "newsletter.<from domain>". Signed links are scoped to the same value.
+func DefaultListID(from string) string { return "newsletter." + Domain(from) }
 
 // spec is the header set of issueID's message to m.
 func (s *Sender) spec(issueID string, m Member, messageID string) MessageSpec {

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,7 +10,6 @@ import (
 
 	"folio.example/folio/issue"
 	"folio.example/folio/mailer"
-	"folio.example/folio/store"
 )
 
 // archivePage lists a member's issues.
@@ -121,49 +119,6 @@ func humanSize(n int64) string {
 		return fmt.Sprintf("%d KB", n>>10)
 	}
 	return fmt.Sprintf("%d bytes", n)
-}
-
-// IssueLedger is what LedgerArchive reads; *store.Store implements it.
-type IssueLedger interface {
-	Issues(ctx context.Context) ([]store.Issue, error)
-	Deliveries(ctx context.Context, issueID string) ([]mailer.Delivery, error)
-}
-
-// LedgerArchive is an Archive on the store's ledger: a member may read an
-// issue when its ledger has a row for them that was not skipped — the
-// row exists only if their tier was in the issue's audience, and skipped
-// means they had left before it went out. When l has its own
-// MemberIssues (one indexed query) that is used; otherwise it reads every
-// row of every issue, which suits small lists only (measured: 250 ms a
-// page for 5,000 members and 20 issues).
-func LedgerArchive(l IssueLedger) Archive {
-	if a, ok := l.(Archive); ok {
-		return a
-	}
-	return ledgerArchive{l}
-}
-
-type ledgerArchive struct{ l IssueLedger }
-
-func (a ledgerArchive) MemberIssues(ctx context.Context, memberID int64) ([]string, error) {
-	issues, err := a.l.Issues(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("server: archive: %w", err)
-	}
-	var weeks []string
-	for _, is := range issues {
-		ds, err := a.l.Deliveries(ctx, is.Week)
-		if err != nil {
-			return nil, fmt.Errorf("server: archive %s: %w", is.Week, err)
-		}
-		for _, d := range ds {
-			if d.MemberID == memberID && d.State != mailer.StateSkipped {
-				weeks = append(weeks, is.Week)
-				break
-			}
-		}
-	}
-	return weeks, nil
 }
 
 // manifestFile is the issue's JSON record in its build folder

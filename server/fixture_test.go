@@ -71,7 +71,7 @@ func (e *env) newServer(admin string) *server.Server {
 		MaxBody: 4 << 10, Now: e.clock.Now,
 		OnError: func(op string, err error) { e.t.Logf("server error: %s: %v", op, err) },
 	}, server.Deps{
-		Members: e.store, Archive: server.LedgerArchive(e.store), Ledger: e.store,
+		Members: e.store, Archive: e.store, Ledger: e.store,
 		Editor: e.editor, Metrics: metrics,
 	})
 	if err != nil {

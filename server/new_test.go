@@ -9,7 +9,7 @@ import (
 
 func TestNewRefusesUnsafeConfig(t *testing.T) {
 	e := newEnv(t, "")
-	deps := server.Deps{Members: e.store, Archive: server.LedgerArchive(e.store), Ledger: e.store, Editor: e.editor}
+	deps := server.Deps{Members: e.store, Archive: e.store, Ledger: e.store, Editor: e.editor}
 	noSecret := *e.links
 	noSecret.Secret = nil
 	cases := []struct {

@@ -128,7 +128,7 @@ func TestRotatingTheSecretRevokesLinks(t *testing.T) {
 	rotated := *e.links
 	rotated.Secret = []byte("the rotated secret, also long enough")
 	srv, err := server.New(server.Config{OutDir: e.out, Links: &rotated},
-		server.Deps{Members: e.store, Archive: server.LedgerArchive(e.store)})
+		server.Deps{Members: e.store, Archive: e.store})
 	if err != nil {
 		t.Fatal(err)
 	}

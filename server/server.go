@@ -22,8 +22,8 @@ type Members interface {
 }
 
 // Archive says which issues a member may read: the weeks (as "2026-W10")
-// whose audience included them, newest first. LedgerArchive implements it
-// on the store's ledger.
+// whose audience included them, newest first. *store.Store implements it
+// with one indexed query on the ledger.
 type Archive interface {
 	MemberIssues(ctx context.Context, memberID int64) ([]string, error)
 }

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -58,6 +59,36 @@ func TestMemberIssues(t *testing.T) {
 		}
 		if !slices.Equal(got, tc.want) {
 			t.Errorf("member %d: %v, want %v", tc.id, got, tc.want)
+		}
+	}
+}
+
+// BenchmarkMemberIssues is one archive page's lookup: 5,000 members, 20
+// sent issues.
+func BenchmarkMemberIssues(b *testing.B) {
+	ctx := context.Background()
+	s := open(b)
+	members := make([]mailer.Member, 5000)
+	for i := range members {
+		members[i] = mailer.Member{Email: fmt.Sprintf("m%d@example.org", i), Tier: "print", Status: mailer.StatusActive}
+	}
+	if _, _, err := s.UpsertMembers(ctx, members); err != nil {
+		b.Fatal(err)
+	}
+	now := time.Date(2026, 3, 9, 8, 0, 0, 0, time.UTC)
+	for w := 1; w <= 20; w++ {
+		week := fmt.Sprintf("2026-W%02d", w)
+		if _, err := s.EnsureDeliveries(ctx, week, mailer.Audience{}, now); err != nil {
+			b.Fatal(err)
+		}
+		if err := s.RecordIssue(ctx, store.Issue{Week: week, BuiltAt: now}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for b.Loop() {
+		weeks, err := s.MemberIssues(ctx, 2500)
+		if err != nil || len(weeks) != 20 {
+			b.Fatal(weeks, err)
 		}
 	}
 }

@@ -35,8 +35,10 @@ func (p *progress) observe(log *slog.Logger) func(mailer.Result) {
 		if r.State == mailer.StateSent {
 			level = slog.LevelDebug // one line per failure, not per message
 		}
-		log.Log(context.Background(), level, "delivery", "issue", r.IssueID, "member", r.MemberID,
-			"state", string(r.State), "reply", redactAddresses(r.Reply), "ms", r.Duration.Milliseconds())
+		if ctx := context.Background(); log.Enabled(ctx, level) {
+			log.Log(ctx, level, "delivery", "issue", r.IssueID, "member", r.MemberID,
+				"state", string(r.State), "reply", redactAddresses(r.Reply), "ms", r.Duration.Milliseconds())
+		}
 		p.mu.Lock()
 		defer p.mu.Unlock()
 		p.n[r.State]++

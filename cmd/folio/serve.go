@@ -67,7 +67,7 @@ func (c *cli) serveCmd() *cobra.Command {
 				},
 				ErrorLog: slog.NewLogLogger(c.log.Handler(), slog.LevelWarn),
 			}, server.Deps{
-				Members: svc.store, Archive: server.LedgerArchive(svc.store), Ledger: svc.store,
+				Members: svc.store, Archive: svc.store, Ledger: svc.store,
 				Editor: publish.Editor{Job: job}, Metrics: metrics,
 			})
 			if err != nil {

@@ -140,7 +140,7 @@ func listID(cfg *config.Config, from string) string {
 	if cfg.Delivery.ListID != "" {
 		return cfg.Delivery.ListID
 	}
-	return "newsletter." + mailer.Domain(from)
+	return mailer.DefaultListID(from)
 }
 
 func (c *cli) getenv(key string) string {

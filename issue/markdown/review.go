@@ -12,11 +12,14 @@ import (
 )
 
 // parsed is a review file read up to the point its week is known; the
-// costly checks (photo decoding) wait until the review is collected.
+// costly work (the Markdown body, the photo check) waits until the review
+// is collected, so a folder of years of reviews costs only front matter.
 type parsed struct {
-	review *issue.Review
-	fm     *frontMatter
-	draft  bool
+	review   *issue.Review
+	fm       *frontMatter
+	draft    bool
+	body     []byte // Markdown, parsed only once the review is collected
+	bodyLine int
 }
 
 // readReview parses one review file. It returns every problem it finds,
@@ -38,15 +41,9 @@ func (s *Source) parseReview(path string, data []byte) (*parsed, []error) {
 	if err != nil {
 		return nil, []error{&ReviewError{File: path, Line: 1, Err: err}}
 	}
-	_ = bodyLine
 	fm, errs := parseFrontMatter(path, yml, 1, s.loc)
 	if fm == nil {
 		return nil, errs
-	}
-	if fm.Rating != nil {
-		if _, err := issue.NewRating(*fm.Rating); err != nil {
-			errs = append(errs, &ReviewError{File: path, Line: fm.RatingLine, Field: "rating", Err: err})
-		}
 	}
 	r := &issue.Review{
 		Source:      path,
@@ -58,20 +55,29 @@ func (s *Source) parseReview(path string, data []byte) (*parsed, []error) {
 		Certificate: fm.Certificate,
 		Opens:       fm.Opens,
 		Pullquote:   fm.Pullquote,
-		Body:        s.body.Parse(body),
 	}
 	if fm.Rating != nil {
-		if rt, err := issue.NewRating(*fm.Rating); err == nil {
+		rt, err := issue.NewRating(*fm.Rating)
+		if err != nil {
+			errs = append(errs, &ReviewError{File: path, Line: fm.RatingLine, Field: "rating", Err: err})
+		} else {
 			r.Rating = &rt
 		}
 	}
 	for _, c := range fm.Credits {
 		r.Credits = append(r.Credits, issue.Credit{Role: c[0], Names: c[1]})
 	}
-	if len(r.Body) == 0 && !fm.Draft {
-		errs = append(errs, &ReviewError{File: path, Line: bodyLine, Err: errors.New("the review has no body text")})
+	return &parsed{review: r, fm: fm, draft: fm.Draft, body: body, bodyLine: bodyLine}, errs
+}
+
+// parseBody parses the Markdown body of a collected review; an empty body
+// is an error, never an empty article.
+func (s *Source) parseBody(p *parsed) error {
+	p.review.Body = s.body.Parse(p.body)
+	if len(p.review.Body) == 0 {
+		return &ReviewError{File: p.review.Source, Line: p.bodyLine, Err: errors.New("the review has no body text")}
 	}
-	return &parsed{review: r, fm: fm, draft: fm.Draft}, errs
+	return nil
 }
 
 // loadPhoto resolves the photo beside the review and checks it is a whole

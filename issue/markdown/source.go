@@ -115,10 +115,14 @@ func (s *Source) Collect(ctx context.Context, week issue.Week, skipInvalid bool)
 	return res, nil
 }
 
-// check runs the checks that matter only for a collected review: its
-// section is one the magazine prints, and its photo is really an image.
+// check finishes a collected review and runs the checks that matter only
+// for it: it has a body, its section is one the magazine prints, and its
+// photo is really an image.
 func (s *Source) check(p *parsed) []error {
 	var errs []error
+	if err := s.parseBody(p); err != nil {
+		errs = append(errs, err)
+	}
 	r := p.review
 	if len(s.sections) > 0 && r.Section != "" && !slices.Contains(s.sections, r.Section) {
 		errs = append(errs, &ReviewError{File: r.Source, Field: "section",

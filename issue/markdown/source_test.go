@@ -259,7 +259,13 @@ func FuzzReadReview(f *testing.F) {
 	f.Add([]byte("---\ncredits:\n  - a: b\n    c: d\n---\n<script>x</script>\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p := "/reviews/r.md"
-		parsed, errs := NewSource("/reviews", time.UTC, nil).parseReview(p, data)
+		src := NewSource("/reviews", time.UTC, nil)
+		parsed, errs := src.parseReview(p, data)
+		if parsed != nil {
+			if err := src.parseBody(parsed); err != nil {
+				errs = append(errs, err)
+			}
+		}
 		if parsed == nil && len(errs) == 0 {
 			t.Fatal("no review and no error")
 		}
