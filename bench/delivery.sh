@@ -6,13 +6,16 @@
 # For each concurrency (1, 4, 16) Folio sends MEMBERS personal messages
 # (about 20 KB each, the PDF as a link) through its ledger and pool, and
 # smtp-source sends the same number of messages of the same size over the
-# same number of connections. Prints msgs/s for both, their ratio, and
-# Folio's peak RSS; then Folio's peak RSS for a BIG-member send.
+# same number of connections; the two take turns, RUNS times each, so a
+# busy moment of the machine hits both alike. Prints the median msgs/s of
+# both, their ratio, and Folio's peak RSS; then Folio's peak RSS for a
+# BIG-member send.
 # Needs postfix (smtp-sink, smtp-source) and GNU time:
 #   apt-get install -y postfix time
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MEMBERS="${MEMBERS:-20000}"
+RUNS="${RUNS:-3}"
 BIG="${BIG:-100000}"
 CONCURRENCY="${CONCURRENCY:-1 4 16}"
 PORT="${PORT:-2525}"
@@ -29,7 +32,7 @@ sink_pid=$!
 sleep 0.5
 
 go build -o "$out/folio" ./cmd/folio
-go run ./bench/refissue -dir "$out/ref" -reviews 4 -words 300 -photo-width 400 -members "$BIG" -smtp-port "$PORT" >/dev/null
+go run ./bench/refissue -dir "$out/ref" -reviews 4 -words 300 -photo-width 400 -members $((BIG > MEMBERS ? BIG : MEMBERS)) -smtp-port "$PORT" >/dev/null
 head -n $((MEMBERS + 1)) "$out/ref/members.csv" >"$out/members-small.csv"
 cfg="$out/ref/folio.toml"
 export FOLIO_SECRET="benchmark-secret-not-for-production"
@@ -42,22 +45,30 @@ size=$(find "$out/ref/outbox" -name '*.eml' -printf '%s\n' 2>/dev/null | head -1
 size="${size:-20000}"
 
 ms() { echo $(($(date +%s%N) / 1000000)); }
-echo "relay: smtp-sink on 127.0.0.1:$PORT; $MEMBERS messages of $((size / 1024)) KB; $(nproc) cores"
+median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+echo "relay: smtp-sink on 127.0.0.1:$PORT; $MEMBERS messages of $((size / 1024)) KB; median of $RUNS runs each; $(nproc) cores"
 printf '%-12s %14s %14s %8s %12s\n' concurrency "folio msg/s" "smtp-source/s" ratio "folio RSS"
 for c in $CONCURRENCY; do
-	rm -f "$out/ref/folio.db"*
-	"$out/folio" members import "$out/members-small.csv" --config "$cfg" >/dev/null 2>&1
-	t0=$(ms)
-	FOLIO_DELIVERY_WORKERS=$c /usr/bin/time -f '%M' -o "$out/rss" "$out/folio" send --week 2026-W10 --config "$cfg" >"$out/send.log" 2>&1
-	t1=$(ms)
-	sent=$(grep -o '[0-9]* sent,' "$out/send.log" | head -1 | cut -d' ' -f1)
-	[ "$sent" = "$MEMBERS" ] || { echo "folio sent $sent of $MEMBERS" >&2; tail -3 "$out/send.log" >&2; exit 1; }
-	t2=$(ms)
-	smtp-source -s "$c" -m "$MEMBERS" -l "$size" -f issues@weekly.example.org -t member@example.org 127.0.0.1:"$PORT"
-	t3=$(ms)
-	awk -v n="$MEMBERS" -v f=$((t1 - t0)) -v s=$((t3 - t2)) -v c="$c" -v rss="$(cat "$out/rss")" 'BEGIN {
-		fr = n / (f / 1000); sr = n / (s / 1000)
-		printf "%-12s %14.0f %14.0f %7.2fx %9.1f MB\n", c, fr, sr, fr / sr, rss / 1024 }'
+	folio_rates=() source_rates=() rss=0
+	for _ in $(seq "$RUNS"); do
+		rm -f "$out/ref/folio.db"*
+		"$out/folio" members import "$out/members-small.csv" --config "$cfg" >/dev/null 2>&1
+		t0=$(ms)
+		FOLIO_DELIVERY_WORKERS=$c /usr/bin/time -f '%M' -o "$out/rss" "$out/folio" send --week 2026-W10 --config "$cfg" >"$out/send.log" 2>&1
+		t1=$(ms)
+		sent=$(grep -o '[0-9]* sent,' "$out/send.log" | head -1 | cut -d' ' -f1)
+		[ "$sent" = "$MEMBERS" ] || { echo "folio sent $sent of $MEMBERS" >&2; tail -3 "$out/send.log" >&2; exit 1; }
+		rss=$(( $(cat "$out/rss") > rss ? $(cat "$out/rss") : rss ))
+		folio_rates+=($((MEMBERS * 1000 / (t1 - t0))))
+		t2=$(ms)
+		smtp-source -s "$c" -m "$MEMBERS" -l "$size" -f issues@weekly.example.org -t member@example.org 127.0.0.1:"$PORT"
+		t3=$(ms)
+		source_rates+=($((MEMBERS * 1000 / (t3 - t2))))
+	done
+	f=$(printf '%s\n' "${folio_rates[@]}" | median)
+	s=$(printf '%s\n' "${source_rates[@]}" | median)
+	awk -v f="$f" -v s="$s" -v c="$c" -v rss="$rss" -v fr="${folio_rates[*]}" -v sr="${source_rates[*]}" 'BEGIN {
+		printf "%-12s %14.0f %14.0f %7.2fx %9.1f MB   (folio: %s; smtp-source: %s)\n", c, f, s, f / s, rss / 1024, fr, sr }'
 done
 
 rm -f "$out/ref/folio.db"*

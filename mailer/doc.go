@@ -1,6 +1,6 @@
 // Package mailer delivers an issue to members: the member model and its CSV
-// import, message building with go-mail, the transports (an SMTP relay or an
-// outbox folder of .eml files), the per-(issue, member) delivery ledger
+// import, message building (its own MIME writer), the transports (an SMTP
+// relay through go-mail's client, or an outbox folder of .eml files), the per-(issue, member) delivery ledger
 // contract and the Sender engine that walks it, and the signed links
 // members click to unsubscribe or open their archive.
 //
@@ -12,9 +12,10 @@
 //
 // Sender runs a pool of workers, each with its own SMTP connection reused
 // for MaxPerConn messages (MAIL, RCPT, DATA, body: no NOOP, no RSET after a
-// good message). Workers claim a few rows per commit and wait for each
-// outcome's commit before their next DATA; outcomes of several workers
-// share one commit. Only an explicit 5xx reply is permanent; 4xx, dropped
+// good message; with PIPELINING the next envelope rides behind the final
+// dot). Workers claim a few rows per commit and wait for each outcome's
+// commit before their next final dot; outcomes of several workers share
+// one commit. Only an explicit 5xx reply is permanent; 4xx, dropped
 // connections and timeouts are retried with backoff; an authentication or
 // 5.7.x policy refusal pauses the run with the rest left pending.
 package mailer

@@ -1,31 +1,20 @@
 package mailer
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"mime"
 	"net/mail"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
-
-	gomail "github.com/wneessen/go-mail"
 )
 
 // ErrNoContent is returned when a Composer produced neither HTML nor text.
 var ErrNoContent = errors.New("mailer: message has no HTML and no text")
-
-// Header names go-mail has no constant for.
-const (
-	headerListID        gomail.Header = "List-Id"
-	headerAutoSubmitted gomail.Header = "Auto-Submitted"
-	headerFeedbackID    gomail.Header = "Feedback-ID"
-)
 
 // MessageSpec is everything about a message except its content: who it is
 // from and to, and the identity headers bulk receivers require.
@@ -72,7 +61,7 @@ func Domain(addr string) string {
 }
 
 // oneLine removes line breaks and other control characters from a header
-// value before it reaches go-mail: a name or subject can never start a
+// value before it is written: a name or subject can never start a
 // header of its own, whatever the encoder does.
 func oneLine(s string) string {
 	return strings.Map(func(r rune) rune {
@@ -83,76 +72,90 @@ func oneLine(s string) string {
 	}, s)
 }
 
-// BuildMessage assembles the go-mail message: multipart/mixed holding
-// multipart/alternative (text, HTML; inside multipart/related when there
-// are inline images) and the attachments.
-func BuildMessage(spec MessageSpec, c *Content) (*gomail.Msg, error) {
-	if c.HTML == "" && c.Text == "" {
+// RenderMessage returns the message in wire form (CRLF line ends).
+func RenderMessage(spec MessageSpec, c *Content) ([]byte, error) {
+	return appendMessage(nil, spec, c, nil)
+}
+
+// appendMessage appends the message to dst: the headers, then
+// multipart/mixed holding multipart/alternative (text, HTML; inside
+// multipart/related when there are inline images) and the attachments.
+// Parts that are alone lose their multipart wrapper. enc, when not nil,
+// caches attachments' base64 across messages.
+func appendMessage(dst []byte, spec MessageSpec, c *Content, enc *encodings) ([]byte, error) {
+	html, text := c.HTML != "" || len(c.HTMLParts) > 0, c.Text != "" || len(c.TextParts) > 0
+	if !html && !text {
 		return nil, ErrNoContent
 	}
-	msg := gomail.NewMsg(gomail.WithNoDefaultUserAgent(), gomail.WithCharset(gomail.CharsetUTF8))
-	from := spec.From
-	from.Name = oneLine(from.Name)
-	msg.FromMailAddress(&from)
-	to := spec.To
-	to.Name = oneLine(to.Name)
-	msg.ToMailAddress(&to)
-	if spec.ReplyTo != nil {
-		rt := *spec.ReplyTo
-		rt.Name = oneLine(rt.Name)
-		msg.ReplyToMailAddress(&rt)
-	}
-	msg.Subject(oneLine(c.Subject))
-	msg.SetDateWithValue(spec.Date)
-	msg.SetMessageIDWithValue(spec.MessageID)
-	msg.SetGenHeader(headerAutoSubmitted, "auto-generated")
-	if spec.ListID != "" {
-		msg.SetGenHeader(headerListID, listIDHeader(from.Name, spec.ListID))
-	}
-	if spec.FeedbackID != "" {
-		msg.SetGenHeader(headerFeedbackID, oneLine(spec.FeedbackID))
-	}
-	if err := setUnsubscribe(msg, c.UnsubscribeURL, spec.UnsubscribeMailto); err != nil {
+	unsub, oneClick, err := unsubscribeHeader(c.UnsubscribeURL, spec.UnsubscribeMailto)
+	if err != nil {
 		return nil, err
 	}
-
-	switch {
-	case c.Text != "" && c.HTML != "":
-		msg.SetBodyWriter(gomail.TypeTextPlain, writeString(c.Text))
-		msg.AddAlternativeWriter(gomail.TypeTextHTML, writeString(c.HTML))
-	case c.Text != "":
-		msg.SetBodyWriter(gomail.TypeTextPlain, writeString(c.Text))
-	default:
-		msg.SetBodyWriter(gomail.TypeTextHTML, writeString(c.HTML))
+	dst = appendHeader(dst, "From", formatAddress(spec.From))
+	dst = appendHeader(dst, "To", formatAddress(spec.To))
+	if spec.ReplyTo != nil {
+		dst = appendHeader(dst, "Reply-To", formatAddress(*spec.ReplyTo))
 	}
-	for _, a := range c.Inline {
-		if err := msg.EmbedReader(oneLine(a.Name), bytes.NewReader(a.Data),
-			// RFC 2392 wants the angle brackets; go-mail writes the ID as given.
-			gomail.WithFileContentID("<"+strings.Trim(oneLine(a.CID), "<> ")+">"), gomail.WithFileContentType(contentType(a))); err != nil {
-			return nil, fmt.Errorf("mailer: embed %s: %w", a.Name, err)
+	dst = appendHeader(dst, "Subject", encodeHeaderText(c.Subject))
+	dst = appendHeader(dst, "Date", spec.Date.Format(time.RFC1123Z))
+	dst = appendHeader(dst, "Message-ID", "<"+oneLine(spec.MessageID)+">")
+	dst = append(dst, "MIME-Version: 1.0\r\n"...)
+	if spec.ListID != "" {
+		dst = appendHeader(dst, "List-Id", listIDHeader(oneLine(spec.From.Name), spec.ListID))
+	}
+	if unsub != "" {
+		dst = appendHeader(dst, "List-Unsubscribe", unsub)
+		if oneClick {
+			dst = append(dst, "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"...)
 		}
 	}
-	for _, a := range c.Attachments {
-		msg.AttachReadSeeker(oneLine(a.Name), bytes.NewReader(a.Data), gomail.WithFileContentType(contentType(a)))
+	if spec.FeedbackID != "" {
+		dst = appendHeader(dst, "Feedback-ID", oneLine(spec.FeedbackID))
 	}
-	return msg, nil
-}
+	dst = append(dst, "Auto-Submitted: auto-generated\r\n"...)
 
-// writeString writes a body part straight from the string: go-mail's
-// SetBodyString copies it into a buffer first (and empties that buffer
-// on the first write).
-func writeString(s string) func(io.Writer) (int64, error) {
-	return func(w io.Writer) (int64, error) {
-		n, err := io.WriteString(w, s)
-		return int64(n), err
+	mixed, related, alt := boundaries(spec.MessageID)
+	open := func(dst []byte, kind, b string) []byte {
+		dst = append(dst, "Content-Type: multipart/"...)
+		dst = append(dst, kind...)
+		dst = append(dst, "; boundary=\""...)
+		dst = append(dst, b...)
+		dst = append(dst, "\"\r\n\r\n"...)
+		return appendBoundary(dst, b, false)
 	}
-}
-
-func contentType(a Attachment) gomail.ContentType {
-	if a.ContentType == "" {
-		return gomail.TypeAppOctetStream
+	if len(c.Attachments) > 0 {
+		dst = open(dst, "mixed", mixed)
 	}
-	return gomail.ContentType(oneLine(a.ContentType))
+	if len(c.Inline) > 0 {
+		dst = open(dst, "related", related)
+	}
+	switch {
+	case text && html:
+		dst = open(dst, "alternative", alt)
+		dst = appendTextPart(dst, "plain", c.Text, c.TextParts, enc)
+		dst = appendBoundary(dst, alt, false)
+		dst = appendTextPart(dst, "html", c.HTML, c.HTMLParts, enc)
+		dst = appendBoundary(dst, alt, true)
+	case text:
+		dst = appendTextPart(dst, "plain", c.Text, c.TextParts, enc)
+	default:
+		dst = appendTextPart(dst, "html", c.HTML, c.HTMLParts, enc)
+	}
+	if len(c.Inline) > 0 {
+		for _, a := range c.Inline {
+			dst = appendBoundary(dst, related, false)
+			dst = appendFilePart(dst, a, true, enc)
+		}
+		dst = appendBoundary(dst, related, true)
+	}
+	if len(c.Attachments) > 0 {
+		for _, a := range c.Attachments {
+			dst = appendBoundary(dst, mixed, false)
+			dst = appendFilePart(dst, a, false, enc)
+		}
+		dst = appendBoundary(dst, mixed, true)
+	}
+	return dst, nil
 }
 
 // listIDHeader formats `Folio Weekly <weekly.example.org>`, encoding a
@@ -169,48 +172,21 @@ func listIDHeader(name, id string) string {
 	return phrase + " <" + id + ">"
 }
 
-// setUnsubscribe writes List-Unsubscribe with the https URL first (and
-// List-Unsubscribe-Post for RFC 8058 one-click) and the mailto: fallback.
-// Every header goes through SetGenHeader: go-mail writes those sorted,
-// while its preformatted ones come out in map order, so the same message
-// would render differently twice.
-func setUnsubscribe(msg *gomail.Msg, httpsURL, mailto string) error {
+// unsubscribeHeader is List-Unsubscribe's value: the https URL first
+// (one-click per RFC 8058 when it is https) and the mailto: fallback.
+func unsubscribeHeader(httpsURL, mailto string) (value string, oneClick bool, err error) {
 	var uris []string
 	httpsURL = strings.TrimSpace(oneLine(httpsURL))
-	oneClick := false
 	if httpsURL != "" {
 		u, err := url.Parse(httpsURL)
 		if err != nil || u.Host == "" || strings.ContainsAny(httpsURL, "<>, ") {
-			return fmt.Errorf("mailer: list-unsubscribe URL %q: not an absolute URL", httpsURL)
+			return "", false, fmt.Errorf("mailer: list-unsubscribe URL %q: not an absolute URL", httpsURL)
 		}
 		oneClick = u.Scheme == "https"
 		uris = append(uris, "<"+u.String()+">")
 	}
 	if mailto = strings.TrimSpace(oneLine(mailto)); mailto != "" {
-		uris = append(uris, "<"+strings.Trim(mailto, "<>")+">")
+		uris = append(uris, "<"+strings.Trim(mailto, "<> ")+">")
 	}
-	if len(uris) == 0 {
-		return nil
-	}
-	msg.SetGenHeader(gomail.HeaderListUnsubscribe, strings.Join(uris, ", "))
-	if oneClick {
-		msg.SetGenHeader(gomail.HeaderListUnsubscribePost, "List-Unsubscribe=One-Click")
-	}
-	return nil
-}
-
-// Render writes the message in wire form (CRLF line ends).
-func Render(msg *gomail.Msg) ([]byte, error) {
-	var buf bytes.Buffer
-	return renderInto(&buf, msg)
-}
-
-// renderInto is Render into a buffer the caller reuses: the bytes are
-// valid until buf's next Reset.
-func renderInto(buf *bytes.Buffer, msg *gomail.Msg) ([]byte, error) {
-	buf.Reset()
-	if _, err := msg.WriteTo(buf); err != nil {
-		return nil, fmt.Errorf("mailer: render message: %w", err)
-	}
-	return buf.Bytes(), nil
+	return strings.Join(uris, ", "), oneClick, nil
 }

@@ -67,6 +67,9 @@ func newLimiter(rate float64, burst, hourlyCap int, now time.Time) *limiter {
 }
 
 // wait blocks until one message may go, or ctx ends.
+// unlimited reports whether wait never blocks: no rate and no cap.
+func (l *limiter) unlimited() bool { return l.perSec == nil && l.perHour == nil }
+
 func (l *limiter) wait(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err

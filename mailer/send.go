@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -80,6 +81,9 @@ type run struct {
 	owner   string // this run's name on the rows it holds
 	cancel  context.CancelFunc
 	commits chan commitReq
+	// inFlight counts messages past their final dot whose outcome is not
+	// yet queued for the committer.
+	inFlight atomic.Int32
 
 	mu                     sync.Mutex
 	sent, retrying, failed int

@@ -421,3 +421,48 @@ func TestUnsubscribeBeforeClaimIsHonoured(t *testing.T) {
 		}
 	}
 }
+
+// TestLeaseRunningOutWhileQueuedKeepsEnvelopesStraight: rows whose lease
+// runs out while they wait in a worker's queue are dropped unsent and
+// claimed again later. The worker has already sent such a row's envelope
+// behind the previous message's dot (pipelining), so it must drop that
+// transaction rather than fill it with another member's message: in the
+// end every member has exactly one message, addressed to them.
+func TestLeaseRunningOutWhileQueuedKeepsEnvelopesStraight(t *testing.T) {
+	srv := smtptest.Start(t)
+	st := newStore(t, 12)
+	var mu sync.Mutex
+	clock := time.Date(2026, 3, 6, 7, 0, 0, 0, time.UTC)
+	s := sender(t, st, smtpTo(srv), func(o *mailer.Options) {
+		o.Workers, o.ClaimBatch, o.Lease = 1, 6, 10*time.Second
+		o.Now = func() time.Time { // each look at the clock costs a second
+			mu.Lock()
+			defer mu.Unlock()
+			clock = clock.Add(time.Second)
+			return clock
+		}
+	})
+	for range 20 {
+		if sum, err := s.Send(context.Background(), issueID); err != nil {
+			t.Fatal(err)
+		} else if sum.Remaining() == 0 {
+			break
+		}
+	}
+	msgs := srv.Messages()
+	if len(msgs) != 12 {
+		t.Fatalf("relay holds %d messages, want 12", len(msgs))
+	}
+	seen := map[string]bool{}
+	for _, m := range msgs {
+		var n int
+		fmt.Sscanf(m.To[0], "m%d@", &n)
+		if seen[m.To[0]] || !strings.HasPrefix(m.MessageID, fmt.Sprintf("<%s.%d.", issueID, n)) {
+			t.Errorf("message %s to %v (again: %v)", m.MessageID, m.To, seen[m.To[0]])
+		}
+		seen[m.To[0]] = true
+	}
+	if c := srv.Connections(); c < 2 {
+		t.Errorf("%d connection(s): no lease ran out while queued, the test proves nothing", c)
+	}
+}

@@ -1,7 +1,6 @@
 package mailer
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -107,6 +106,9 @@ type Sender struct {
 	from   mail.Address
 	domain string
 	resMu  sync.Mutex // serialises OnResult
+	enc    encodings  // attachments' base64, shared by every message
+	// gatherMax bounds the committer's wait for outcomes in flight.
+	gatherMax time.Duration
 }
 
 // NewSender checks the options and fills in defaults.
@@ -126,7 +128,7 @@ func NewSender(o Options) (*Sender, error) {
 			return nil, fmt.Errorf("mailer: reply-to %q: %w", o.ReplyTo, err)
 		}
 	}
-	s := &Sender{o: o, from: *from, domain: Domain(from.Address)}
+	s := &Sender{o: o, from: *from, domain: Domain(from.Address), gatherMax: maxGather}
 	if s.o.Workers <= 0 {
 		s.o.Workers = 4
 	}
@@ -189,26 +191,28 @@ func feedbackID(issueID, tier, domain string) string {
 }
 
 // render composes and renders issueID's message for m (DKIM-signed when
-// configured) into buf, which the caller may reuse once the message is
-// delivered (nil: a fresh one).
-func (s *Sender) render(ctx context.Context, issueID string, m Member, messageID string, buf *bytes.Buffer) (*Outgoing, error) {
+// configured). The message is written into *scratch, kept grown for the
+// next message once this one is delivered (nil: a fresh buffer).
+func (s *Sender) render(ctx context.Context, issueID string, m Member, messageID string, scratch *[]byte) (*Outgoing, error) {
+	var buf []byte
+	if scratch != nil {
+		buf = *scratch
+	}
 	c, err := s.o.Composer.Compose(ctx, m)
 	if err != nil {
 		return nil, fmt.Errorf("mailer: compose for member %d: %w", m.ID, err)
 	}
-	msg, err := BuildMessage(s.spec(issueID, m, messageID), c)
+	if need := textSize(c)*11/10 + 4096 + contentSize(c)*4/3; cap(buf) < need {
+		// Quoted-printable grows text a little, base64 by a third: sized
+		// up front, a 20 KB message is never copied while it grows.
+		buf = make([]byte, 0, need+need/8)
+	}
+	data, err := appendMessage(buf[:0], s.spec(issueID, m, messageID), c, &s.enc)
 	if err != nil {
 		return nil, fmt.Errorf("mailer: build for member %d: %w", m.ID, err)
 	}
-	if buf == nil {
-		buf = new(bytes.Buffer)
-	}
-	// Sized for the encoded bodies (quoted-printable, base64) up front:
-	// growing a 20 KB buffer step by step copied it several times.
-	buf.Grow(len(c.HTML) + len(c.Text) + 4096 + contentSize(c)*4/3)
-	data, err := renderInto(buf, msg)
-	if err != nil {
-		return nil, err
+	if scratch != nil {
+		*scratch = data[:0]
 	}
 	if s.o.DKIM != nil {
 		if data, err = s.o.DKIM.Sign(data); err != nil {
@@ -217,6 +221,18 @@ func (s *Sender) render(ctx context.Context, issueID string, m Member, messageID
 	}
 	return &Outgoing{IssueID: issueID, MemberID: m.ID, MessageID: messageID,
 		From: s.from.Address, To: m.Email, Data: data}, nil
+}
+
+// textSize is the byte size of c's HTML and text, whole or in pieces.
+func textSize(c *Content) int {
+	n := len(c.HTML) + len(c.Text)
+	for _, p := range c.HTMLParts {
+		n += len(p)
+	}
+	for _, p := range c.TextParts {
+		n += len(p)
+	}
+	return n
 }
 
 // contentSize is the byte size of c's inline images and attachments.

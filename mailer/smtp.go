@@ -25,12 +25,13 @@ type SMTPConfig struct {
 	TLSConfig *tls.Config
 }
 
-// NewSMTP returns a Transport that delivers to the relay with go-mail.
-// go-mail dials, negotiates TLS and authenticates; each message then
+// NewSMTP returns a Transport that delivers to the relay with go-mail's
+// client. go-mail dials, negotiates TLS and authenticates; each message then
 // costs MAIL, RCPT, DATA and the body: no NOOP before and no RSET after a
 // successful message (a finished DATA ends the transaction). When the
-// relay offers PIPELINING, MAIL, RCPT and DATA share one round trip, so a
-// message costs two.
+// relay offers PIPELINING, MAIL, RCPT and DATA share one round trip, and
+// on a busy connection they ride behind the previous message's final
+// dot, so a message costs one.
 func NewSMTP(cfg SMTPConfig) Transport {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 60 * time.Second
@@ -62,8 +63,6 @@ func (t *smtpTransport) client() (*gomail.Client, error) {
 		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS))
 	default:
 		return nil, fmt.Errorf("mailer: smtp tls %q: want starttls, tls or none", t.cfg.TLS)
-	}
-	if t.cfg.Port != 0 {
 	}
 	if t.cfg.TLSConfig != nil {
 		opts = append(opts, gomail.WithTLSConfig(t.cfg.TLSConfig))
@@ -119,6 +118,9 @@ type smtpConn struct {
 	// and DATA go out in one write and their replies are read together.
 	pipelining bool
 	mailParams string // " BODY=8BITMIME SMTPUTF8", as the relay offers
+	// sent is the envelope pipelined behind the last message's dot,
+	// whose replies the next Deliver reads.
+	sent *envelope
 }
 
 func (c *smtpConn) Usable() bool { return c.ok }
@@ -137,6 +139,9 @@ func (c *smtpConn) Deliver(_ context.Context, o *Outgoing) (string, error) {
 		c.ok = false
 		return "", newSMTPError(PhaseMail, err)
 	}
+	if c.pipelining {
+		return c.deliverPipelined(o)
+	}
 	w, err := c.start(o)
 	if err != nil {
 		return "", err
@@ -154,36 +159,109 @@ func (c *smtpConn) Deliver(_ context.Context, o *Outgoing) (string, error) {
 		c.ok = false
 		return "", newSMTPError(PhaseBody, err)
 	}
-	if o.gate != nil {
-		if err := o.gate(); err != nil {
-			// No final dot: the relay discards the transaction.
-			c.ok = false
-			_ = c.c.Close()
-			return "", fmt.Errorf("mailer: message %s held back: %w", o.MessageID, err)
-		}
+	if err := c.passGate(o); err != nil {
+		return "", err
 	}
 	if _, err := w.Write([]byte("\r\n")); err != nil {
 		c.ok = false
 		return "", newSMTPError(PhaseBody, err)
 	}
 	if err := w.Close(); err != nil {
+		return "", c.bodyError(err)
+	}
+	return withReply("250", w.response()), nil
+}
+
+// deliverPipelined is Deliver on a relay that offers PIPELINING. The
+// message's final dot and the next message's MAIL, RCPT and DATA share a
+// write, so a message costs one round trip once the connection is busy;
+// when the gate is already open the body goes in that same write.
+func (c *smtpConn) deliverPipelined(o *Outgoing) (string, error) {
+	if err := c.openPipelined(o); err != nil {
+		return "", err
+	}
+	c.buf = dotStuff(c.buf[:0], o.Data)
+	if o.gate != nil && (o.gateOpen == nil || !o.gateOpen()) {
+		// The previous outcome is still committing: the body travels
+		// meanwhile and only the dot waits.
+		if err := c.send(c.buf); err != nil {
+			return "", newSMTPError(PhaseBody, err)
+		}
+		c.buf = c.buf[:0]
+	}
+	if err := c.passGate(o); err != nil {
+		return "", err
+	}
+	c.buf = append(c.buf, '.', '\r', '\n')
+	if o.next != nil {
+		var err error
+		if c.buf, err = c.appendEnvelope(c.buf, *o.next); err != nil {
+			o.next = nil // not sent; the next Deliver reports it
+		}
+	}
+	if err := c.send(c.buf); err != nil {
 		se := newSMTPError(PhaseBody, err)
-		if se.Code == 0 {
-			// The whole message went out but no reply came back: the
-			// relay may have queued it. Retried with the same Message-ID.
-			se.Ambiguous = true
-			c.ok = false
-		}
-		if se.Code == 421 {
-			c.ok = false
-		}
+		se.Ambiguous = true // part of the dot may have gone out
 		return "", se
 	}
-	reply := "250"
-	if m := w.response(); m != "" {
-		reply += " " + m
+	if o.next != nil {
+		c.sent = o.next
 	}
-	return reply, nil
+	_, msg, err := c.c.Text.ReadResponse(250)
+	if err != nil {
+		return "", c.bodyError(err)
+	}
+	return withReply("250", msg), nil
+}
+
+// send writes b to the relay at once; a failure leaves the connection
+// unusable.
+func (c *smtpConn) send(b []byte) error {
+	w := c.c.Text.W
+	_, err := w.Write(b)
+	if err == nil {
+		err = w.Flush()
+	}
+	if err != nil {
+		c.ok = false
+	}
+	return err
+}
+
+// passGate runs o.gate before the final dot; when it fails the message
+// is abandoned undelivered: no dot, and the connection is dropped.
+func (c *smtpConn) passGate(o *Outgoing) error {
+	if o.gate == nil {
+		return nil
+	}
+	if err := o.gate(); err != nil {
+		c.ok = false
+		_ = c.c.Close()
+		return fmt.Errorf("mailer: message %s held back: %w", o.MessageID, err)
+	}
+	return nil
+}
+
+// bodyError classifies a failed final dot.
+func (c *smtpConn) bodyError(err error) error {
+	se := newSMTPError(PhaseBody, err)
+	if se.Code == 0 {
+		// The whole message went out but no reply came back: the
+		// relay may have queued it. Retried with the same Message-ID.
+		se.Ambiguous = true
+		c.ok = false
+	}
+	if se.Code == 421 {
+		c.ok = false
+	}
+	return se
+}
+
+func withReply(code, msg string) string {
+	if msg == "" {
+		return code
+	}
+	return code + " " + msg
 }
 
 // reject records a refused command and resets the transaction when the
@@ -201,9 +279,11 @@ func (c *smtpConn) reject(phase string, err error) error {
 	return se
 }
 
-// Close says QUIT, or just drops a broken connection.
+// Close says QUIT, or just drops a broken connection or one whose relay
+// waits in DATA for a pipelined message that will not come (a QUIT there
+// would be read as message text).
 func (c *smtpConn) Close() error {
-	if c.ok {
+	if c.ok && c.sent == nil {
 		c.ok = false
 		if err := c.c.Quit(); err == nil {
 			return nil

@@ -5,14 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/textproto"
 	"strings"
 
 	"github.com/wneessen/go-mail/smtp"
 )
 
-// dataWriter is an open DATA: Close sends the final dot and reads the
-// relay's reply, which response then returns.
+// dataWriter is an open DATA without pipelining: Close sends the final
+// dot and reads the relay's reply, which response then returns.
 type dataWriter interface {
 	io.WriteCloser
 	response() string
@@ -23,58 +22,65 @@ type clientData struct{ *smtp.DataCloser }
 
 func (d clientData) response() string { return d.ServerResponse() }
 
-// pipeData is a DATA opened by a pipelined MAIL, RCPT, DATA.
-type pipeData struct {
-	io.WriteCloser
-	text  *textproto.Conn
-	reply string
-}
-
-func (d *pipeData) Close() error {
-	if err := d.WriteCloser.Close(); err != nil {
-		return err
-	}
-	_, msg, err := d.text.ReadResponse(250)
-	d.reply = msg
-	return err
-}
-
-func (d *pipeData) response() string { return d.reply }
-
-// start opens the transaction: MAIL, RCPT and DATA, in one round trip
-// when the relay allows pipelining.
+// start opens the transaction without pipelining: MAIL, RCPT and DATA,
+// a round trip each.
 func (c *smtpConn) start(o *Outgoing) (dataWriter, error) {
-	if !c.pipelining {
-		if err := c.c.Mail(o.From); err != nil {
-			return nil, c.reject(PhaseMail, err)
-		}
-		if err := c.c.Rcpt(o.To); err != nil {
-			return nil, c.reject(PhaseRcpt, err)
-		}
-		w, err := c.c.Data()
-		if err != nil {
-			return nil, c.reject(PhaseData, err)
-		}
-		dc, ok := w.(*smtp.DataCloser)
-		if !ok {
-			c.ok = false
-			return nil, newSMTPError(PhaseData, errors.New("unexpected data writer"))
-		}
-		return clientData{dc}, nil
+	if err := c.c.Mail(o.From); err != nil {
+		return nil, c.reject(PhaseMail, err)
 	}
-	if strings.ContainsAny(o.From+o.To, "\r\n<>") {
-		return nil, newSMTPError(PhaseMail, errors.New("address contains a line break or angle bracket"))
+	if err := c.c.Rcpt(o.To); err != nil {
+		return nil, c.reject(PhaseRcpt, err)
 	}
-	text := c.c.Text
-	_, err := fmt.Fprintf(text.W, "MAIL FROM:<%s>%s\r\nRCPT TO:<%s>\r\nDATA\r\n", o.From, c.mailParams, o.To)
-	if err == nil {
-		err = text.W.Flush()
-	}
+	w, err := c.c.Data()
 	if err != nil {
-		c.ok = false
-		return nil, newSMTPError(PhaseMail, err)
+		return nil, c.reject(PhaseData, err)
 	}
+	dc, ok := w.(*smtp.DataCloser)
+	if !ok {
+		c.ok = false
+		return nil, newSMTPError(PhaseData, errors.New("unexpected data writer"))
+	}
+	return clientData{dc}, nil
+}
+
+// appendEnvelope appends a pipelined MAIL, RCPT and DATA for e to dst.
+func (c *smtpConn) appendEnvelope(dst []byte, e envelope) ([]byte, error) {
+	if strings.ContainsAny(e.from+e.to, "\r\n<>") {
+		return dst, newSMTPError(PhaseMail, errors.New("address contains a line break or angle bracket"))
+	}
+	dst = append(dst, "MAIL FROM:<"...)
+	dst = append(dst, e.from...)
+	dst = append(dst, '>')
+	dst = append(dst, c.mailParams...)
+	dst = append(dst, "\r\nRCPT TO:<"...)
+	dst = append(dst, e.to...)
+	return append(dst, ">\r\nDATA\r\n"...), nil
+}
+
+// openPipelined makes sure the envelope of o is on its way (sent behind
+// the previous message's dot, or now) and reads its three replies.
+func (c *smtpConn) openPipelined(o *Outgoing) error {
+	e := envelope{o.From, o.To}
+	switch {
+	case c.sent == nil:
+		cmds, err := c.appendEnvelope(c.buf[:0], e)
+		if err != nil {
+			return err
+		}
+		c.buf = cmds
+		if err := c.send(cmds); err != nil {
+			return newSMTPError(PhaseMail, err)
+		}
+	case *c.sent != e:
+		// The relay waits in DATA for another message: only dropping
+		// the connection ends that transaction undelivered.
+		c.ok = false
+		_ = c.c.Close()
+		return newSMTPError(PhaseMail, fmt.Errorf("pipelined envelope for %s, message for %s", c.sent.to, o.To))
+	}
+	c.sent = nil
 	// Every reply is read, whatever came before, to stay in step.
+	text := c.c.Text
 	_, _, mailErr := text.ReadResponse(250)
 	_, _, rcptErr := text.ReadResponse(25)
 	_, _, dataErr := text.ReadResponse(354)
@@ -88,16 +94,16 @@ func (c *smtpConn) start(o *Outgoing) (dataWriter, error) {
 	case dataErr != nil:
 		phase, err1 = PhaseData, dataErr
 	default:
-		return &pipeData{WriteCloser: text.DotWriter(), text: text}, nil
+		return nil
 	}
 	if dataErr == nil {
 		// DATA was accepted after a refused MAIL or RCPT: the relay
 		// waits for a body we will not send. Drop the connection.
 		c.ok = false
 		_ = c.c.Close()
-		return nil, newSMTPError(phase, err1)
+		return newSMTPError(phase, err1)
 	}
-	return nil, c.reject(phase, err1)
+	return c.reject(phase, err1)
 }
 
 // dotStuff appends data to dst as SMTP DATA wants it (RFC 5321 §4.5.2):

@@ -22,9 +22,18 @@ type Outgoing struct {
 	// dot: the Sender waits there for the previous outcome's commit, so
 	// the relay cannot accept this message before that outcome is
 	// durable. An error abandons the transaction undelivered. Only
-	// transports that report gatesDot call it.
-	gate func() error
+	// transports that report gatesDot call it. gateOpen, when set, says
+	// whether gate would return at once.
+	gate     func() error
+	gateOpen func() bool
+	// next, when set, is the envelope of the message the same connection
+	// carries next: a pipelining transport sends it right behind this
+	// message's final dot (RFC 2920 lets message content open a group).
+	next *envelope
 }
+
+// envelope is a message's SMTP sender and recipient.
+type envelope struct{ from, to string }
 
 // gatedConn is a Conn that calls Outgoing.gate before committing the
 // message to the relay.

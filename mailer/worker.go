@@ -1,7 +1,6 @@
 package mailer
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -17,11 +16,13 @@ import (
 // most one delivered-but-unrecorded message per worker.
 func (s *Sender) worker(ctx context.Context, r *run, lim *limiter) {
 	var (
-		conn  Conn
-		used  int
-		queue []Claim
-		prev  *inflight    // the last outcome, maybe still committing
-		buf   bytes.Buffer // the rendered message, reused once delivered
+		conn Conn
+		used int
+		// promised: conn has sent queue[0]'s envelope ahead (pipelining).
+		promised bool
+		queue    []Claim
+		prev     *inflight // the last outcome, maybe still committing
+		buf      []byte    // the rendered message, reused once delivered
 	)
 	// settle waits for the last outcome's commit; false stops the worker.
 	settle := func() bool {
@@ -54,6 +55,11 @@ func (s *Sender) worker(ctx context.Context, r *run, lim *limiter) {
 	bg := context.WithoutCancel(ctx)
 	for ctx.Err() == nil {
 		if len(queue) == 0 {
+			// The last outcome is settled first: a claim must never find
+			// this worker's just-delivered row still sending.
+			if !settle() {
+				return
+			}
 			now := s.o.Now()
 			claims, err := s.o.Ledger.Claim(ctx, r.issueID, r.owner, s.o.ClaimBatch, now, now.Add(s.o.Lease), s.messageID(r.issueID))
 			if err != nil {
@@ -73,6 +79,11 @@ func (s *Sender) worker(ctx context.Context, r *run, lim *limiter) {
 		c := queue[0]
 		if !s.o.Now().Before(c.NextAttempt) {
 			queue = queue[1:] // lease ran out while queued: another run may hold it now
+			if promised {
+				// The relay waits in DATA for this member's message.
+				conn.Close()
+				conn, promised = nil, false
+			}
 			continue
 		}
 		start := time.Now()
@@ -85,7 +96,7 @@ func (s *Sender) worker(ctx context.Context, r *run, lim *limiter) {
 			if conn != nil {
 				conn.Close()
 			}
-			conn, used = nil, 0
+			conn, used, promised = nil, 0, false
 			if conn, err = s.dial(ctx); err != nil {
 				if Classify(err) == Pause {
 					r.pause(replyOf(err))
@@ -95,28 +106,48 @@ func (s *Sender) worker(ctx context.Context, r *run, lim *limiter) {
 				return
 			}
 		}
-		settled := true
+		settled, flying := true, false
 		if g, ok := conn.(gatedConn); ok && g.gatesDot() {
 			out.gate = func() error {
 				if !settle() {
 					settled = false
 					return errors.New("the previous outcome was not recorded")
 				}
+				// From here until its outcome is queued the message is
+				// in flight: the committer may wait for that outcome.
+				r.inFlight.Add(1)
+				flying = true
 				return nil
 			}
+			out.gateOpen = func() bool { return prev == nil || len(prev.done) > 0 }
 		} else if !settle() {
 			return
 		}
 		queue = queue[1:]
+		// The next member's envelope rides behind this message's dot when
+		// the connection will surely carry that message next: a wait in
+		// the rate limiter would leave the relay holding an open DATA.
+		if len(queue) > 0 && used+1 < s.o.MaxPerConn && lim.unlimited() && ctx.Err() == nil {
+			out.next = &envelope{from: out.From, to: queue[0].Member.Email}
+		}
 		reply, sendErr := conn.Deliver(bg, out)
 		used++
+		landed := func() {
+			if flying {
+				r.inFlight.Add(-1)
+				flying = false
+			}
+		}
+		promised = out.next != nil && conn.Usable()
 		if !settled || !settle() {
 			// Held back before its final dot: never delivered.
+			landed()
 			queue = append([]Claim{c}, queue...)
 			return
 		}
 		o, res := s.outcome(r, c, reply, sendErr, start)
 		prev = &inflight{c: c, o: o, res: res, done: s.commitAsync(r, []Outcome{o})}
+		landed()
 		if res.Class == Pause && sendErr != nil {
 			settle()
 			r.pause(o.Reply)
@@ -124,7 +155,7 @@ func (s *Sender) worker(ctx context.Context, r *run, lim *limiter) {
 		}
 		if !conn.Usable() || used >= s.o.MaxPerConn {
 			conn.Close()
-			conn, used = nil, 0
+			conn, used, promised = nil, 0, false
 		}
 	}
 }
@@ -205,53 +236,4 @@ func (s *Sender) outcome(r *run, c Claim, reply string, sendErr error, start tim
 	}
 	res.State, res.Reply = o.State, o.Reply
 	return o, res
-}
-
-// commitReq is one worker's outcomes waiting for the group commit.
-type commitReq struct {
-	outs []Outcome
-	done chan error
-}
-
-// commit hands outcomes to the run's committer and waits until they are
-// durable.
-func (s *Sender) commit(r *run, outs []Outcome) error {
-	return <-s.commitAsync(r, outs)
-}
-
-// commitAsync hands outcomes to the run's committer; the channel says
-// when they are durable.
-func (s *Sender) commitAsync(r *run, outs []Outcome) <-chan error {
-	req := commitReq{outs: outs, done: make(chan error, 1)}
-	r.commits <- req
-	return req.done
-}
-
-// committer writes outcomes as they come: whatever queued up while the
-// previous transaction was committing goes into the next one, so with
-// many workers one fsync covers several messages.
-func (s *Sender) committer(ctx context.Context, r *run) {
-	for req := range r.commits {
-		batch := []commitReq{req}
-	drain:
-		for len(batch) < 64 {
-			select {
-			case more, ok := <-r.commits:
-				if !ok {
-					break drain
-				}
-				batch = append(batch, more)
-			default:
-				break drain
-			}
-		}
-		var outs []Outcome
-		for _, b := range batch {
-			outs = append(outs, b.outs...)
-		}
-		err := s.o.Ledger.Record(ctx, r.issueID, r.owner, outs, s.o.Now())
-		for _, b := range batch {
-			b.done <- err
-		}
-	}
 }

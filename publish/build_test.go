@@ -161,10 +161,11 @@ func TestComposerAttachOrLink(t *testing.T) {
 			if attached && content.Attachments[0].Name != "folio-weekly-2026-W10.pdf" {
 				t.Errorf("attachment name %q", content.Attachments[0].Name)
 			}
-			if personal := "https://weekly.example.org/archive/t/2026-W10/issue.pdf"; !attached && !strings.Contains(content.Text, personal) {
+			text, html := strings.Join(content.TextParts, ""), strings.Join(content.HTMLParts, "")
+			if personal := "https://weekly.example.org/archive/t/2026-W10/issue.pdf"; !attached && !strings.Contains(text, personal) {
 				t.Errorf("personal PDF link %s missing from the text part", personal)
 			}
-			if !strings.Contains(content.HTML, "Zoë") || content.UnsubscribeURL == "" || content.Subject == "" {
+			if !strings.Contains(html, "Zoë") || content.UnsubscribeURL == "" || content.Subject == "" {
 				t.Error("content is not personal or lacks subject/unsubscribe")
 			}
 		})

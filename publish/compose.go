@@ -49,14 +49,16 @@ func (c *Composer) Compose(_ context.Context, m mailer.Member) (*mailer.Content,
 		// issue is in their archive before serving the file.
 		rc.PDFURL = strings.TrimRight(rc.ArchiveURL, "/") + "/" + c.Built.Issue.ID() + "/" + issue.PDFFile
 	}
-	msg, err := c.Built.Edition.Render(rc)
+	// In pieces: the mailer encodes the edition's shared pieces once per
+	// send, and only the member's own per message.
+	msg, err := c.Built.Edition.RenderParts(rc)
 	if err != nil {
 		return nil, fmt.Errorf("publish: render for member %d: %w", m.ID, err)
 	}
 	content := &mailer.Content{
 		Subject:        c.Built.Edition.Subject(),
-		HTML:           msg.HTML,
-		Text:           msg.Text,
+		HTMLParts:      msg.HTML,
+		TextParts:      msg.Text,
 		UnsubscribeURL: rc.UnsubscribeURL,
 	}
 	if attach {

@@ -38,10 +38,12 @@ const claimFrom = `SELECT d.member_id, d.message_id, d.attempts, d.first_try, ` 
 
 // claimQueries find due rows: pending rows first (the common case, one
 // indexed range), then due retries, then expired leases. Every Send
-// drains all three, so the order only affects latency.
+// drains all three, so the order only affects latency. Pending rows all
+// have next_attempt 0: ordering by it first lets deliveries_due serve
+// every query without a sort.
 func claimQueries() [3]string {
 	return [...]string{
-		claimFrom + `d.state = 'pending' AND $2 = $2 ORDER BY d.member_id LIMIT $3`,
+		claimFrom + `d.state = 'pending' AND $2 = $2 ORDER BY d.next_attempt, d.member_id LIMIT $3`,
 		claimFrom + `d.state = 'failed_temp' AND d.next_attempt <= $2 ORDER BY d.next_attempt LIMIT $3`,
 		claimFrom + `d.state = 'sending' AND d.next_attempt <= $2 ORDER BY d.next_attempt LIMIT $3`,
 	}

@@ -24,24 +24,43 @@ type Message struct {
 	Inline []Image
 }
 
+// Parts is one member's newsletter in pieces, as a mailer encodes it:
+// joined, HTML and Text are Message's. Even pieces are the edition's own
+// strings, shared by every member's copy (a mailer may encode them once
+// per send); odd pieces are the member's own.
+type Parts struct {
+	HTML, Text []string
+	Inline     []Image
+}
+
 // Render personalises the edition for one member: it runs the personal
 // templates and fills the member's fields into the shared render.
 func (e *Edition) Render(rc Recipient) (Message, error) {
-	rv, err := e.recipient(rc)
+	p, err := e.RenderParts(rc)
 	if err != nil {
 		return Message{}, err
+	}
+	return Message{HTML: strings.Join(p.HTML, ""), Text: strings.Join(p.Text, ""), Inline: p.Inline}, nil
+}
+
+// RenderParts is Render without joining the pieces: a member's copy is
+// then mostly the edition's shared strings, not a fresh document.
+func (e *Edition) RenderParts(rc Recipient) (Parts, error) {
+	rv, err := e.recipient(rc)
+	if err != nil {
+		return Parts{}, err
 	}
 	var hv, tv [slotCount]string
 	var sb strings.Builder
 	for i := range personalNames() {
 		sb.Reset()
 		if err := e.r.personal.html[i].Execute(&sb, rv); err != nil {
-			return Message{}, fmt.Errorf("%w %s: %w", ErrTemplate, personalNames()[i], err)
+			return Parts{}, fmt.Errorf("%w %s: %w", ErrTemplate, personalNames()[i], err)
 		}
 		hv[i] = sb.String()
 		sb.Reset()
 		if err := e.r.personal.text[i].Execute(&sb, rv); err != nil {
-			return Message{}, fmt.Errorf("%w %s (text): %w", ErrTemplate, personalNames()[i], err)
+			return Parts{}, fmt.Errorf("%w %s (text): %w", ErrTemplate, personalNames()[i], err)
 		}
 		tv[i] = strings.TrimSpace(sb.String())
 	}
@@ -50,9 +69,9 @@ func (e *Edition) Render(rc Recipient) (Message, error) {
 	for _, s := range []int{slotName, slotEmail, slotTier, slotUnsubscribe, slotArchive, slotPDFURL} {
 		hv[s] = html.EscapeString(tv[s])
 	}
-	return Message{
-		HTML:   e.html.fill(&hv, false),
-		Text:   e.text.fill(&tv, true),
+	return Parts{
+		HTML:   e.html.pieces(make([]string, 0, 2*len(e.html.chunks)), &hv, false),
+		Text:   e.text.pieces(make([]string, 0, 2*len(e.text.chunks)), &tv, true),
 		Inline: e.inline,
 	}, nil
 }

@@ -277,3 +277,46 @@ func text(n *html.Node) string {
 	rec(n)
 	return sb.String()
 }
+
+// TestRenderPartsSharesTheEdition: joined, the parts are Render's message;
+// the even pieces are the same strings for every member (what lets a
+// mailer encode them once per send) and hold nothing personal.
+func TestRenderPartsSharesTheEdition(t *testing.T) {
+	e, err := newRenderer(t, Options{}).Edition(testIssue(t, t.TempDir(), 3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ana, ben := member("Ana María López"), member("Ben Okafor")
+	pa, err := e.RenderParts(ana)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pb, err := e.RenderParts(ben)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, err := e.Render(ana)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(pa.HTML, "") != msg.HTML || strings.Join(pa.Text, "") != msg.Text {
+		t.Fatal("joined parts differ from Render's message")
+	}
+	for kind, parts := range map[string][2][]string{"html": {pa.HTML, pb.HTML}, "text": {pa.Text, pb.Text}} {
+		a, b := parts[0], parts[1]
+		if len(a) != len(b) || len(a)%2 != 1 || len(a) < 3 {
+			t.Fatalf("%s: %d and %d pieces, want the same odd number", kind, len(a), len(b))
+		}
+		for i := 0; i < len(a); i += 2 {
+			if a[i] != b[i] {
+				t.Errorf("%s piece %d differs between members", kind, i)
+			}
+			if strings.Contains(a[i], "Ana María") || strings.Contains(a[i], "ana.maría") {
+				t.Errorf("%s piece %d is shared but holds the member's name", kind, i)
+			}
+		}
+		if !strings.Contains(strings.Join(a[1:len(a)-1], ""), "Ana") {
+			t.Errorf("%s: the member's name is in no personal piece", kind)
+		}
+	}
+}

@@ -101,31 +101,33 @@ func (s split) has(slot int) bool {
 	return false
 }
 
-// fill joins the chunks with the values of their slots. With dropEmptyLines,
-// an empty value that stood on a line of its own takes its line with it
-// (plain text).
-func (s split) fill(vals *[slotCount]string, dropEmptyLines bool) string {
-	n := s.size
-	for _, v := range s.slots {
-		n += len(vals[v])
-	}
-	var b strings.Builder
-	b.Grow(n)
-	skipNL := false
+// pieces appends the chunks and the values of their slots to dst in
+// turn — chunk, value, chunk, …, chunk — so the even pieces are the
+// edition's own strings, the same in every member's copy. With
+// dropEmptyLines, an empty value that stood on a line of its own takes
+// its line with it (plain text).
+func (s split) pieces(dst []string, vals *[slotCount]string, dropEmptyLines bool) []string {
+	skipNL, endsNL := false, false
 	for i, c := range s.chunks {
 		if skipNL && strings.HasPrefix(c, "\n") {
 			c = c[1:]
 		}
 		skipNL = false
-		b.WriteString(c)
+		dst = append(dst, c)
+		if c != "" {
+			endsNL = c[len(c)-1] == '\n'
+		}
 		if i == len(s.slots) {
 			break
 		}
 		v := vals[s.slots[i]]
-		if v == "" && dropEmptyLines && strings.HasSuffix(b.String(), "\n") {
+		if v == "" && dropEmptyLines && endsNL {
 			skipNL = true
 		}
-		b.WriteString(v)
+		dst = append(dst, v)
+		if v != "" {
+			endsNL = v[len(v)-1] == '\n'
+		}
 	}
-	return b.String()
+	return dst
 }

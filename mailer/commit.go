@@ -1,0 +1,90 @@
+package mailer
+
+import (
+	"context"
+	"time"
+)
+
+// maxGather is the default bound on how long the committer holds a batch
+// open for outcomes still on their way, whatever the last commits took.
+const maxGather = 2 * time.Millisecond
+
+// commitReq is one worker's outcomes waiting for the group commit.
+type commitReq struct {
+	outs []Outcome
+	done chan error
+}
+
+// commit hands outcomes to the run's committer and waits until they are
+// durable.
+func (s *Sender) commit(r *run, outs []Outcome) error {
+	return <-s.commitAsync(r, outs)
+}
+
+// commitAsync hands outcomes to the run's committer; the channel says
+// when they are durable.
+func (s *Sender) commitAsync(r *run, outs []Outcome) <-chan error {
+	req := commitReq{outs: outs, done: make(chan error, 1)}
+	r.commits <- req
+	return req.done
+}
+
+// committer writes outcomes in group commits. A worker sends its next
+// final dot only once its last outcome is durable, so every commit is on
+// some worker's critical path and their number bounds the send rate.
+// Like PostgreSQL's commit_delay, a batch is therefore held open while
+// other workers have a message in flight (final dot sent, reply not yet
+// in), for at most as long as a commit takes: their outcomes join this
+// commit instead of queueing behind it for the next.
+func (s *Sender) committer(ctx context.Context, r *run) {
+	gather := time.NewTimer(time.Hour)
+	gather.Stop()
+	var last time.Duration // how long the previous commit took
+	for req := range r.commits {
+		batch := []commitReq{req}
+		if wait := min(last, s.gatherMax); wait > 0 {
+			gather.Reset(wait)
+		}
+		closed := false
+	fill:
+		for len(batch) < 64 {
+			select {
+			case more, ok := <-r.commits:
+				if !ok {
+					closed = true
+					break fill
+				}
+				batch = append(batch, more)
+				continue
+			default:
+			}
+			if last == 0 || r.inFlight.Load() == 0 {
+				break
+			}
+			select {
+			case more, ok := <-r.commits:
+				if !ok {
+					closed = true
+					break fill
+				}
+				batch = append(batch, more)
+			case <-gather.C:
+				last = 0 // spent: no more waiting for this batch
+			}
+		}
+		gather.Stop()
+		var outs []Outcome
+		for _, b := range batch {
+			outs = append(outs, b.outs...)
+		}
+		start := time.Now()
+		err := s.o.Ledger.Record(ctx, r.issueID, r.owner, outs, s.o.Now())
+		last = time.Since(start)
+		for _, b := range batch {
+			b.done <- err
+		}
+		if closed {
+			return
+		}
+	}
+}

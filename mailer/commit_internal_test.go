@@ -1,0 +1,80 @@
+package mailer
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+)
+
+// recordLog is the committer's view of a ledger: it keeps each Record
+// call's outcomes and takes delay per commit, like a disk's flush. The
+// committer uses nothing else of the Ledger, and its batching is what is
+// under test here (the store's own tests cover Record itself).
+type recordLog struct {
+	Ledger
+	delay time.Duration
+	mu    sync.Mutex
+	calls [][]int64
+}
+
+func (l *recordLog) Record(_ context.Context, _, _ string, outs []Outcome, _ time.Time) error {
+	time.Sleep(l.delay)
+	ids := make([]int64, len(outs))
+	for i, o := range outs {
+		ids[i] = o.MemberID
+	}
+	l.mu.Lock()
+	l.calls = append(l.calls, ids)
+	l.mu.Unlock()
+	return nil
+}
+
+// TestCommitterWaitsForOutcomesInFlight: while another worker's message
+// is past its final dot, an outcome waits (at most about one commit's
+// time) so both share a commit; with nothing in flight it is committed
+// at once.
+func TestCommitterWaitsForOutcomesInFlight(t *testing.T) {
+	log := &recordLog{delay: 30 * time.Millisecond}
+	s := &Sender{o: Options{Ledger: log, Now: time.Now}, gatherMax: time.Second}
+	r := &run{issueID: "w", owner: "o", commits: make(chan commitReq, 4)}
+	done := make(chan struct{})
+	go func() { s.committer(context.Background(), r); close(done) }()
+	out := func(id int64) []Outcome { return []Outcome{{MemberID: id, State: StateSent}} }
+
+	// The first commit teaches the committer how long a commit takes.
+	if err := s.commit(r, out(1)); err != nil {
+		t.Fatal(err)
+	}
+	// Member 2's outcome arrives while member 3's message is in flight;
+	// member 3's outcome comes 10 ms later: one commit holds both.
+	r.inFlight.Add(1)
+	first := s.commitAsync(r, out(2))
+	time.Sleep(10 * time.Millisecond)
+	second := s.commitAsync(r, out(3))
+	r.inFlight.Add(-1)
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	<-second
+	// Nothing in flight: member 4 is committed alone, without waiting.
+	start := time.Now()
+	if err := s.commit(r, out(4)); err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(start); took > 3*log.delay {
+		t.Errorf("a lone outcome took %v with nothing in flight", took)
+	}
+	close(r.commits)
+	<-done
+
+	want := [][]int64{{1}, {2, 3}, {4}}
+	if len(log.calls) != len(want) {
+		t.Fatalf("commits %v, want %v", log.calls, want)
+	}
+	for i := range want {
+		if len(log.calls[i]) != len(want[i]) {
+			t.Fatalf("commits %v, want %v", log.calls, want)
+		}
+	}
+}
