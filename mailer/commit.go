@@ -37,42 +37,11 @@ func (s *Sender) commitAsync(r *run, outs []Outcome) <-chan error {
 // in), for at most as long as a commit takes: their outcomes join this
 // commit instead of queueing behind it for the next.
 func (s *Sender) committer(ctx context.Context, r *run) {
-	gather := time.NewTimer(time.Hour)
-	gather.Stop()
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
 	var last time.Duration // how long the previous commit took
 	for req := range r.commits {
-		batch := []commitReq{req}
-		if wait := min(last, s.gatherMax); wait > 0 {
-			gather.Reset(wait)
-		}
-		closed := false
-	fill:
-		for len(batch) < 64 {
-			select {
-			case more, ok := <-r.commits:
-				if !ok {
-					closed = true
-					break fill
-				}
-				batch = append(batch, more)
-				continue
-			default:
-			}
-			if last == 0 || r.inFlight.Load() == 0 {
-				break
-			}
-			select {
-			case more, ok := <-r.commits:
-				if !ok {
-					closed = true
-					break fill
-				}
-				batch = append(batch, more)
-			case <-gather.C:
-				last = 0 // spent: no more waiting for this batch
-			}
-		}
-		gather.Stop()
+		batch, closed := gather(r, req, timer, min(last, s.gatherMax))
 		var outs []Outcome
 		for _, b := range batch {
 			outs = append(outs, b.outs...)
@@ -87,4 +56,40 @@ func (s *Sender) committer(ctx context.Context, r *run) {
 			return
 		}
 	}
+}
+
+// gather returns first with the outcomes queued behind it and, while
+// messages are in flight, those that arrive within wait; closed reports
+// that the channel was closed (the workers are done).
+func gather(r *run, first commitReq, timer *time.Timer, wait time.Duration) (batch []commitReq, closed bool) {
+	batch = []commitReq{first}
+	var expired <-chan time.Time
+	if wait > 0 {
+		timer.Reset(wait)
+		defer timer.Stop()
+		expired = timer.C
+	}
+	for len(batch) < 64 {
+		var more commitReq
+		var ok bool
+		if expired == nil || r.inFlight.Load() == 0 {
+			select {
+			case more, ok = <-r.commits:
+			default:
+				return batch, false
+			}
+		} else {
+			select {
+			case more, ok = <-r.commits:
+			case <-expired:
+				expired = nil
+				continue
+			}
+		}
+		if !ok {
+			return batch, true
+		}
+		batch = append(batch, more)
+	}
+	return batch, false
 }
