@@ -1,7 +1,7 @@
 package publish
 
 import (
-	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -36,13 +36,17 @@ type Builder struct {
 	Renderer *newsletter.Renderer
 	// Sample is the member email.html and email.txt are rendered for.
 	Sample newsletter.Recipient
+	// FolderOnly leaves Built.PDF nil: the PDF is streamed to its file and
+	// never read back, for callers that want only the folder (folio build).
+	FolderOnly bool
 }
 
 // Built is a week's issue with its artifacts on disk.
 type Built struct {
 	Issue   *issue.Issue
 	Dir     string // OutDir/2019-W41
-	PDF     []byte
+	PDF     []byte // nil when the Builder is FolderOnly
+	PDFSize int64  // bytes of issue.pdf
 	Edition *newsletter.Edition
 	Skipped []error // broken reviews left out under skipInvalid
 	Result  *markdown.Result
@@ -53,9 +57,21 @@ func (b *Builder) Dir(week issue.Week) string { return filepath.Join(b.OutDir, w
 
 // Build collects the week's reviews and writes the issue's folder. The
 // folder is written beside the old one and swapped in at the end, so a
-// failed build never leaves a half-written issue. An empty week is
-// ErrEmptyWeek and writes nothing.
+// failed build never leaves a half-written issue; the PDF's fonts load
+// while the reviews are collected. An empty week writes nothing: ErrEmptyWeek.
 func (b *Builder) Build(ctx context.Context, week issue.Week, skipInvalid bool) (*Built, error) {
+	return b.BuildWith(ctx, pdf.Prepare(ctx, b.PDF), week, skipInvalid)
+}
+
+// BuildWith is Build with a typesetter prepared ahead (while the caller set
+// up the rest), which it takes over; one for options other than b.PDF is
+// closed and prepared afresh.
+func (b *Builder) BuildWith(ctx context.Context, ts *pdf.Typesetter, week issue.Week, skipInvalid bool) (*Built, error) {
+	if ts.Options() != b.PDF {
+		ts.Close()
+		ts = pdf.Prepare(ctx, b.PDF)
+	}
+	defer ts.Close()
 	res, err := b.Source.Collect(ctx, week, skipInvalid)
 	if err != nil {
 		return nil, fmt.Errorf("publish: collect %s: %w", week, err)
@@ -64,88 +80,93 @@ func (b *Builder) Build(ctx context.Context, week issue.Week, skipInvalid bool) 
 	if iss.Empty() {
 		return &Built{Issue: iss, Skipped: res.Skipped, Result: res}, fmt.Errorf("%w %s", ErrEmptyWeek, week)
 	}
-	// The PDF is the longest step and reads only the issue, so it is typeset
-	// on the other core while the newsletter is rendered and the folder
-	// filled; its error still comes first, as when the steps ran in turn.
-	typeset := b.typesetAsync(ctx, iss)
-	files, err := b.writeFolder(ctx, iss, week)
-	pdfRes := <-typeset
-	if files.tmp != "" {
-		defer os.RemoveAll(files.tmp)
+	tmp, err := "", os.MkdirAll(b.OutDir, 0o755)
+	if err == nil {
+		tmp, err = os.MkdirTemp(b.OutDir, "."+week.String()+".tmp-")
 	}
+	if err != nil {
+		return nil, fmt.Errorf("publish: %w", err)
+	}
+	defer os.RemoveAll(tmp) // a no-op once swapped in
+	// The PDF is the longest step and reads only the issue, so it is typeset
+	// on another goroutine, straight into its file. Its layout sets bodies
+	// on both cores, so the newsletter is rendered and the folder filled
+	// once it is laid out, while it is drawn; its error still comes first,
+	// as when the steps ran in turn.
+	pdfPath := filepath.Join(tmp, issue.PDFFile)
+	typeset := typesetAsync(ctx, ts, iss, pdfPath)
+	select {
+	case <-ts.LaidOut():
+	case <-ctx.Done():
+	}
+	ed, err := b.writeFolder(ctx, iss, week, tmp)
+	pdfRes := <-typeset
 	if pdfRes.err != nil {
 		return nil, fmt.Errorf("publish: typeset %s: %w", week, pdfRes.err)
 	}
 	if err != nil {
 		return nil, err
 	}
-	tmp, final := files.tmp, b.Dir(week)
-	if err := os.WriteFile(filepath.Join(tmp, issue.PDFFile), pdfRes.data, 0o644); err != nil {
-		return nil, fmt.Errorf("publish: write %s: %w", issue.PDFFile, err)
+	var data []byte
+	if !b.FolderOnly {
+		if data, err = os.ReadFile(pdfPath); err != nil {
+			return nil, fmt.Errorf("publish: read %s: %w", issue.PDFFile, err)
+		}
 	}
+	final := b.Dir(week)
 	if err := swapDir(tmp, final); err != nil {
 		return nil, err
 	}
-	return &Built{Issue: iss, Dir: final, PDF: pdfRes.data, Edition: files.edition, Skipped: res.Skipped, Result: res}, nil
+	return &Built{Issue: iss, Dir: final, PDF: data, PDFSize: pdfRes.size, Edition: ed, Skipped: res.Skipped, Result: res}, nil
 }
 
-// typesetResult is the PDF typesetAsync made, or why it failed.
+// typesetResult is the size of the PDF typesetAsync wrote, or why it failed.
 type typesetResult struct {
-	data []byte
+	size int64
 	err  error
 }
 
-// typesetAsync typesets the issue's PDF in a goroutine; the channel always
-// gets exactly one result, so the caller joins it by receiving once.
-func (b *Builder) typesetAsync(ctx context.Context, iss *issue.Issue) <-chan typesetResult {
+// typesetAsync typesets the issue's PDF with ts in a goroutine, into a new
+// file at path (streamed: the PDF is never held whole in memory); the
+// channel gets exactly one result, so the caller joins it by receiving.
+func typesetAsync(ctx context.Context, ts *pdf.Typesetter, iss *issue.Issue, path string) <-chan typesetResult {
 	out := make(chan typesetResult, 1)
 	go func(ctx context.Context) {
-		if err := ctx.Err(); err != nil {
+		var f *os.File
+		err := ctx.Err()
+		if err == nil {
+			f, err = os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		}
+		if err != nil {
+			ts.Close() // Typeset will not, and LaidOut must close
 			out <- typesetResult{err: err}
 			return
 		}
-		var buf bytes.Buffer
-		err := pdf.Typeset(&buf, iss, b.PDF)
-		out <- typesetResult{data: buf.Bytes(), err: err}
+		err = ts.Typeset(f, iss)
+		size, serr := f.Seek(0, io.SeekCurrent)
+		out <- typesetResult{size: size, err: cmp.Or(err, serr, f.Close())}
 	}(ctx)
 	return out
 }
 
-// folder is a temporary issue folder writeFolder filled with everything
-// but the PDF.
-type folder struct {
-	tmp     string // set once created, even when a later step fails
-	edition *newsletter.Edition
-}
-
 // writeFolder renders the newsletter and web version and writes them, the
-// manifest and the photos into a new temporary folder beside the issue's.
-func (b *Builder) writeFolder(ctx context.Context, iss *issue.Issue, week issue.Week) (folder, error) {
-	var fd folder
+// manifest and the photos into the temporary folder tmp.
+func (b *Builder) writeFolder(ctx context.Context, iss *issue.Issue, week issue.Week, tmp string) (*newsletter.Edition, error) {
 	ed, err := b.Renderer.Edition(iss)
 	if err != nil {
-		return fd, fmt.Errorf("publish: newsletter %s: %w", week, err)
+		return nil, fmt.Errorf("publish: newsletter %s: %w", week, err)
 	}
 	sample, err := ed.Render(b.Sample)
 	if err != nil {
-		return fd, fmt.Errorf("publish: render sample email %s: %w", week, err)
+		return nil, fmt.Errorf("publish: render sample email %s: %w", week, err)
 	}
 	web, err := ed.WebPage()
 	if err != nil {
-		return fd, fmt.Errorf("publish: web version %s: %w", week, err)
+		return nil, fmt.Errorf("publish: web version %s: %w", week, err)
 	}
-	fd.edition = ed
-	if err := os.MkdirAll(b.OutDir, 0o755); err != nil {
-		return fd, fmt.Errorf("publish: %w", err)
-	}
-	tmp, err := os.MkdirTemp(b.OutDir, "."+week.String()+".tmp-")
-	if err != nil {
-		return fd, fmt.Errorf("publish: %w", err)
-	}
-	fd.tmp = tmp
 	manifest, err := encodeManifest(iss)
 	if err != nil {
-		return fd, err
+		return nil, err
 	}
 	files := map[string][]byte{
 		issue.WebFile: web,
@@ -155,16 +176,16 @@ func (b *Builder) writeFolder(ctx context.Context, iss *issue.Issue, week issue.
 	}
 	for name, data := range files {
 		if err := ctx.Err(); err != nil {
-			return fd, fmt.Errorf("publish: %w", err)
+			return nil, fmt.Errorf("publish: %w", err)
 		}
 		if err := os.WriteFile(filepath.Join(tmp, name), data, 0o644); err != nil {
-			return fd, fmt.Errorf("publish: write %s: %w", name, err)
+			return nil, fmt.Errorf("publish: write %s: %w", name, err)
 		}
 	}
 	if err := copyPhotos(iss, filepath.Join(tmp, issue.ImagesDir)); err != nil {
-		return fd, err
+		return nil, err
 	}
-	return fd, nil
+	return ed, nil
 }
 
 // Load returns the week's built issue from its folder, building it first
@@ -192,7 +213,7 @@ func (b *Builder) Load(ctx context.Context, week issue.Week, skipInvalid bool) (
 	if err != nil {
 		return nil, false, fmt.Errorf("publish: newsletter %s: %w", week, err)
 	}
-	return &Built{Issue: iss, Dir: dir, PDF: pdfData, Edition: ed}, false, nil
+	return &Built{Issue: iss, Dir: dir, PDF: pdfData, PDFSize: int64(len(pdfData)), Edition: ed}, false, nil
 }
 
 // encodeManifest saves the issue with photo paths relative to the issue
@@ -257,11 +278,8 @@ func copyFile(from, to string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
+	_, err = io.Copy(out, in)
+	return cmp.Or(err, out.Close())
 }
 
 // swapDir replaces final with tmp: the old folder is moved aside first, so

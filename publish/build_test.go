@@ -13,6 +13,7 @@ import (
 	"folio.example/folio/issue"
 	"folio.example/folio/issue/markdown"
 	"folio.example/folio/issue/newsletter"
+	"folio.example/folio/issue/pdf"
 	"folio.example/folio/mailer"
 )
 
@@ -51,6 +52,10 @@ func TestBuildWritesTheIssueFolder(t *testing.T) {
 			t.Errorf("missing %s: %v", f, err)
 		}
 	}
+	onDisk, _ := os.ReadFile(filepath.Join(built.Dir, issue.PDFFile))
+	if !bytes.Equal(built.PDF, onDisk) || built.PDFSize != int64(len(onDisk)) || len(onDisk) == 0 {
+		t.Errorf("Built.PDF (%d bytes, size %d) is not issue.pdf (%d bytes)", len(built.PDF), built.PDFSize, len(onDisk))
+	}
 	html, _ := os.ReadFile(filepath.Join(built.Dir, EmailHTMLFile))
 	if !strings.Contains(string(html), "Sample Reader") {
 		t.Error("email.html is not rendered for the sample member")
@@ -81,6 +86,26 @@ func TestBuildWritesTheIssueFolder(t *testing.T) {
 	entries, _ = os.ReadDir(b.OutDir)
 	if len(entries) != 1 {
 		t.Errorf("after a rebuild the out dir holds %v", entries)
+	}
+}
+
+// TestBuildFolderOnly: folio build wants only the folder, so the PDF is
+// streamed to its file and not read back; a typesetter prepared for other
+// options than the builder's is replaced, not used.
+func TestBuildFolderOnly(t *testing.T) {
+	b := newBuilder(t, sampleReviews)
+	b.FolderOnly = true
+	built, err := b.BuildWith(context.Background(), pdf.Prepare(context.Background(), pdf.Options{PageSize: "a4"}), week10, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(filepath.Join(built.Dir, issue.PDFFile))
+	if err != nil || built.PDF != nil || built.PDFSize != st.Size() {
+		t.Fatalf("PDF %d bytes in memory, size %d; on disk %v, %v", len(built.PDF), built.PDFSize, st, err)
+	}
+	data, _ := os.ReadFile(filepath.Join(built.Dir, issue.PDFFile))
+	if !bytes.Contains(data, []byte("/MediaBox [0 0 612.00 792.00]")) {
+		t.Error("the PDF is not letter-sized, as the builder's options say")
 	}
 }
 

@@ -18,11 +18,26 @@ func dumpDOM(t *testing.T, url string) string {
 	if _, err := os.Stat(chromiumPath); err != nil {
 		t.Fatalf("headless Chromium is required at %s (apt-get install chromium): %v", chromiumPath, err)
 	}
+	// Not t.TempDir: Chromium's helper processes can still be writing
+	// the profile for a moment after the browser exits, and a folder that
+	// will not empty must not fail the test.
+	profile, err := os.MkdirTemp("", "folio-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		for range 40 {
+			if os.RemoveAll(profile) == nil {
+				return
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}()
 	ctx, cancel := context.WithTimeout(context.Background(), 45*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, chromiumPath, "--headless", "--no-sandbox", "--disable-gpu",
 		"--no-first-run", "--disable-background-networking", "--disable-component-update",
-		"--disable-sync", "--ignore-certificate-errors", "--user-data-dir="+t.TempDir(), "--dump-dom", url)
+		"--disable-sync", "--ignore-certificate-errors", "--user-data-dir="+profile, "--dump-dom", url)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()

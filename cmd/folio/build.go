@@ -3,11 +3,16 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"folio.example/folio/issue"
+	"folio.example/folio/issue/pdf"
 	"folio.example/folio/publish"
 )
 
@@ -19,6 +24,7 @@ func (c *cli) buildCmd() *cobra.Command {
 		Short: "Build the week's issue: issue.pdf, email.html, email.txt and the web version",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			defer tuneShortRun()()
 			cfg, w, err := c.configWeek(week)
 			if err != nil {
 				return err
@@ -26,12 +32,18 @@ func (c *cli) buildCmd() *cobra.Command {
 			if out != "" {
 				cfg.Build.OutDir = out
 			}
+			// The typesetter loads its fonts and patterns on the other core
+			// while the services start and the reviews are collected; the
+			// builder prepares afresh if its options turn out different.
+			ts := pdf.Prepare(cmd.Context(), pdf.Options{PageSize: strings.ToLower(cfg.Build.PageSize), Author: cfg.Magazine.Name})
 			svc, err := c.services(cmd.Context(), cfg, false)
 			if err != nil {
+				ts.Close()
 				return err
 			}
 			defer svc.Close()
-			built, err := svc.builder.Build(cmd.Context(), w, skipInvalid)
+			svc.builder.FolderOnly = true // build only writes the folder
+			built, err := svc.builder.BuildWith(cmd.Context(), ts, w, skipInvalid)
 			c.reportSkipped(built)
 			if errors.Is(err, publish.ErrEmptyWeek) {
 				fmt.Fprintf(c.stdout, "%s: no reviews in the week; nothing built\n", w)
@@ -41,7 +53,7 @@ func (c *cli) buildCmd() *cobra.Command {
 				return err
 			}
 			fmt.Fprintf(c.stdout, "built %s: %d reviews in %d sections, %s (%d KB)\n",
-				w, len(built.Issue.Reviews()), len(built.Issue.Sections), filepath.Join(built.Dir, issue.PDFFile), len(built.PDF)/1024)
+				w, len(built.Issue.Reviews()), len(built.Issue.Sections), filepath.Join(built.Dir, issue.PDFFile), built.PDFSize/1024)
 			return nil
 		},
 	}
@@ -59,5 +71,28 @@ func (c *cli) reportSkipped(b *publish.Built) {
 	}
 	for _, err := range b.Skipped {
 		fmt.Fprintf(c.stderr, "skipped broken review: %s\n", oneLine(err.Error()))
+	}
+}
+
+// tuneShortRun sets the runtime for a build, a process of some 60 ms that
+// allocates about 50 MB for the 40-page reference issue: at the default
+// GOGC=100 it collected garbage ten times, from a heap of 4 MB on, for
+// memory it never needed back, and it sampled allocations for a memory
+// profile nobody reads. GOGC=400 (the heap stays within five times what
+// is live) took 8 ms of 70 off a build, and a sixth of its CPU time; a
+// GOGC in the environment wins. The returned func restores both, for
+// tests that run commands in one process.
+func tuneShortRun() (restore func()) {
+	gc, setGC := 0, false
+	if _, ok := os.LookupEnv("GOGC"); !ok {
+		gc, setGC = debug.SetGCPercent(400), true
+	}
+	rate := runtime.MemProfileRate
+	runtime.MemProfileRate = 0
+	return func() {
+		if setGC {
+			debug.SetGCPercent(gc)
+		}
+		runtime.MemProfileRate = rate
 	}
 }

@@ -1,7 +1,6 @@
 package newsletter
 
 import (
-	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -10,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -36,14 +36,19 @@ func startBrowser(t testing.TB) *browser {
 	if _, err := os.Stat(chromiumPath); err != nil {
 		t.Fatalf("headless Chromium is required at %s (apt-get install chromium): %v", chromiumPath, err)
 	}
-	profile := t.TempDir()
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, chromiumPath, "--headless", "--no-sandbox", "--disable-gpu",
+	// Not t.TempDir: Chromium's helper processes can still be writing
+	// the profile for a moment after the browser exits, and a folder that
+	// will not empty must not fail the test.
+	profile, err := os.MkdirTemp("", "folio-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(chromiumPath, "--headless", "--no-sandbox", "--disable-gpu",
 		"--no-first-run", "--disable-background-networking", "--disable-component-update",
 		"--disable-sync", "--hide-scrollbars", "--remote-debugging-port=0", "--remote-allow-origins=*",
 		"--user-data-dir="+profile, "about:blank")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // so its helpers go with it
 	if err := cmd.Start(); err != nil {
-		cancel()
 		t.Fatalf("start Chromium: %v", err)
 	}
 	b := &browser{t: t, cmd: cmd}
@@ -51,8 +56,14 @@ func startBrowser(t testing.TB) *browser {
 		if b.ws != nil {
 			b.ws.Close()
 		}
-		cancel()
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 		_ = cmd.Wait()
+		for range 40 {
+			if os.RemoveAll(profile) == nil {
+				break
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
 	})
 	port := ""
 	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {

@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"math"
+	"slices"
 	"strings"
 
 	"folio.example/folio/issue"
@@ -69,17 +70,22 @@ func (l *layouter) article(r *issue.Review, shared *Page, top float64) (placed, 
 	lastPage := (len(cols)-1)/2 + offset
 	for c, cr := range cols {
 		pi := c/2 + offset
-		for len(pages) <= pi {
+		if c%2 == 0 {
 			// Size the page's list for both its columns at once.
 			n := 8
 			for _, cr2 := range cols[c:min(c+2, len(cols))] {
-				for _, fl := range flow[cr2.start:cr2.end] {
-					n += len(fl.items)
+				for i := range flow[cr2.start:cr2.end] {
+					n += flow[cr2.start+i].numItems()
 				}
 			}
-			p := Page{Items: make([]Item, 0, n)}
-			l.runningHead(&p, r.Section)
-			pages = append(pages, p)
+			if pi < len(pages) { // the opening's page
+				pages[pi].Items = slices.Grow(pages[pi].Items, n)
+			}
+			for len(pages) <= pi {
+				p := Page{Items: make([]Item, 0, n)}
+				l.runningHead(&p, r.Section)
+				pages = append(pages, p)
+			}
 		}
 		x := g.left + float64(c%2)*(g.colW+g.gutter)
 		ctop := g.top
@@ -90,13 +96,9 @@ func (l *layouter) article(r *issue.Review, shared *Page, top float64) (placed, 
 			}
 		}
 		used := 0
-		for _, fl := range flow[cr.start:cr.end] {
-			ly := ctop + float64(used)*g.lead
-			for _, it := range fl.items {
-				it.X += x
-				it.Y += ly
-				pages[pi].Items = append(pages[pi].Items, it)
-			}
+		for i := range flow[cr.start:cr.end] {
+			fl := &flow[cr.start+i]
+			pages[pi].Items = fl.appendTo(pages[pi].Items, x, ctop+float64(used)*g.lead)
 			used += fl.h
 		}
 		if pi == lastPage {

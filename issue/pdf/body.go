@@ -210,7 +210,7 @@ func (b *bodyFlow) paragraph(inl []issue.Inline, x, w float64, face Face, depth 
 			fl.items = dc.items(l, ln, x, base)
 			fl.items = appendLine(fl.items, dropFirst(ln, dc), g.body, x+dx, base)
 		} else {
-			fl.items = appendLine(nil, ln, g.body, x+dx, base)
+			fl.text, fl.size, fl.tx, fl.ty = ln, g.body, x+dx, base
 		}
 		b.add(fl)
 		l.doc.Stats.note(ln)

@@ -31,12 +31,14 @@ func (d *Document) draw(w io.Writer, date time.Time, st *pdfStart) error {
 	}
 	used := d.usedFaces()
 	if st == nil || st.err != nil || st.faces != used {
-		st = startPDF(context.Background(), d.Width, d.Height, date, used)
+		st = startPDF(context.Background(), d.Width, d.Height, used)
 		if st.err != nil {
 			return st.err
 		}
 	}
 	pdf := st.pdf
+	pdf.SetCreationDate(date)
+	pdf.SetModificationDate(date)
 	pdf.SetTitle(d.Meta.Title, true)
 	pdf.SetAuthor(d.Meta.Author, true)
 	pdf.SetSubject(d.Meta.Subject, true)
@@ -48,12 +50,24 @@ func (d *Document) draw(w io.Writer, date time.Time, st *pdfStart) error {
 
 	dr := &drawer{pdf: pdf, fs: d.fonts, face: 255}
 	dr.teachRunes(d)
+	// Every rune is known now: the font subsets are cut on the other core
+	// while the pages are drawn (our fpdf patch).
+	pdf.SubsetFontsAhead()
 	for i, ref := range d.Photos {
+		if ref.embedsAsIs() {
+			// Only the header is read: Output copies the file (our patch).
+			pdf.RegisterJPEGFile(photoName(i), ref.Path)
+			if err := pdf.Error(); err != nil {
+				return photoErr(ref, err)
+			}
+			continue
+		}
 		data, tp, err := preparePhoto(ref)
 		if err != nil {
 			return err
 		}
-		pdf.RegisterImageOptionsReader(photoName(i), fpdf.ImageOptions{ImageType: tp}, bytes.NewReader(data))
+		// A bytes.Buffer hands fpdf the bytes without a copy (our patch).
+		pdf.RegisterImageOptionsReader(photoName(i), fpdf.ImageOptions{ImageType: tp}, bytes.NewBuffer(data))
 		if err := pdf.Error(); err != nil {
 			return photoErr(ref, err)
 		}
@@ -106,8 +120,8 @@ type drawer struct {
 	size  float64
 	buf   sfnt.Buffer
 	run   textRun
-	// glyphs caches each glyph's outline as path operators in font units.
-	glyphs map[glyphKey][]byte
+	// glyphs names each glyph's outline form, once added ("" if blank).
+	glyphs map[glyphKey]string
 	out    []byte
 }
 
@@ -118,6 +132,10 @@ type drawer struct {
 // nothing. It must run before the first SetFont on a page: a template
 // that starts in the font it is asked for would skip the switch.
 func (dr *drawer) teachRunes(d *Document) {
+	// Runes below lowRunes (nearly all) are marked in an array per face,
+	// the rest in a map: a map lookup for every rune of the issue cost
+	// more than the rest of the pass.
+	var low [numFaces]*[lowRunes]bool
 	var seen [numFaces]map[rune]bool
 	var text [numFaces][]rune
 	for _, p := range d.Pages {
@@ -126,17 +144,25 @@ func (dr *drawer) teachRunes(d *Document) {
 			if it.Kind != KText {
 				continue
 			}
-			if seen[it.Face] == nil {
-				seen[it.Face] = map[rune]bool{}
+			if low[it.Face] == nil {
+				low[it.Face], seen[it.Face] = new([lowRunes]bool), map[rune]bool{}
 			}
+			lo, hi := low[it.Face], seen[it.Face]
 			for _, r := range it.Text {
 				if r > 0xFFFF {
 					r = 0xFFFD // as text runs write it
 				}
-				if !seen[it.Face][r] {
-					seen[it.Face][r] = true
-					text[it.Face] = append(text[it.Face], r)
+				if r >= 0 && r < lowRunes {
+					if lo[r] {
+						continue
+					}
+					lo[r] = true
+				} else if hi[r] {
+					continue
+				} else {
+					hi[r] = true
 				}
+				text[it.Face] = append(text[it.Face], r)
 			}
 		}
 	}

@@ -11,9 +11,48 @@ type flowLine struct {
 	space bool
 	// items are relative: X from the column's left, Y from the line's top.
 	items []Item
+	// text, when size is set, is a set line with its baseline's start at
+	// (tx, ty), relative as items are and drawn before them: its items
+	// are made only when the line is poured onto a page, rather than once
+	// for the flow and copied again for the page.
+	text         textLine
+	size, tx, ty float64
 	// body marks a justified body line, for statistics.
 	ratio float64
 	pull  bool // the pull quote, which must not open a column after a gap
+}
+
+// numItems is how many items the line puts on a page.
+func (fl *flowLine) numItems() int {
+	n := len(fl.items)
+	if fl.size > 0 {
+		n += lineItems(fl.text)
+	}
+	return n
+}
+
+// lineItems is how many items appendLine adds for ln.
+func lineItems(ln textLine) int {
+	n := len(ln.frags)
+	for _, f := range ln.frags {
+		if f.url != "" {
+			n++
+		}
+	}
+	return n
+}
+
+// appendTo adds the line's items to a page's, the line's top-left at x, y.
+func (fl *flowLine) appendTo(items []Item, x, y float64) []Item {
+	if fl.size > 0 {
+		items = appendLine(items, fl.text, fl.size, x+fl.tx, y+fl.ty)
+	}
+	for _, it := range fl.items {
+		it.X += x
+		it.Y += y
+		items = append(items, it)
+	}
+	return items
 }
 
 // colRange is the lines [start, end) that fill one column.

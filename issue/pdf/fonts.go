@@ -76,7 +76,8 @@ type fontData struct {
 
 // fontSet holds every face of one build. It is not safe for concurrent use.
 type fontSet struct {
-	f [numFaces]*fontData
+	f       [numFaces]*fontData
+	scratch breakScratch // paragraph's and setParagraph's working memory
 }
 
 // loadFonts parses every face with sfnt first, so that a broken font is a

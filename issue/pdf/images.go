@@ -8,9 +8,12 @@ import (
 	"image/color"
 	"image/jpeg"
 	"image/png"
+	"math"
 	"os"
 
 	"golang.org/x/image/draw"
+
+	"folio.example/folio/issue"
 )
 
 // ErrImageFormat is wrapped by errors about a photo that is not a JPEG or
@@ -64,9 +67,8 @@ func preparePhoto(ref PhotoRef) ([]byte, string, error) {
 	if format != "jpeg" && format != "png" {
 		return nil, "", photoErr(ref, fmt.Errorf("%w: %s (want jpeg or png)", ErrImageFormat, format))
 	}
-	maxW := int(ref.PrintW / 72 * printDPI)
-	maxH := int(ref.PrintH / 72 * printDPI)
-	tooBig := float64(cfg.Width) > oversample*float64(maxW) && float64(cfg.Height) > oversample*float64(maxH)
+	maxW, maxH := ref.maxPixels()
+	tooBig := ref.tooBig(cfg.Width, cfg.Height)
 	needsConvert := (format == "jpeg" && cfg.ColorModel == color.CMYKModel) || (format == "png" && !fpdfPNG(data))
 	if !tooBig && !needsConvert {
 		return data, format, nil
@@ -98,6 +100,25 @@ func preparePhoto(ref PhotoRef) ([]byte, string, error) {
 	return buf.Bytes(), format, nil
 }
 
+// maxPixels is the most pixels the photo needs at its printed size.
+func (ref PhotoRef) maxPixels() (w, h int) {
+	return int(ref.PrintW / 72 * printDPI), int(ref.PrintH / 72 * printDPI)
+}
+
+// tooBig reports whether a photo of w×h pixels has so many more than its
+// printed size needs that it is downscaled.
+func (ref PhotoRef) tooBig(w, h int) bool {
+	maxW, maxH := ref.maxPixels()
+	return float64(w) > oversample*float64(maxW) && float64(h) > oversample*float64(maxH)
+}
+
+// embedsAsIs reports whether fpdf embeds the photo's file as it is, with
+// no need to read it now: a JPEG that is not CMYK and not too big, as its
+// header (read while laying out) says.
+func (ref PhotoRef) embedsAsIs() bool {
+	return ref.rgbJPEG && !ref.tooBig(ref.Width, ref.Height)
+}
+
 // fpdfPNG reports whether fpdf can embed a PNG as it is: 8 bits or fewer
 // per channel and not interlaced (IHDR bytes 24 and 28).
 func fpdfPNG(data []byte) bool {
@@ -105,4 +126,48 @@ func fpdfPNG(data []byte) bool {
 		return false
 	}
 	return data[24] <= 8 && data[28] == 0
+}
+
+// photo registers a review's photo at a printed size and returns its index.
+func (l *layouter) photo(r *issue.Review, w, h float64) int {
+	ph := r.Photo
+	i, ok := l.photos[ph.Path]
+	if !ok {
+		i = len(l.doc.Photos)
+		l.photos[ph.Path] = i
+		hd := l.heads[ph.Path]
+		l.doc.Photos = append(l.doc.Photos, PhotoRef{Path: ph.Path, Source: r.Source, Format: ph.Format, Width: hd.w, Height: hd.h, rgbJPEG: hd.rgbJPEG})
+	}
+	ref := &l.doc.Photos[i]
+	ref.PrintW = math.Max(ref.PrintW, w)
+	ref.PrintH = math.Max(ref.PrintH, h)
+	return i
+}
+
+// checkPhotos reads every photo's header before anything is laid out, so
+// a missing or undecodable photo fails the build naming its review.
+func (l *layouter) checkPhotos() error {
+	for _, r := range l.iss.Reviews() {
+		if r.Photo == nil {
+			continue
+		}
+		cfg, format, err := photoConfig(r.Photo.Path)
+		if err != nil {
+			return photoErr(PhotoRef{Source: r.Source, Path: r.Photo.Path}, err)
+		}
+		l.heads[r.Photo.Path] = photoHead{w: cfg.Width, h: cfg.Height, rgbJPEG: format == "jpeg" && cfg.ColorModel != color.CMYKModel}
+	}
+	return nil
+}
+
+// photoSize is a review's photo size in pixels, as its file says.
+func (l *layouter) photoSize(r *issue.Review) (w, h float64) {
+	hd := l.heads[r.Photo.Path]
+	return float64(hd.w), float64(hd.h)
+}
+
+// photoHead is what a photo file's header says.
+type photoHead struct {
+	w, h    int
+	rgbJPEG bool // a JPEG, not CMYK
 }

@@ -7,7 +7,6 @@ import (
 	"math"
 	"strings"
 
-	"folio.example/folio/assets"
 	"folio.example/folio/issue"
 )
 
@@ -76,8 +75,8 @@ type layouter struct {
 	hy     *hyphenator
 	doc    *Document
 	photos map[string]int
-	dims   map[string][2]int // each photo's pixel size, read from its file
-	pre    *preBodies        // bodies set ahead on the other core, or nil
+	heads  map[string]photoHead // each photo's header, read from its file
+	pre    *preBodies           // bodies set ahead on the other core, or nil
 }
 
 // Layout lays the issue out into pages without drawing anything. Every
@@ -90,35 +89,30 @@ func Layout(iss *issue.Issue, opts Options) (*Document, error) {
 	if err != nil {
 		return nil, err
 	}
+	return layoutWith(iss, opts, g, loadResources())
+}
+
+// layoutWith lays out a non-empty issue on the page grid g with res,
+// which it takes over.
+func layoutWith(iss *issue.Issue, opts Options, g geometry, res resources) (*Document, error) {
+	if res.err != nil {
+		return nil, res.err
+	}
 	if opts.Author == "" {
 		opts.Author = iss.Magazine
 	}
 	if opts.Language == "" {
 		opts.Language = "en-US"
 	}
-	fs, err := loadFonts()
-	if err != nil {
-		return nil, err
-	}
-	pat, err := assets.HyphenationEnUS()
-	if err != nil {
-		return nil, fmt.Errorf("pdf: %w", err)
-	}
-	hy, err := newHyphenator(pat)
-	if err != nil {
-		return nil, err
-	}
-	l := &layouter{iss: iss, opts: opts, g: g, fs: fs, hy: hy, photos: map[string]int{}, dims: map[string][2]int{},
-		doc: &Document{Width: g.pageW, Height: g.pageH, fonts: fs}}
+	l := &layouter{iss: iss, opts: opts, g: g, fs: res.fs, hy: res.hy, photos: map[string]int{}, heads: map[string]photoHead{},
+		doc: &Document{Width: g.pageW, Height: g.pageH, fonts: res.fs}}
 	if rs := iss.Reviews(); len(rs) > 1 {
+		// The helper sets the last two thirds of the bodies: the layouter
+		// also pours every article and sets the cover and contents, and
+		// with halves it waited on the helper (measured).
 		ctx, cancel := context.WithCancel(context.Background())
-		pre, err := l.startPreBodies(ctx, rs[len(rs)/2:])
-		if err != nil {
-			cancel()
-			return nil, err
-		}
-		l.pre = pre
-		defer pre.wait()
+		l.pre = l.startPreBodies(ctx, rs[len(rs)/3:], res.helperFS)
+		defer l.pre.wait()
 		defer cancel()
 	}
 	return l.run()
@@ -235,22 +229,6 @@ func (l *layouter) runningHead(p *Page, section string) {
 		Item{Kind: KRule, X: g.left, Y: g.headY + 6, W: g.textW, Stroke: 0.4, Color: hair})
 }
 
-// photo registers a review's photo at a printed size and returns its index.
-func (l *layouter) photo(r *issue.Review, w, h float64) int {
-	ph := r.Photo
-	i, ok := l.photos[ph.Path]
-	if !ok {
-		i = len(l.doc.Photos)
-		l.photos[ph.Path] = i
-		d := l.dims[ph.Path]
-		l.doc.Photos = append(l.doc.Photos, PhotoRef{Path: ph.Path, Source: r.Source, Format: ph.Format, Width: d[0], Height: d[1]})
-	}
-	ref := &l.doc.Photos[i]
-	ref.PrintW = math.Max(ref.PrintW, w)
-	ref.PrintH = math.Max(ref.PrintH, h)
-	return i
-}
-
 // lines sets inline text in a style at a width, every line the same width.
 func (l *layouter) lines(inl []issue.Inline, st paraStyle, width float64) []textLine {
 	items := l.fs.paragraph(l.hy, inl, st, width)
@@ -296,26 +274,4 @@ func appendLine(items []Item, ln textLine, size, x, y float64) []Item {
 		}
 	}
 	return items
-}
-
-// checkPhotos reads every photo's header before anything is laid out, so
-// a missing or undecodable photo fails the build naming its review.
-func (l *layouter) checkPhotos() error {
-	for _, r := range l.iss.Reviews() {
-		if r.Photo == nil {
-			continue
-		}
-		cfg, _, err := photoConfig(r.Photo.Path)
-		if err != nil {
-			return photoErr(PhotoRef{Source: r.Source, Path: r.Photo.Path}, err)
-		}
-		l.dims[r.Photo.Path] = [2]int{cfg.Width, cfg.Height}
-	}
-	return nil
-}
-
-// photoSize is a review's photo size in pixels, as its file says.
-func (l *layouter) photoSize(r *issue.Review) (w, h float64) {
-	d := l.dims[r.Photo.Path]
-	return float64(d[0]), float64(d[1])
 }

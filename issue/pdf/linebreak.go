@@ -27,10 +27,10 @@ const (
 // kpItem is one element of a paragraph.
 type kpItem struct {
 	kind            kpKind
+	flagged         bool // a hyphen break
 	w               float64
 	stretch, shrink float64
 	pen             float64
-	flagged         bool    // a hyphen break
 	pieces          []piece // a box's text, or a penalty's hyphen
 }
 
@@ -47,25 +47,52 @@ type kpNode struct {
 	prev               *kpNode
 }
 
+// breakScratch is the memory a font set's paragraphs are built and
+// broken in, reused from one paragraph to the next: a paragraph's items,
+// pieces, sums and nodes are garbage once its lines are set, and fresh
+// memory for each cost a page fault every 4 KB in a cold process.
+type breakScratch struct {
+	items  []kpItem
+	pieces []piece
+	sums   []float64
+	nodes  []kpNode
+}
+
+// node stores n in the nodes buffer. A node's address stays valid when
+// the buffer grows (it keeps the old array alive), and no node outlives
+// the pass that made it, after which the buffer is reset.
+func (sc *breakScratch) node(n kpNode) *kpNode {
+	sc.nodes = append(sc.nodes, n)
+	return &sc.nodes[len(sc.nodes)-1]
+}
+
 // breakLines chooses breaks for items, whose last item must be a forced
 // penalty. width gives the length of line k (0-based). It tries a strict
 // tolerance, a looser one, then an emergency pass that accepts any ratio,
 // so it always returns lines; emergency reports whether that pass ran.
-func breakLines(items []kpItem, width func(k int) float64) (lines []lineBreak, emergency bool) {
+func breakLines(sc *breakScratch, items []kpItem, width func(k int) float64) (lines []lineBreak, emergency bool) {
 	n := len(items)
-	sumW := make([]float64, n+1)
-	sumY := make([]float64, n+1)
-	sumZ := make([]float64, n+1)
+	// The prefix sums are written from running totals and never read
+	// before they are written: reading a fresh page first maps the zero
+	// page, and the write after it costs a second fault and a TLB flush
+	// on every core (a tenth of a cold build's layout, measured).
+	if cap(sc.sums) < 3*(n+1) {
+		sc.sums = make([]float64, 3*(n+1))
+	}
+	sums := sc.sums[:3*(n+1)]
+	sumW, sumY, sumZ := sums[:n+1:n+1], sums[n+1:2*(n+1):2*(n+1)], sums[2*(n+1):]
+	var w, y, z float64
+	sumW[0], sumY[0], sumZ[0] = 0, 0, 0
 	for i, it := range items {
-		sumW[i+1], sumY[i+1], sumZ[i+1] = sumW[i], sumY[i], sumZ[i]
 		switch it.kind {
 		case kBox:
-			sumW[i+1] += it.w
+			w += it.w
 		case kGlue:
-			sumW[i+1] += it.w
-			sumY[i+1] += it.stretch
-			sumZ[i+1] += it.shrink
+			w += it.w
+			y += it.stretch
+			z += it.shrink
 		}
+		sumW[i+1], sumY[i+1], sumZ[i+1] = w, y, z
 	}
 	// after[b] is where the line after a break at b starts: discardable
 	// glue and penalties are dropped.
@@ -88,7 +115,8 @@ func breakLines(items []kpItem, width func(k int) float64) (lines []lineBreak, e
 	// tolerance), then gradually looser, then anything (the emergency).
 	tolerances := [...]float64{1.26, 1.6, 2.0, 2.5, math.Inf(1)}
 	for pass, tol := range tolerances {
-		if end := kpRun(items, width, sumW, sumY, sumZ, after, tol, pass == len(tolerances)-1); end != nil {
+		sc.nodes = sc.nodes[:0]
+		if end := kpRun(sc, items, width, sumW, sumY, sumZ, after, tol, pass == len(tolerances)-1); end != nil {
 			var out []lineBreak
 			for nd := end; nd.prev != nil; nd = nd.prev {
 				out = append(out, lineBreak{start: after(nd.prev.pos), end: nd.pos, ratio: nd.ratio})
@@ -102,8 +130,8 @@ func breakLines(items []kpItem, width func(k int) float64) (lines []lineBreak, e
 	return nil, true // unreachable: the last pass always ends
 }
 
-func kpRun(items []kpItem, width func(int) float64, sumW, sumY, sumZ []float64, after func(int) int, tol float64, final bool) *kpNode {
-	active := []*kpNode{{pos: -1, fitness: 1}}
+func kpRun(sc *breakScratch, items []kpItem, width func(int) float64, sumW, sumY, sumZ []float64, after func(int) int, tol float64, final bool) *kpNode {
+	active := []*kpNode{sc.node(kpNode{pos: -1, fitness: 1})}
 	for b, it := range items {
 		switch it.kind {
 		case kBox:
@@ -118,7 +146,8 @@ func kpRun(items []kpItem, width func(int) float64, sumW, sumY, sumZ []float64, 
 			}
 		}
 		forced := it.kind == kPenalty && it.pen <= -infPenalty
-		var best [4]*kpNode
+		var best [4]kpNode // the best new node of each fitness class
+		var has [4]bool
 		var lastRemoved *kpNode
 		kept := active[:0]
 		for _, a := range active {
@@ -159,16 +188,16 @@ func kpRun(items []kpItem, width func(int) float64, sumW, sumY, sumZ []float64, 
 			if a.pos >= 0 && math.Abs(float64(fc-a.fitness)) > 1 {
 				d += fitnessDem
 			}
-			nd := &kpNode{pos: b, line: a.line + 1, fitness: fc, demerits: a.demerits + d, ratio: r, prev: a}
-			if best[fc] == nil || nd.demerits < best[fc].demerits {
-				best[fc] = nd
+			nd := kpNode{pos: b, line: a.line + 1, fitness: fc, demerits: a.demerits + d, ratio: r, prev: a}
+			if !has[fc] || nd.demerits < best[fc].demerits {
+				best[fc], has[fc] = nd, true
 			}
 		}
 		active = kept
 		added := false
-		for _, nd := range best {
-			if nd != nil {
-				active = append(active, nd)
+		for fc, nd := range best {
+			if has[fc] {
+				active = append(active, sc.node(nd))
 				added = true
 			}
 		}
@@ -177,8 +206,8 @@ func kpRun(items []kpItem, width func(int) float64, sumW, sumY, sumZ []float64, 
 				return nil
 			}
 			// Emergency: break here even though the line is overfull.
-			active = append(active, &kpNode{pos: b, line: lastRemoved.line + 1, fitness: 0,
-				demerits: lastRemoved.demerits + 1e9, ratio: -1, prev: lastRemoved})
+			active = append(active, sc.node(kpNode{pos: b, line: lastRemoved.line + 1, fitness: 0,
+				demerits: lastRemoved.demerits + 1e9, ratio: -1, prev: lastRemoved}))
 		}
 	}
 	var end *kpNode

@@ -24,13 +24,23 @@ type textLine struct {
 // near zero because its fil glue takes the slack.
 func setLines(items []kpItem, breaks []lineBreak) []textLine {
 	out := make([]textLine, 0, len(breaks))
+	// Every line's fragments are cut from one buffer, sized for a fragment
+	// per box and a hyphen per line, rather than grown line by line.
+	boxes := 0
+	for _, it := range items {
+		if it.kind == kBox {
+			boxes++
+		}
+	}
+	frags := make([]frag, 0, boxes+len(breaks))
 	for _, br := range breaks {
 		ln := textLine{ratio: br.ratio}
+		first := len(frags)
 		x := 0.0
 		joined := false // the next piece continues the previous fragment
 		add := func(p piece) {
-			if n := len(ln.frags); joined && n > 0 {
-				f := &ln.frags[n-1]
+			if n := len(frags); joined && n > first {
+				f := &frags[n-1]
 				if f.face == p.face && f.color == p.color && f.url == p.url {
 					f.text += p.text
 					f.w += p.w
@@ -38,7 +48,7 @@ func setLines(items []kpItem, breaks []lineBreak) []textLine {
 					return
 				}
 			}
-			ln.frags = append(ln.frags, frag{x: x, w: p.w, face: p.face, color: p.color, url: p.url, text: p.text})
+			frags = append(frags, frag{x: x, w: p.w, face: p.face, color: p.color, url: p.url, text: p.text})
 			x += p.w
 			joined = true
 		}
@@ -75,6 +85,7 @@ func setLines(items []kpItem, breaks []lineBreak) []textLine {
 				ln.last = true
 			}
 		}
+		ln.frags = frags[first:len(frags):len(frags)]
 		for _, f := range ln.frags {
 			ln.width = max(ln.width, f.x+f.w)
 		}
@@ -85,6 +96,6 @@ func setLines(items []kpItem, breaks []lineBreak) []textLine {
 
 // setParagraph builds, breaks and sets a paragraph in one call.
 func (fs *fontSet) setParagraph(hy *hyphenator, items []kpItem, width func(int) float64) ([]textLine, bool) {
-	breaks, emergency := breakLines(items, width)
+	breaks, emergency := breakLines(&fs.scratch, items, width)
 	return setLines(items, breaks), emergency
 }

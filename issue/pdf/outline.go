@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"math"
 	"strconv"
 
 	"golang.org/x/image/font/sfnt"
@@ -15,10 +16,11 @@ type glyphKey struct {
 
 // outline fills each glyph's outline as a path, so the text is seen but
 // not extracted: running heads stay out of the article's sentences. Each
-// glyph's path is made once, in font units, and placed with a matrix that
-// scales it to the size and flips it upright; moving between glyphs is a
-// translation by the advance. The page streams carry short integer paths
-// that repeat, where absolute coordinates never did.
+// glyph's path is made once, in font units, as a form XObject (our fpdf
+// patch), and placed with a matrix that scales it to the size and flips
+// it upright; moving between glyphs is a translation by the advance. The
+// page streams carry a short "Do" per glyph, where the paths written out
+// on every page were four tenths of them.
 func (dr *drawer) outline(it Item, pageH float64) {
 	fd := dr.fs.f[it.Face]
 	upem := float64(fd.upem)
@@ -36,14 +38,16 @@ func (dr *drawer) outline(it Item, pageH float64) {
 	b = append(b, " cm\n"...)
 	var move float64 // font units not yet translated by
 	for _, r := range it.Text {
-		if path := dr.glyph(it.Face, r); len(path) > 0 {
+		if name := dr.glyph(it.Face, r); name != "" {
 			if move != 0 {
 				b = append(b, "1 0 0 1 "...)
 				b = strconv.AppendFloat(b, move, 'f', -1, 64)
 				b = append(b, " 0 cm\n"...)
 				move = 0
 			}
-			b = append(b, path...)
+			b = append(b, '/')
+			b = append(b, name...)
+			b = append(b, " Do\n"...)
 		}
 		adv, _ := fd.advance(r)
 		move += float64(adv) * upem / 1000
@@ -53,27 +57,50 @@ func (dr *drawer) outline(it Item, pageH float64) {
 	dr.pdf.RawWriteStr(string(b))
 }
 
-// glyph returns r's outline in face f as closed, filled subpaths in font
-// units (y down, as sfnt gives them), or nothing for a blank glyph.
-func (dr *drawer) glyph(f Face, r rune) []byte {
+// glyph returns the name of the form that fills r's outline in face f as
+// closed subpaths in font units (y down, as sfnt gives them), adding the
+// form on first use, or "" for a blank glyph.
+func (dr *drawer) glyph(f Face, r rune) string {
 	key := glyphKey{f, r}
-	if p, ok := dr.glyphs[key]; ok {
-		return p
+	if name, ok := dr.glyphs[key]; ok {
+		return name
 	}
 	if dr.glyphs == nil {
-		dr.glyphs = map[glyphKey][]byte{}
+		dr.glyphs = map[glyphKey]string{}
 	}
 	fd := dr.fs.f[f]
-	var path []byte
+	name := ""
 	gi, err := fd.sf.GlyphIndex(&dr.buf, r)
 	if err == nil && gi != 0 {
 		segs, err := fd.sf.LoadGlyph(&dr.buf, gi, fd.upem<<6, nil)
 		if err == nil && len(segs) > 0 {
-			path = appendPath(nil, segs)
+			name = "G" + strconv.Itoa(int(f)) + "u" + strconv.FormatInt(int64(r), 16)
+			dr.pdf.AddFormXObject(name, segBounds(segs), appendPath(nil, segs))
 		}
 	}
-	dr.glyphs[key] = path
-	return path
+	dr.glyphs[key] = name
+	return name
+}
+
+// segBounds is the box of every point of segs, control points included,
+// which holds the curves they draw.
+func segBounds(segs []sfnt.Segment) [4]float64 {
+	minX, minY := fixed.Int26_6(math.MaxInt32), fixed.Int26_6(math.MaxInt32)
+	maxX, maxY := fixed.Int26_6(math.MinInt32), fixed.Int26_6(math.MinInt32)
+	for _, s := range segs {
+		n := 1
+		switch s.Op {
+		case sfnt.SegmentOpQuadTo:
+			n = 2
+		case sfnt.SegmentOpCubeTo:
+			n = 3
+		}
+		for _, p := range s.Args[:n] {
+			minX, maxX = min(minX, p.X), max(maxX, p.X)
+			minY, maxY = min(minY, p.Y), max(maxY, p.Y)
+		}
+	}
+	return [4]float64{float64(minX) / 64, float64(minY) / 64, float64(maxX) / 64, float64(maxY) / 64}
 }
 
 // appendPath writes segs as path operators. A quadratic segment becomes

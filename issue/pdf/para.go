@@ -67,22 +67,41 @@ type glyph struct {
 	url   string
 }
 
-// paraBuilder turns inline runs into Knuth–Plass items.
+// paraBuilder turns inline runs into Knuth–Plass items. The boxes' text
+// and pieces are cut from two buffers per paragraph, text and pieces,
+// rather than allocated word by word: a slice taken stays valid when a
+// buffer grows, as growing copies and never writes over what was taken.
 type paraBuilder struct {
-	fs    *fontSet
-	hy    *hyphenator
-	st    paraStyle
-	minW  float64 // the narrowest line: longer words get emergency breaks
-	items []kpItem
-	word  []glyph
+	fs     *fontSet
+	hy     *hyphenator
+	st     paraStyle
+	minW   float64 // the narrowest line: longer words get emergency breaks
+	items  []kpItem
+	word   []glyph
+	text   strings.Builder
+	pieces []piece
 }
 
+// paragraph turns inline runs into Knuth–Plass items for lines of at
+// least minWidth. The items live in fs's scratch memory: they are valid
+// until fs sets or builds another paragraph.
 func (fs *fontSet) paragraph(hy *hyphenator, inl []issue.Inline, st paraStyle, minWidth float64) []kpItem {
 	n := 0
 	for _, in := range inl {
 		n += len(in.Text)
 	}
-	pb := &paraBuilder{fs: fs, hy: hy, st: st, minW: minWidth, items: make([]kpItem, 0, n/2+8)}
+	// The items and pieces are built in the font set's scratch memory: the
+	// caller sets the lines before it asks for another paragraph.
+	sc := &fs.scratch
+	if cap(sc.items) < n/2+8 {
+		sc.items = make([]kpItem, 0, n/2+8)
+	}
+	if cap(sc.pieces) < n/5+4 {
+		sc.pieces = make([]piece, 0, n/5+4)
+	}
+	pb := &paraBuilder{fs: fs, hy: hy, st: st, minW: minWidth, items: sc.items[:0], pieces: sc.pieces[:0]}
+	defer func() { sc.items, sc.pieces = pb.items[:0], pb.pieces[:0] }()
+	pb.text.Grow(n + 8)
 	if st.indent > 0 {
 		pb.items = append(pb.items, kpItem{kind: kBox, w: st.indent})
 	}
@@ -180,8 +199,9 @@ func (pb *paraBuilder) flush() {
 		pb.box(g[start:i])
 		hf := pb.fs.faceFor(g[i-1].face, '-')
 		hw := pb.fs.width(hf, "-", pb.st.size)
-		pb.items = append(pb.items, kpItem{kind: kPenalty, w: hw, pen: pen[i], flagged: true,
-			pieces: []piece{{face: hf, color: g[i-1].color, url: g[i-1].url, text: "-", w: hw}}})
+		pb.pieces = append(pb.pieces, piece{face: hf, color: g[i-1].color, url: g[i-1].url, text: "-", w: hw})
+		n := len(pb.pieces)
+		pb.items = append(pb.items, kpItem{kind: kPenalty, w: hw, pen: pen[i], flagged: true, pieces: pb.pieces[n-1 : n : n]})
 		start = i
 	}
 	pb.box(g[start:])
@@ -229,23 +249,25 @@ func (pb *paraBuilder) glyphsWidth(g []glyph) float64 {
 
 // box adds one unbreakable box made of pieces of like glyphs.
 func (pb *paraBuilder) box(g []glyph) {
-	var ps []piece
-	var sb strings.Builder
+	first := len(pb.pieces)
+	start := pb.text.Len()
 	flushPiece := func(proto glyph) {
-		if sb.Len() == 0 {
+		if pb.text.Len() == start {
 			return
 		}
-		t := sb.String()
-		ps = append(ps, piece{face: proto.face, color: proto.color, url: proto.url, text: t, w: pb.fs.width(proto.face, t, pb.st.size)})
-		sb.Reset()
+		t := pb.text.String()[start:]
+		start = pb.text.Len()
+		pb.pieces = append(pb.pieces, piece{face: proto.face, color: proto.color, url: proto.url, text: t, w: pb.fs.width(proto.face, t, pb.st.size)})
 	}
 	for i, x := range g {
 		if i > 0 && (x.face != g[i-1].face || x.color != g[i-1].color || x.url != g[i-1].url) {
 			flushPiece(g[i-1])
 		}
-		sb.WriteRune(x.r)
+		pb.text.WriteRune(x.r)
 	}
 	flushPiece(g[len(g)-1])
+	n := len(pb.pieces)
+	ps := pb.pieces[first:n:n]
 	w := 0.0
 	for _, p := range ps {
 		w += p.w

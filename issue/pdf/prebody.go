@@ -25,13 +25,9 @@ type preBodies struct {
 	done  chan struct{}
 }
 
-// startPreBodies sets the bodies of reviews in a goroutine that stops at
-// ctx's end; wait joins it.
-func (l *layouter) startPreBodies(ctx context.Context, reviews []*issue.Review) (*preBodies, error) {
-	fs, err := loadFonts()
-	if err != nil {
-		return nil, err
-	}
+// startPreBodies sets the bodies of reviews with the font set fs in a
+// goroutine that stops at ctx's end; wait joins it.
+func (l *layouter) startPreBodies(ctx context.Context, reviews []*issue.Review, fs *fontSet) *preBodies {
 	pb := &preBodies{ready: map[*issue.Review]chan preBody{}, got: map[*issue.Review]*preBody{}, done: make(chan struct{})}
 	for _, r := range reviews {
 		pb.ready[r] = make(chan preBody, 1)
@@ -50,7 +46,7 @@ func (l *layouter) startPreBodies(ctx context.Context, reviews []*issue.Review) 
 			helper.doc.Stats = Stats{}
 		}
 	}(ctx)
-	return pb, nil
+	return pb
 }
 
 // wait joins the helper goroutine.

@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"math"
+	"slices"
 	"sort"
 
 	"folio.example/folio/issue"
@@ -46,19 +47,21 @@ func (b *bodyFlow) insertPull(pq []flowLine, fr frame) {
 	mid := len(b.lines) / 2
 	sort.SliceStable(cands, func(i, j int) bool { return abs(cands[i]-mid) < abs(cands[j]-mid) })
 	best := cands[0]
+	var trial []flowLine // one buffer for every trial
 	for _, at := range cands[:min(len(cands), 8)] {
-		trial := insertLine(b.lines, at, pq)
+		trial = insertLine(trial[:0], b.lines, at, pq)
 		cols := pourArticle(trial, fr)
 		if pullFits(trial, cols, at, fr) {
 			best = at
 			break
 		}
 	}
-	b.lines = insertLine(b.lines, best, pq)
+	b.lines = insertLine(nil, b.lines, best, pq)
 }
 
-func insertLine(lines []flowLine, at int, fl []flowLine) []flowLine {
-	out := make([]flowLine, 0, len(lines)+len(fl))
+// insertLine appends to out the lines with fl inserted before index at.
+func insertLine(out, lines []flowLine, at int, fl []flowLine) []flowLine {
+	out = slices.Grow(out, len(lines)+len(fl))
 	out = append(out, lines[:at]...)
 	out = append(out, fl...)
 	return append(out, lines[at:]...)

@@ -3,7 +3,6 @@ package pdf
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"codeberg.org/go-pdf/fpdf"
 )
@@ -26,17 +25,15 @@ func likelyFaces() [numFaces]bool {
 	return f
 }
 
-// startPDF makes a document of w×h points dated date with faces embedded.
-// Parsing and hashing the font files is most of its cost. It stops early,
-// with ctx's error, when ctx is done.
-func startPDF(ctx context.Context, w, h float64, date time.Time, faces [numFaces]bool) *pdfStart {
+// startPDF makes a document of w×h points with faces embedded; draw dates
+// it. Parsing the font files is most of its cost. It stops early, with
+// ctx's error, when ctx is done.
+func startPDF(ctx context.Context, w, h float64, faces [numFaces]bool) *pdfStart {
 	pdf := fpdf.NewCustom(&fpdf.InitType{UnitStr: "pt", Size: fpdf.SizeType{Wd: w, Ht: h}})
 	pdf.SetAutoPageBreak(false, 0)
 	pdf.SetMargins(0, 0, 0)
 	pdf.SetCompression(true)
 	pdf.SetCatalogSort(true)
-	pdf.SetCreationDate(date)
-	pdf.SetModificationDate(date)
 	st := &pdfStart{pdf: pdf, faces: faces}
 	specs := faceSpecs()
 	for f, ok := range faces {

@@ -38,13 +38,19 @@ func (tr *textRun) add(it *Item, h float64) {
 		tr.face, tr.size, tr.color, tr.y = it.Face, it.Size, it.Color, it.Y
 		tr.buf = append(tr.buf[:0], "q "...)
 		tr.buf = appendRGB(tr.buf, it.Color)
-		tr.buf = append(tr.buf, " rg BT"...)
-		tr.num = append(strconv.AppendFloat(tr.num[:0], h-it.Y, 'f', 2, 64), " Tm "...)
+		tr.buf = append(tr.buf, " rg BT 1 0 0 1 "...)
+		tr.x = tr.hundredths(it.X)
+		tr.buf = appendHundredths(tr.buf, tr.x)
+		tr.buf = append(tr.buf, ' ')
+		tr.buf = strconv.AppendFloat(tr.buf, h-it.Y, 'f', 2, 64)
+		tr.buf = append(tr.buf, " Tm "...)
+	} else {
+		x := tr.hundredths(it.X)
+		tr.buf = append(tr.buf, ' ')
+		tr.buf = appendHundredths(tr.buf, x-tr.x)
+		tr.buf = append(tr.buf, " 0 Td "...)
+		tr.x = x
 	}
-	tr.buf = append(tr.buf, " 1 0 0 1 "...)
-	tr.buf = strconv.AppendFloat(tr.buf, it.X, 'f', 2, 64)
-	tr.buf = append(tr.buf, ' ')
-	tr.buf = append(tr.buf, tr.num...)
 	tr.buf = appendUTF16Lit(tr.buf, it.Text)
 	tr.buf = append(tr.buf, " Tj"...)
 }

@@ -171,20 +171,21 @@ func (p PointType) XY() (float64, float64) {
 // Changes to this structure should be reflected in its GobEncode and GobDecode
 // methods.
 type ImageInfoType struct {
-	data  []byte  // Raw image data
-	smask []byte  // Soft Mask, an 8bit per-pixel transparency mask
-	n     int     // Image object number
-	w     float64 // Width
-	h     float64 // Height
-	cs    string  // Color space
-	pal   []byte  // Image color palette
-	bpc   int     // Bits Per Component
-	f     string  // Image filter
-	dp    string  // DecodeParms
-	trns  []int   // Transparency mask
-	scale float64 // Document scale factor
-	dpi   float64 // Dots-per-inch found from image file (png only)
-	i     string  // SHA-1 checksum of the above values.
+	data  []byte     // Raw image data
+	smask []byte     // Soft Mask, an 8bit per-pixel transparency mask
+	n     int        // Image object number
+	w     float64    // Width
+	h     float64    // Height
+	cs    string     // Color space
+	pal   []byte     // Image color palette
+	bpc   int        // Bits Per Component
+	f     string     // Image filter
+	dp    string     // DecodeParms
+	trns  []int      // Transparency mask
+	scale float64    // Document scale factor
+	dpi   float64    // Dots-per-inch found from image file (png only)
+	i     string     // SHA-1 checksum of the above values.
+	file  *imageFile // Folio: the bytes are in this file, not in data
 }
 
 type idEncoder struct {
@@ -617,6 +618,12 @@ type Fpdf struct {
 	importedTplObjs  map[string]string          // imported template names and IDs (hashed) (gofpdi)
 	importedTplIDs   map[string]int             // imported template ids hash to object id int (gofpdi)
 	buffer           fmtBuffer                  // buffer holding in-memory PDF
+	sink             io.Writer                  // Folio: where Output streams the document as Close builds it, or nil
+	flushed          int                        // Folio: bytes of the document already written to sink
+	zip              *pageZip                   // Folio: finished pages compressed in the background
+	cuts             *fontCuts                  // Folio: font subsets made while the pages are written
+	forms            []*formXObject             // Folio: raw form XObjects, in the order added
+	formNames        map[string]bool            // Folio: the names of forms
 	pages            []*bytes.Buffer            // slice[page] of page content; 1-based
 	state            int                        // current document state
 	compress         bool                       // compression flag
@@ -858,6 +865,21 @@ func generateFontID(fdt fontDefType) (string, error) {
 	fdt.File = ""
 	b, err := json.Marshal(&fdt)
 	return fmt.Sprintf("%x", sha1.Sum(b)), err
+}
+
+// utf8FontID identifies a UTF-8 font added from bytes. Folio: the bytes
+// and key determine everything generateFontID encoded, and JSON of the
+// definition's 65,536 widths cost some 1.5 ms a font. The file's length
+// and first kilobyte stand for its bytes: the table directory there holds
+// a checksum of every table.
+func utf8FontID(tp, key string, ttf []byte) string {
+	sha := sha1.New()
+	enc := newIDEncoder(sha)
+	enc.str(tp)
+	enc.str(key)
+	enc.i64(int64(len(ttf)))
+	enc.bytes(ttf[:min(len(ttf), 1024)])
+	return fmt.Sprintf("%x", sha.Sum(nil))
 }
 
 type fontInfoType struct {

@@ -409,6 +409,7 @@ func (f *Fpdf) SetPageBox(t string, x, y, wd, ht float64) {
 // pageNum is one-based. The SetPage() example demonstrates this method.
 func (f *Fpdf) SetPage(pageNum int) {
 	if (pageNum > 0) && (pageNum < len(f.pages)) {
+		f.zip.forget(pageNum) // Folio: the page may be written to again
 		f.page = pageNum
 	}
 }
@@ -2202,7 +2203,7 @@ func (f *Fpdf) addFontFromBytes(familyStr, styleStr string, jsonFileBytes, zFile
 			utf8File:  utf8File,
 			usedRunes: sbarr,
 		}
-		def.i, _ = generateFontID(def)
+		def.i = utf8FontID(Type, fontkey, utf8Bytes) // Folio
 		f.fonts[fontkey] = def
 	} else {
 		// load font definitions
@@ -3838,13 +3839,44 @@ func (f *Fpdf) Output(w io.Writer) error {
 	}
 	// dbg("Output")
 	if f.state < 3 {
+		// Folio: the document streams to w while Close builds it, so a
+		// 5 MB issue of photos is never held whole in memory; as a
+		// consequence, an error met while closing may leave w with a
+		// partial document.
+		f.sink, f.flushed = w, 0
 		f.Close()
+		f.sink = nil
+		if f.err != nil {
+			return f.err
+		}
 	}
 	_, err := f.buffer.WriteTo(w)
 	if err != nil {
 		f.err = err
 	}
 	return f.err
+}
+
+// Folio: streamDirect is the size from which Output writes a stream
+// straight from its bytes (a photo) instead of copying it into the buffer.
+const streamDirect = 32 << 10
+
+// offset is the position in the document of the next byte out writes:
+// what is already streamed to the sink plus what the buffer holds (Folio:
+// every object offset is taken from it, not from the buffer's length).
+func (f *Fpdf) offset() int { return f.flushed + f.buffer.Len() }
+
+// flush writes the buffer to the sink, when Output streams to one (Folio).
+func (f *Fpdf) flush() {
+	if f.sink == nil || f.buffer.Len() == 0 || f.err != nil {
+		return
+	}
+	n, err := f.sink.Write(f.buffer.Bytes())
+	f.flushed += n
+	f.buffer.Reset()
+	if err != nil {
+		f.err = err
+	}
 }
 
 func (f *Fpdf) getpagesizestr(sizeStr string) (size SizeType) {
@@ -3879,7 +3911,13 @@ func (f *Fpdf) beginpage(orientationStr string, size SizeType) {
 	// add the default page boxes, if any exist, to the page
 	f.pageBoxes[f.page] = make(map[string]PageBox)
 	maps.Copy(f.pageBoxes[f.page], f.defPageBoxes)
-	f.pages = append(f.pages, bytes.NewBufferString(""))
+	// Folio: a page is about as long as the one before it; growing each
+	// page's buffer from nothing doubled it a dozen times.
+	page := new(bytes.Buffer)
+	if n := len(f.pages); n > 1 {
+		page.Grow(f.pages[n-1].Len() + f.pages[n-1].Len()/8)
+	}
+	f.pages = append(f.pages, page)
 	f.pageLinks = append(f.pageLinks, make([]linkType, 0))
 	f.pageAttachments = append(f.pageAttachments, []annotationAttach{})
 	f.state = 2
@@ -3915,6 +3953,7 @@ func (f *Fpdf) beginpage(orientationStr string, size SizeType) {
 func (f *Fpdf) endpage() {
 	f.EndLayer()
 	f.state = 1
+	f.zipPage(f.page) // Folio
 }
 
 // Load a font definition file from the given Reader
@@ -4008,16 +4047,18 @@ func (f *Fpdf) newImageInfo() *ImageInfoType {
 // Thank you, Bruno Michel, for providing this code.
 func (f *Fpdf) parsejpg(r io.Reader) (info *ImageInfoType) {
 	info = f.newImageInfo()
-	var (
-		data bytes.Buffer
-		err  error
-	)
-	_, err = data.ReadFrom(r)
-	if err != nil {
-		f.err = err
-		return
+	// Folio: a *bytes.Buffer's bytes are taken as they are, not copied
+	// (the caller hands them over); any other reader is read whole.
+	if b, ok := r.(*bytes.Buffer); ok {
+		info.data = b.Bytes()
+	} else {
+		var data bytes.Buffer
+		if _, err := data.ReadFrom(r); err != nil {
+			f.err = err
+			return
+		}
+		info.data = data.Bytes()
 	}
-	info.data = data.Bytes()
 
 	config, err := jpeg.DecodeConfig(bytes.NewReader(info.data))
 	if err != nil {
@@ -4081,7 +4122,7 @@ func (f *Fpdf) newobj() {
 	for j := len(f.offsets); j <= f.n; j++ {
 		f.offsets = append(f.offsets, 0)
 	}
-	f.offsets[f.n] = f.buffer.Len()
+	f.offsets[f.n] = f.offset()
 	f.outf("%d 0 obj", f.n)
 }
 
@@ -4091,8 +4132,30 @@ func (f *Fpdf) putstream(b []byte) {
 		f.protect.rc4(uint32(f.n), &b)
 	}
 	f.out("stream")
-	f.out(string(b))
+	// Folio: the bytes are written as they are, without a string copy; a
+	// big stream goes straight to the sink when Output streams to one.
+	switch {
+	case f.state == 2:
+		f.pages[f.page].Write(b)
+		f.pages[f.page].WriteByte('\n')
+	case f.sink != nil && len(b) >= streamDirect:
+		f.flush()
+		if f.err == nil {
+			n, err := f.sink.Write(b)
+			f.flushed += n
+			if err != nil {
+				f.err = err
+			}
+		}
+		f.buffer.WriteByte('\n')
+	default:
+		f.buffer.Write(b)
+		f.buffer.WriteByte('\n')
+	}
 	f.out("endstream")
+	if f.sink != nil && f.buffer.Len() >= streamDirect {
+		f.flush()
+	}
 }
 
 // out; Add a line to the document
@@ -4277,6 +4340,10 @@ func (f *Fpdf) putpages() {
 		// Replace number of pages
 		f.RegisterAlias(f.aliasNbPagesStr, sprintf("%d", nb))
 	}
+	if len(f.aliasMap) > 0 {
+		f.zip.forgetAll() // Folio: aliases rewrite the pages
+	}
+	f.zip.help() // Folio: share the pages still waiting with the worker
 	f.replaceAliases()
 	if f.defOrientation == "P" {
 		wPt = f.defPageSize.Wd * f.k
@@ -4335,7 +4402,7 @@ func (f *Fpdf) putpages() {
 		// Page content
 		f.newobj()
 		if f.compress {
-			mem := xmem.compress(f.pages[n].Bytes())
+			mem := f.pageStream(n) // Folio: compressed while drawing, mostly
 			data := mem.bytes()
 			f.outf("<</Filter /FlateDecode /Length %d>>", len(data))
 			f.putstream(data)
@@ -4347,7 +4414,7 @@ func (f *Fpdf) putpages() {
 		f.out("endobj")
 	}
 	// Pages root
-	f.offsets[1] = f.buffer.Len()
+	f.offsets[1] = f.offset()
 	f.out("1 0 obj")
 	f.out("<</Type /Pages")
 	var kids fmtBuffer
@@ -4502,12 +4569,9 @@ func (f *Fpdf) putfonts() {
 				f.out("endobj")
 			case "UTF8":
 				fontName := "utf8" + font.Name
-				usedRunes := font.usedRunes
-				delete(usedRunes, 0)
-				utf8FontStream := font.utf8File.GenerateCutFont(usedRunes)
-				utf8FontSize := len(utf8FontStream)
-				CodeSignDictionary := font.utf8File.CodeSymbolDictionary
-				delete(CodeSignDictionary, 0)
+				// Folio: subset and compressed on another core, mostly.
+				cut := f.cuts.get(key, font)
+				delete(font.usedRunes, 0)
 
 				f.newobj()
 				f.out(fmt.Sprintf("<</Type /Font\n/Subtype /Type0\n/BaseFont /%s\n/Encoding /Identity-H\n/DescendantFonts [%d 0 R]\n/ToUnicode %d 0 R>>\n"+"endobj", fontName, f.n+1, f.n+2))
@@ -4553,32 +4617,23 @@ func (f *Fpdf) putfonts() {
 				f.out("endobj")
 
 				// Embed CIDToGIDMap
-				cidToGidMap := make([]byte, 256*256*2)
-
-				for cc, glyph := range CodeSignDictionary {
-					cidToGidMap[cc*2] = byte(glyph >> 8)
-					cidToGidMap[cc*2+1] = byte(glyph & 0xFF)
-				}
-
-				mem := xmem.compress(cidToGidMap)
-				cidToGidMap = mem.bytes()
+				cidToGidMap := cut.cidToGID.bytes()
 				f.newobj()
 				f.out("<</Length " + strconv.Itoa(len(cidToGidMap)) + "/Filter /FlateDecode>>")
 				f.putstream(cidToGidMap)
 				f.out("endobj")
-				mem.release()
+				cut.cidToGID.release()
 
 				//Font file
-				mem = xmem.compress(utf8FontStream)
-				compressedFontStream := mem.bytes()
+				compressedFontStream := cut.file.bytes()
 				f.newobj()
 				f.out("<</Length " + strconv.Itoa(len(compressedFontStream)))
 				f.out("/Filter /FlateDecode")
-				f.out("/Length1 " + strconv.Itoa(utf8FontSize))
+				f.out("/Length1 " + strconv.Itoa(cut.size))
 				f.out(">>")
 				f.putstream(compressedFontStream)
 				f.out("endobj")
-				mem.release()
+				cut.file.release()
 			default:
 				f.err = fmt.Errorf("unsupported font type: %s", tp)
 				return
@@ -4809,8 +4864,13 @@ func (f *Fpdf) putimage(info *ImageInfoType) {
 	if info.smask != nil {
 		f.outf("/SMask %d 0 R", f.n+1)
 	}
-	f.outf("/Length %d>>", len(info.data))
-	f.putstream(info.data)
+	if info.file != nil { // Folio: copied from its file
+		f.outf("/Length %d>>", info.file.size)
+		f.putFileStream(info)
+	} else {
+		f.outf("/Length %d>>", len(info.data))
+		f.putstream(info.data)
+	}
 	f.out("endobj")
 	// 	Soft mask
 	if len(info.smask) > 0 {
@@ -4858,6 +4918,7 @@ func (f *Fpdf) putxobjectdict() {
 			image = f.images[key]
 			f.outf("/I%s %d 0 R", image.i, image.n)
 		}
+		f.putFormRefs() // Folio
 	}
 	{
 		var keyList []string
@@ -4993,10 +5054,11 @@ func (f *Fpdf) putresources() {
 		return
 	}
 	f.putimages()
+	f.putForms() // Folio
 	f.putTemplates()
 	f.putImportedTemplates() // gofpdi
 	// 	Resource dictionary
-	f.offsets[2] = f.buffer.Len()
+	f.offsets[2] = f.offset()
 	f.out("2 0 obj")
 	f.out("<<")
 	f.putresourcedict()
@@ -5228,6 +5290,7 @@ func (f *Fpdf) enddoc() {
 		return
 	}
 	f.layerEndDoc()
+	f.SubsetFontsAhead() // Folio: on another core, while the pages are written
 	f.putheader()
 	// Embedded files
 	f.putAttachments()
@@ -5256,7 +5319,7 @@ func (f *Fpdf) enddoc() {
 	f.out(">>")
 	f.out("endobj")
 	// Cross-ref
-	o := f.buffer.Len()
+	o := f.offset()
 	f.out("xref")
 	f.outf("0 %d", f.n+1)
 	f.out("0000000000 65535 f ")
