@@ -41,14 +41,28 @@ func (s *Sender) committer(ctx context.Context, r *run) {
 	timer.Stop()
 	var last time.Duration // how long the previous commit took
 	for req := range r.commits {
-		batch, closed := gather(r, req, timer, min(last, s.gatherMax))
-		var outs []Outcome
-		for _, b := range batch {
-			outs = append(outs, b.outs...)
+		batch := []commitReq{req}
+		tx, err := s.o.Ledger.BeginOutcomes(ctx, r.issueID, r.owner, s.o.Now())
+		if err == nil {
+			err = tx.Add(req.outs)
 		}
-		start := time.Now()
-		err := s.o.Ledger.Record(ctx, r.issueID, r.owner, outs, s.o.Now())
-		last = time.Since(start)
+		closed := false
+		if err == nil {
+			// Outcomes are written as they arrive, so that once the last
+			// one is in only the commit itself is left to wait for.
+			closed, err = gather(r, timer, min(last, s.gatherMax), func(more commitReq) error {
+				batch = append(batch, more)
+				return tx.Add(more.outs)
+			})
+		}
+		switch {
+		case err != nil && tx != nil:
+			tx.Rollback()
+		case err == nil:
+			start := time.Now()
+			err = tx.Commit()
+			last = time.Since(start)
+		}
 		for _, b := range batch {
 			b.done <- err
 		}
@@ -58,38 +72,40 @@ func (s *Sender) committer(ctx context.Context, r *run) {
 	}
 }
 
-// gather returns first with the outcomes queued behind it and, while
+// gather hands add the outcomes queued behind a batch's first and, while
 // messages are in flight, those that arrive within wait; closed reports
 // that the channel was closed (the workers are done).
-func gather(r *run, first commitReq, timer *time.Timer, wait time.Duration) (batch []commitReq, closed bool) {
-	batch = []commitReq{first}
+func gather(r *run, timer *time.Timer, wait time.Duration, add func(commitReq) error) (closed bool, err error) {
 	var expired <-chan time.Time
 	if wait > 0 {
 		timer.Reset(wait)
 		defer timer.Stop()
 		expired = timer.C
 	}
-	for len(batch) < 64 {
+	for n := 1; n < 64; n++ {
 		var more commitReq
 		var ok bool
 		if expired == nil || r.inFlight.Load() == 0 {
 			select {
 			case more, ok = <-r.commits:
 			default:
-				return batch, false
+				return false, nil
 			}
 		} else {
 			select {
 			case more, ok = <-r.commits:
 			case <-expired:
 				expired = nil
+				n--
 				continue
 			}
 		}
 		if !ok {
-			return batch, true
+			return true, nil
 		}
-		batch = append(batch, more)
+		if err := add(more); err != nil {
+			return false, err
+		}
 	}
-	return batch, false
+	return false, nil
 }

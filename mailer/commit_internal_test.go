@@ -7,10 +7,10 @@ import (
 	"time"
 )
 
-// recordLog is the committer's view of a ledger: it keeps each Record
-// call's outcomes and takes delay per commit, like a disk's flush. The
+// recordLog is the committer's view of a ledger: it keeps each group
+// commit's outcomes and takes delay per commit, like a disk's flush. The
 // committer uses nothing else of the Ledger, and its batching is what is
-// under test here (the store's own tests cover Record itself).
+// under test here (the store's own tests cover writing outcomes).
 type recordLog struct {
 	Ledger
 	delay time.Duration
@@ -18,17 +18,31 @@ type recordLog struct {
 	calls [][]int64
 }
 
-func (l *recordLog) Record(_ context.Context, _, _ string, outs []Outcome, _ time.Time) error {
-	time.Sleep(l.delay)
-	ids := make([]int64, len(outs))
-	for i, o := range outs {
-		ids[i] = o.MemberID
+func (l *recordLog) BeginOutcomes(context.Context, string, string, time.Time) (OutcomeBatch, error) {
+	return &loggedBatch{log: l}, nil
+}
+
+type loggedBatch struct {
+	log *recordLog
+	ids []int64
+}
+
+func (b *loggedBatch) Add(outs []Outcome) error {
+	for _, o := range outs {
+		b.ids = append(b.ids, o.MemberID)
 	}
-	l.mu.Lock()
-	l.calls = append(l.calls, ids)
-	l.mu.Unlock()
 	return nil
 }
+
+func (b *loggedBatch) Commit() error {
+	time.Sleep(b.log.delay)
+	b.log.mu.Lock()
+	b.log.calls = append(b.log.calls, b.ids)
+	b.log.mu.Unlock()
+	return nil
+}
+
+func (b *loggedBatch) Rollback() {}
 
 // TestCommitterWaitsForOutcomesInFlight: while another worker's message
 // is past its final dot, an outcome waits (at most about one commit's

@@ -99,8 +99,23 @@ type Ledger interface {
 	// transaction. Rows owner no longer holds are left unchanged and
 	// reported as an error after the rest are committed.
 	Record(ctx context.Context, issueID, owner string, outs []Outcome, now time.Time) error
+	// BeginOutcomes opens one such transaction for outcomes to be added
+	// to as they arrive: the work of writing them is done while the batch
+	// is still gathering, and only the commit is left for the end.
+	BeginOutcomes(ctx context.Context, issueID, owner string, now time.Time) (OutcomeBatch, error)
 	// Counts returns the number of rows of issueID in each state.
 	Counts(ctx context.Context, issueID string) (map[State]int, error)
 	// Failures lists the failed_perm and failed_temp rows of issueID.
 	Failures(ctx context.Context, issueID string) ([]Failure, error)
+}
+
+// OutcomeBatch is an open group commit of outcomes (Ledger.BeginOutcomes).
+// It is used by one goroutine; Commit or Rollback ends it.
+type OutcomeBatch interface {
+	// Add writes outcomes into the batch, as Record would.
+	Add(outs []Outcome) error
+	// Commit makes every added outcome durable; rows owner no longer
+	// held are reported as Record reports them.
+	Commit() error
+	Rollback()
 }

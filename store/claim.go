@@ -31,6 +31,10 @@ func (s *Store) EnsureDeliveries(ctx context.Context, issueID string, a mailer.A
 	return int(n), err
 }
 
+// dueStates repeats deliveries_due's WHERE word for word: SQLite uses a
+// partial index only for a query that says so.
+const dueStates = `d.state IN ('pending', 'sending', 'failed_temp')`
+
 // claimFrom joins due rows to their members and the suppression list.
 const claimFrom = `SELECT d.member_id, d.message_id, d.attempts, d.first_try, ` + memberColsM + `,
 	EXISTS (SELECT 1 FROM suppressions x WHERE x.email_key = m.email_key)
@@ -43,9 +47,9 @@ const claimFrom = `SELECT d.member_id, d.message_id, d.attempts, d.first_try, ` 
 // every query without a sort.
 func claimQueries() [3]string {
 	return [...]string{
-		claimFrom + `d.state = 'pending' AND $2 = $2 ORDER BY d.next_attempt, d.member_id LIMIT $3`,
-		claimFrom + `d.state = 'failed_temp' AND d.next_attempt <= $2 ORDER BY d.next_attempt LIMIT $3`,
-		claimFrom + `d.state = 'sending' AND d.next_attempt <= $2 ORDER BY d.next_attempt LIMIT $3`,
+		claimFrom + dueStates + ` AND d.state = 'pending' AND $2 = $2 ORDER BY d.next_attempt, d.member_id LIMIT $3`,
+		claimFrom + dueStates + ` AND d.state = 'failed_temp' AND d.next_attempt <= $2 ORDER BY d.next_attempt LIMIT $3`,
+		claimFrom + dueStates + ` AND d.state = 'sending' AND d.next_attempt <= $2 ORDER BY d.next_attempt LIMIT $3`,
 	}
 }
 
@@ -161,44 +165,4 @@ func (s *Store) claimRow(ctx context.Context, tx *sql.Tx, d dueRow, issueID, own
 		return c, false, fmt.Errorf("store: claim: %w", err)
 	}
 	return c, true, nil
-}
-
-// Record implements mailer.Ledger: it writes the outcomes of owner's
-// claimed rows in one transaction (a group commit). Rows the owner no
-// longer holds are left alone; if any, the error wraps mailer.ErrLeaseLost after
-// the others are committed.
-func (s *Store) Record(ctx context.Context, issueID, owner string, outs []mailer.Outcome, now time.Time) error {
-	lost := 0
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		lost = 0
-		for _, o := range outs {
-			var res sql.Result
-			var err error
-			switch o.State {
-			case mailer.StatePending:
-				res, err = s.exec(ctx, tx, qRelease, ms(now), issueID, o.MemberID, owner)
-			case mailer.StateSent, mailer.StateFailedTemp, mailer.StateFailedPerm:
-				res, err = s.exec(ctx, tx, qOutcome, string(o.State), o.Reply, ms(o.Next), ms(now), issueID, o.MemberID, owner)
-			default:
-				return fmt.Errorf("store: record: state %q is not an outcome", o.State)
-			}
-			if err != nil {
-				return fmt.Errorf("store: record %s/%d: %w", issueID, o.MemberID, err)
-			}
-			if n, _ := res.RowsAffected(); n == 0 {
-				lost++
-				continue
-			}
-			if o.Suppress != "" {
-				if _, err := s.exec(ctx, tx, qSuppress, emailKey(o.Suppress), o.Suppress, o.Reply, ms(now)); err != nil {
-					return fmt.Errorf("store: suppress: %w", err)
-				}
-			}
-		}
-		return nil
-	})
-	if err == nil && lost > 0 {
-		return fmt.Errorf("store: record %d of %d outcomes: %w", len(outs)-lost, len(outs), mailer.ErrLeaseLost)
-	}
-	return err
 }

@@ -1,0 +1,93 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"folio.example/folio/mailer"
+)
+
+// Record implements mailer.Ledger: it writes the outcomes of owner's
+// claimed rows in one transaction (a group commit). Rows the owner no
+// longer holds are left alone; if any, the error wraps
+// mailer.ErrLeaseLost after the others are committed.
+func (s *Store) Record(ctx context.Context, issueID, owner string, outs []mailer.Outcome, now time.Time) error {
+	b, err := s.BeginOutcomes(ctx, issueID, owner, now)
+	if err != nil {
+		return err
+	}
+	if err := b.Add(outs); err != nil {
+		b.Rollback()
+		return err
+	}
+	return b.Commit()
+}
+
+// BeginOutcomes implements mailer.Ledger: an open write transaction that
+// outcomes are added to as they come, committed in one fsync.
+func (s *Store) BeginOutcomes(ctx context.Context, issueID, owner string, now time.Time) (mailer.OutcomeBatch, error) {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("store: begin: %w", err)
+	}
+	return &outcomeBatch{s: s, ctx: ctx, tx: tx, issueID: issueID, owner: owner, now: now}, nil
+}
+
+// outcomeBatch is one group commit of outcomes.
+type outcomeBatch struct {
+	s              *Store
+	ctx            context.Context
+	tx             *sql.Tx
+	issueID, owner string
+	now            time.Time
+	n, lost        int // outcomes added; of those, rows owner no longer held
+}
+
+// Add writes outcomes into the transaction; they are durable once Commit
+// returns.
+func (b *outcomeBatch) Add(outs []mailer.Outcome) error {
+	ctx, s, now := b.ctx, b.s, b.now
+	for _, o := range outs {
+		var res sql.Result
+		var err error
+		switch o.State {
+		case mailer.StatePending:
+			res, err = s.exec(ctx, b.tx, qRelease, ms(now), b.issueID, o.MemberID, b.owner)
+		case mailer.StateSent, mailer.StateFailedTemp, mailer.StateFailedPerm:
+			res, err = s.exec(ctx, b.tx, qOutcome, string(o.State), o.Reply, ms(o.Next), ms(now), b.issueID, o.MemberID, b.owner)
+		default:
+			return fmt.Errorf("store: record: state %q is not an outcome", o.State)
+		}
+		if err != nil {
+			return fmt.Errorf("store: record %s/%d: %w", b.issueID, o.MemberID, err)
+		}
+		b.n++
+		if n, _ := res.RowsAffected(); n == 0 {
+			b.lost++
+			continue
+		}
+		if o.Suppress != "" {
+			if _, err := s.exec(ctx, b.tx, qSuppress, emailKey(o.Suppress), o.Suppress, o.Reply, ms(now)); err != nil {
+				return fmt.Errorf("store: suppress: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+// Commit makes the added outcomes durable (synchronous FULL: one fsync of
+// the WAL).
+func (b *outcomeBatch) Commit() error {
+	if err := b.tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	if b.lost > 0 {
+		return fmt.Errorf("store: record %d of %d outcomes: %w", b.n-b.lost, b.n, mailer.ErrLeaseLost)
+	}
+	return nil
+}
+
+// Rollback abandons the batch.
+func (b *outcomeBatch) Rollback() { _ = b.tx.Rollback() }
