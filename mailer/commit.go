@@ -82,7 +82,7 @@ func gather(r *run, timer *time.Timer, wait time.Duration, add func(commitReq) e
 		defer timer.Stop()
 		expired = timer.C
 	}
-	for n := 1; n < 64; n++ {
+	for n := 1; n < 64; {
 		var more commitReq
 		var ok bool
 		if expired == nil || r.inFlight.Load() == 0 {
@@ -96,7 +96,6 @@ func gather(r *run, timer *time.Timer, wait time.Duration, add func(commitReq) e
 			case more, ok = <-r.commits:
 			case <-expired:
 				expired = nil
-				n--
 				continue
 			}
 		}
@@ -106,6 +105,7 @@ func gather(r *run, timer *time.Timer, wait time.Duration, add func(commitReq) e
 		if err := add(more); err != nil {
 			return false, err
 		}
+		n++
 	}
 	return false, nil
 }

@@ -2,42 +2,20 @@ package server_test
 
 import (
 	"context"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
-)
 
-const chromiumPath = "/usr/bin/chromium"
+	"folio.example/folio/internal/chromiumtest"
+)
 
 // dumpDOM loads url in headless Chromium and returns the DOM after its
 // load event. Chromium is required (CI installs it): missing is a failure.
 func dumpDOM(t *testing.T, url string) string {
 	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		t.Fatalf("headless Chromium is required at %s (apt-get install chromium): %v", chromiumPath, err)
-	}
-	// Not t.TempDir: Chromium's helper processes can still be writing
-	// the profile for a moment after the browser exits, and a folder that
-	// will not empty must not fail the test.
-	profile, err := os.MkdirTemp("", "folio-chromium-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		for range 40 {
-			if os.RemoveAll(profile) == nil {
-				return
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-	}()
 	ctx, cancel := context.WithTimeout(context.Background(), 45*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, chromiumPath, "--headless", "--no-sandbox", "--disable-gpu",
-		"--no-first-run", "--disable-background-networking", "--disable-component-update",
-		"--disable-sync", "--ignore-certificate-errors", "--user-data-dir="+profile, "--dump-dom", url)
+	cmd, _ := chromiumtest.Command(ctx, t, "--ignore-certificate-errors", "--dump-dom", url)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()

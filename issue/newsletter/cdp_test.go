@@ -1,6 +1,7 @@
 package newsletter
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -9,15 +10,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"golang.org/x/net/websocket"
-)
 
-// chromiumPath is Debian's Chromium, which .ci/run installs.
-const chromiumPath = "/usr/bin/chromium"
+	"folio.example/folio/internal/chromiumtest"
+)
 
 // browser is headless Chromium driven over the DevTools protocol, which
 // lets a test set an exact phone viewport (the --window-size flag cannot
@@ -33,36 +32,15 @@ type browser struct {
 // Chromium is missing.
 func startBrowser(t testing.TB) *browser {
 	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		t.Fatalf("headless Chromium is required at %s (apt-get install chromium): %v", chromiumPath, err)
-	}
-	// Not t.TempDir: Chromium's helper processes can still be writing
-	// the profile for a moment after the browser exits, and a folder that
-	// will not empty must not fail the test.
-	profile, err := os.MkdirTemp("", "folio-chromium-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(chromiumPath, "--headless", "--no-sandbox", "--disable-gpu",
-		"--no-first-run", "--disable-background-networking", "--disable-component-update",
-		"--disable-sync", "--hide-scrollbars", "--remote-debugging-port=0", "--remote-allow-origins=*",
-		"--user-data-dir="+profile, "about:blank")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // so its helpers go with it
+	cmd, profile := chromiumtest.Command(context.Background(), t, "--hide-scrollbars", "--remote-debugging-port=0",
+		"--remote-allow-origins=*", "about:blank")
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start Chromium: %v", err)
 	}
 	b := &browser{t: t, cmd: cmd}
-	t.Cleanup(func() {
+	t.Cleanup(func() { // before chromiumtest's: the socket first, then the browser
 		if b.ws != nil {
 			b.ws.Close()
-		}
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		_ = cmd.Wait()
-		for range 40 {
-			if os.RemoveAll(profile) == nil {
-				break
-			}
-			time.Sleep(50 * time.Millisecond)
 		}
 	})
 	port := ""
