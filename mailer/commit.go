@@ -2,6 +2,7 @@ package mailer
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -9,22 +10,31 @@ import (
 // open for outcomes still on their way, whatever the last commits took.
 const maxGather = 2 * time.Millisecond
 
-// commitReq is one worker's outcomes waiting for the group commit.
+// commitReq is one worker's outcomes waiting for the group commit, and
+// how many rows the worker wants claimed in the same commit.
 type commitReq struct {
-	outs []Outcome
-	done chan error
+	outs  []Outcome
+	claim int
+	done  chan committed
+}
+
+// committed is a group commit's answer to one request: nil once the
+// outcomes and claims are durable.
+type committed struct {
+	err    error
+	claims []Claim
 }
 
 // commit hands outcomes to the run's committer and waits until they are
 // durable.
 func (s *Sender) commit(r *run, outs []Outcome) error {
-	return <-s.commitAsync(r, outs)
+	return (<-s.commitAsync(r, outs, 0)).err
 }
 
-// commitAsync hands outcomes to the run's committer; the channel says
-// when they are durable.
-func (s *Sender) commitAsync(r *run, outs []Outcome) <-chan error {
-	req := commitReq{outs: outs, done: make(chan error, 1)}
+// commitAsync hands outcomes to the run's committer, with a claim of up
+// to claim rows; the channel says when they are durable.
+func (s *Sender) commitAsync(r *run, outs []Outcome, claim int) <-chan committed {
+	req := commitReq{outs: outs, claim: claim, done: make(chan committed, 1)}
 	r.commits <- req
 	return req.done
 }
@@ -40,20 +50,32 @@ func (s *Sender) committer(ctx context.Context, r *run) {
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	var last time.Duration // how long the previous commit took
+	messageID := s.messageID(r.issueID)
 	for req := range r.commits {
-		batch := []commitReq{req}
-		tx, err := s.o.Ledger.BeginOutcomes(ctx, r.issueID, r.owner, s.o.Now())
+		now := s.o.Now()
+		tx, err := s.o.Ledger.BeginOutcomes(ctx, r.issueID, r.owner, now)
+		var batch []commitReq
+		var claims [][]Claim
+		// add writes a request into the batch as it arrives, so that
+		// once the last is in only the commit itself is left to wait for.
+		add := func(req commitReq) error {
+			batch = append(batch, req)
+			claims = append(claims, nil)
+			if err := tx.Add(req.outs); err != nil || req.claim == 0 {
+				return err
+			}
+			c, err := tx.Claim(req.claim, now.Add(s.o.Lease), messageID)
+			claims[len(claims)-1] = c
+			return err
+		}
 		if err == nil {
-			err = tx.Add(req.outs)
+			err = add(req)
+		} else {
+			batch, claims = append(batch, req), append(claims, nil)
 		}
 		closed := false
 		if err == nil {
-			// Outcomes are written as they arrive, so that once the last
-			// one is in only the commit itself is left to wait for.
-			closed, err = gather(r, timer, min(last, s.gatherMax), func(more commitReq) error {
-				batch = append(batch, more)
-				return tx.Add(more.outs)
-			})
+			closed, err = gather(r, timer, min(last, s.gatherMax), add)
 		}
 		switch {
 		case err != nil && tx != nil:
@@ -63,8 +85,12 @@ func (s *Sender) committer(ctx context.Context, r *run) {
 			err = tx.Commit()
 			last = time.Since(start)
 		}
-		for _, b := range batch {
-			b.done <- err
+		for i, b := range batch {
+			res := committed{err: err}
+			if err == nil || errors.Is(err, ErrLeaseLost) {
+				res.claims = claims[i]
+			}
+			b.done <- res
 		}
 		if closed {
 			return

@@ -44,6 +44,11 @@ func (b *loggedBatch) Commit() error {
 
 func (b *loggedBatch) Rollback() {}
 
+// Claim claims n made-up rows.
+func (b *loggedBatch) Claim(n int, _ time.Time, _ func(Member) string) ([]Claim, error) {
+	return make([]Claim, n), nil
+}
+
 // TestCommitterWaitsForOutcomesInFlight: while another worker's message
 // is past its final dot, an outcome waits (at most about one commit's
 // time) so both share a commit; with nothing in flight it is committed
@@ -63,11 +68,11 @@ func TestCommitterWaitsForOutcomesInFlight(t *testing.T) {
 	// Member 2's outcome arrives while member 3's message is in flight;
 	// member 3's outcome comes 10 ms later: one commit holds both.
 	r.inFlight.Add(1)
-	first := s.commitAsync(r, out(2))
+	first := s.commitAsync(r, out(2), 0)
 	time.Sleep(10 * time.Millisecond)
-	second := s.commitAsync(r, out(3))
+	second := s.commitAsync(r, out(3), 0)
 	r.inFlight.Add(-1)
-	if err := <-first; err != nil {
+	if err := (<-first).err; err != nil {
 		t.Fatal(err)
 	}
 	<-second

@@ -114,6 +114,11 @@ type Ledger interface {
 type OutcomeBatch interface {
 	// Add writes outcomes into the batch, as Record would.
 	Add(outs []Outcome) error
+	// Claim takes up to n due rows into the batch, as Ledger.Claim
+	// would with the batch's time: a worker's next rows ride on the
+	// commit it waits for anyway instead of costing one of their own.
+	// They are the worker's only once Commit has returned.
+	Claim(n int, leaseUntil time.Time, messageID func(Member) string) ([]Claim, error)
 	// Commit makes every added outcome durable; rows owner no longer
 	// held are reported as Record reports them.
 	Commit() error

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -464,5 +465,55 @@ func TestLeaseRunningOutWhileQueuedKeepsEnvelopesStraight(t *testing.T) {
 	}
 	if c := srv.Connections(); c < 2 {
 		t.Errorf("%d connection(s): no lease ran out while queued, the test proves nothing", c)
+	}
+}
+
+// claimCounter counts the claims a Sender makes in transactions of
+// their own.
+type claimCounter struct {
+	*store.Store
+	n atomic.Int32
+}
+
+func (c *claimCounter) Claim(ctx context.Context, issueID, owner string, n int, now, leaseUntil time.Time, id func(mailer.Member) string) ([]mailer.Claim, error) {
+	c.n.Add(1)
+	return c.Store.Claim(ctx, issueID, owner, n, now, leaseUntil, id)
+}
+
+// TestClaimsRideOnOutcomeCommits: after a worker's first claim, its next
+// rows are claimed inside the commit of one of its outcomes, so a send
+// costs no commit per claim and a worker's queue never runs dry (the
+// next envelope always rides behind the dot). Every member still gets
+// exactly one message.
+func TestClaimsRideOnOutcomeCommits(t *testing.T) {
+	srv := smtptest.Start(t)
+	led := &claimCounter{Store: newStore(t, 60)}
+	s := sender(t, led.Store, smtpTo(srv), func(o *mailer.Options) {
+		o.Ledger, o.Workers, o.ClaimBatch = led, 2, 5
+	})
+	sum, err := s.Send(context.Background(), issueID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Sent != 60 || sum.Remaining() != 0 {
+		t.Fatalf("summary %+v", sum)
+	}
+	seen := map[string]bool{}
+	for _, m := range srv.Messages() {
+		if seen[m.To[0]] {
+			t.Errorf("%s got two messages", m.To[0])
+		}
+		seen[m.To[0]] = true
+	}
+	if len(seen) != 60 {
+		t.Fatalf("%d members reached, want 60", len(seen))
+	}
+	// One claim to start each worker and one to find nothing left; the
+	// other ten claims of five rode on commits.
+	if n := led.n.Load(); n > 4 {
+		t.Errorf("%d claims in transactions of their own, want at most 4 (2 workers)", n)
+	}
+	if c := srv.Connections(); c > 2 {
+		t.Errorf("%d connections for 2 workers", c)
 	}
 }

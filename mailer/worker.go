@@ -7,13 +7,15 @@ import (
 	"time"
 )
 
-// worker delivers rows until none is due or the run stops. It claims a
-// few rows at a time (one commit) and owns one connection reused for up
-// to MaxPerConn messages. An outcome's commit runs while the next message
+// worker delivers rows until none is due or the run stops. It claims
+// ClaimBatch rows at a time and owns one connection reused for up to
+// MaxPerConn messages. An outcome's commit runs while the next message
 // is rendered and written; the next message's final dot waits for it
 // (Outgoing.gate), so the relay never holds more than one of this
 // worker's messages whose outcome is not durable: a crash can leave at
-// most one delivered-but-unrecorded message per worker.
+// most one delivered-but-unrecorded message per worker. When its queue
+// runs low, the worker's next rows are claimed in that same commit, so
+// claiming costs no commit of its own and the queue never runs dry.
 func (s *Sender) worker(ctx context.Context, r *run, lim *limiter) {
 	var (
 		conn Conn
@@ -23,13 +25,21 @@ func (s *Sender) worker(ctx context.Context, r *run, lim *limiter) {
 		queue    []Claim
 		prev     *inflight // the last outcome, maybe still committing
 		buf      []byte    // the rendered message, reused once delivered
+		// drained: a claim found fewer rows than it asked for, so the
+		// worker stops claiming ahead and claims again only when empty.
+		drained bool
 	)
-	// settle waits for the last outcome's commit; false stops the worker.
+	// settle waits for the last outcome's commit and queues the rows
+	// claimed with it; false stops the worker.
 	settle := func() bool {
 		if prev == nil {
 			return true
 		}
-		ok := prev.wait(s, r)
+		claims, ok := prev.wait(s, r)
+		if prev.claim > 0 {
+			drained = len(claims) < prev.claim
+		}
+		queue = append(queue, claims...)
 		prev = nil
 		return ok
 	}
@@ -56,10 +66,13 @@ func (s *Sender) worker(ctx context.Context, r *run, lim *limiter) {
 	for ctx.Err() == nil {
 		if len(queue) == 0 {
 			// The last outcome is settled first: a claim must never find
-			// this worker's just-delivered row still sending.
+			// this worker's just-delivered row still sending. Its commit
+			// may bring the next rows.
 			if !settle() {
 				return
 			}
+		}
+		if len(queue) == 0 {
 			now := s.o.Now()
 			claims, err := s.o.Ledger.Claim(ctx, r.issueID, r.owner, s.o.ClaimBatch, now, now.Add(s.o.Lease), s.messageID(r.issueID))
 			if err != nil {
@@ -71,7 +84,7 @@ func (s *Sender) worker(ctx context.Context, r *run, lim *limiter) {
 			if len(claims) == 0 {
 				return
 			}
-			queue = claims
+			queue, drained = claims, len(claims) < s.o.ClaimBatch
 		}
 		if err := lim.wait(ctx); err != nil {
 			return
@@ -106,6 +119,17 @@ func (s *Sender) worker(ctx context.Context, r *run, lim *limiter) {
 				return
 			}
 		}
+		queue = queue[1:]
+		// The next member's envelope rides behind this message's dot when
+		// the connection will surely carry that message next: a wait in
+		// the rate limiter would leave the relay holding an open DATA.
+		// It is chosen once the last outcome is settled, which may have
+		// claimed the next rows.
+		pipelineNext := func() {
+			if len(queue) > 0 && used+1 < s.o.MaxPerConn && lim.unlimited() && ctx.Err() == nil {
+				out.next = &envelope{from: out.From, to: queue[0].Member.Email}
+			}
+		}
 		settled, flying := true, false
 		if g, ok := conn.(gatedConn); ok && g.gatesDot() {
 			out.gate = func() error {
@@ -117,18 +141,14 @@ func (s *Sender) worker(ctx context.Context, r *run, lim *limiter) {
 				// in flight: the committer may wait for that outcome.
 				r.inFlight.Add(1)
 				flying = true
+				pipelineNext()
 				return nil
 			}
 			out.gateOpen = func() bool { return prev == nil || len(prev.done) > 0 }
 		} else if !settle() {
 			return
-		}
-		queue = queue[1:]
-		// The next member's envelope rides behind this message's dot when
-		// the connection will surely carry that message next: a wait in
-		// the rate limiter would leave the relay holding an open DATA.
-		if len(queue) > 0 && used+1 < s.o.MaxPerConn && lim.unlimited() && ctx.Err() == nil {
-			out.next = &envelope{from: out.From, to: queue[0].Member.Email}
+		} else {
+			pipelineNext()
 		}
 		reply, sendErr := conn.Deliver(bg, out)
 		used++
@@ -146,7 +166,14 @@ func (s *Sender) worker(ctx context.Context, r *run, lim *limiter) {
 			return
 		}
 		o, res := s.outcome(r, c, reply, sendErr, start)
-		prev = &inflight{c: c, o: o, res: res, done: s.commitAsync(r, []Outcome{o})}
+		// The next rows are claimed with this outcome when the queue is
+		// down to its last: they arrive at the next message's gate, in
+		// time for their envelope to ride behind its dot.
+		claim := 0
+		if len(queue) <= 1 && !drained && res.Class != Pause && ctx.Err() == nil {
+			claim = s.o.ClaimBatch
+		}
+		prev = &inflight{c: c, o: o, res: res, claim: claim, done: s.commitAsync(r, []Outcome{o}, claim)}
 		landed()
 		if res.Class == Pause && sendErr != nil {
 			settle()
@@ -160,24 +187,28 @@ func (s *Sender) worker(ctx context.Context, r *run, lim *limiter) {
 	}
 }
 
-// inflight is an outcome on its way to the ledger.
+// inflight is an outcome on its way to the ledger, with a claim of up
+// to claim rows riding on its commit.
 type inflight struct {
-	c    Claim
-	o    Outcome
-	res  Result
-	done <-chan error
+	c     Claim
+	o     Outcome
+	res   Result
+	claim int
+	done  <-chan committed
 }
 
 // wait blocks until the outcome is committed, then counts and reports
-// it; false when the ledger failed and the run must stop.
-func (f *inflight) wait(s *Sender, r *run) bool {
-	if err := <-f.done; err != nil && !errors.Is(err, ErrLeaseLost) {
-		r.fail(fmt.Errorf("mailer: record %s/%d: %w", r.issueID, f.c.MemberID, err))
-		return false
+// it and returns the rows claimed with it; false when the ledger failed
+// and the run must stop.
+func (f *inflight) wait(s *Sender, r *run) ([]Claim, bool) {
+	res := <-f.done
+	if res.err != nil && !errors.Is(res.err, ErrLeaseLost) {
+		r.fail(fmt.Errorf("mailer: record %s/%d: %w", r.issueID, f.c.MemberID, res.err))
+		return nil, false
 	}
 	r.count(f.o.State)
 	s.emit(f.res)
-	return true
+	return res.claims, true
 }
 
 // dial opens a connection, trying three times a few seconds apart unless

@@ -52,3 +52,34 @@ func BenchmarkClaimAndMark(b *testing.B) {
 	}
 	b.ReportMetric(float64(msgs)/time.Since(start).Seconds(), "msgs/s")
 }
+
+// BenchmarkClaimInBatch measures claiming 32 rows inside a group commit,
+// as a worker's claim rides on one (rolled back, so every round finds
+// the same rows due).
+func BenchmarkClaimInBatch(b *testing.B) {
+	ctx := context.Background()
+	s := open(b)
+	ms := make([]mailer.Member, 20000)
+	for i := range ms {
+		ms[i] = member(fmt.Sprintf("m%d@example.org", i), "print", mailer.StatusActive)
+	}
+	if _, _, err := s.UpsertMembers(ctx, ms); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := s.EnsureDeliveries(ctx, "w", mailer.Audience{}, time.Now()); err != nil {
+		b.Fatal(err)
+	}
+	id := func(m mailer.Member) string { return mailer.MessageID("w", m.ID, "example.org") }
+	for b.Loop() {
+		now := time.Now()
+		tx, err := s.BeginOutcomes(ctx, "w", "bench", now)
+		if err != nil {
+			b.Fatal(err)
+		}
+		cs, err := tx.Claim(32, now.Add(time.Minute), id)
+		if err != nil || len(cs) != 32 {
+			b.Fatalf("claimed %d: %v", len(cs), err)
+		}
+		tx.Rollback()
+	}
+}

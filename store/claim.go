@@ -79,35 +79,40 @@ func hotQueries() []string {
 // leaseUntil; rows whose member left (unsubscribed, paused, suppressed)
 // become skipped instead.
 func (s *Store) Claim(ctx context.Context, issueID, owner string, n int, now, leaseUntil time.Time, messageID func(mailer.Member) string) ([]mailer.Claim, error) {
-	if n < 1 {
-		n = 1
-	}
 	var out []mailer.Claim
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		out = out[:0]
-		for _, q := range claimQueries() {
-			for len(out) < n {
-				due, err := s.dueRows(ctx, tx, q, issueID, now, n-len(out))
+		var err error
+		out, err = s.claim(ctx, tx, issueID, owner, n, now, leaseUntil, messageID)
+		return err
+	})
+	return out, err
+}
+
+// claim is Claim inside tx, which a group commit of outcomes may share.
+func (s *Store) claim(ctx context.Context, tx *sql.Tx, issueID, owner string, n int, now, leaseUntil time.Time, messageID func(mailer.Member) string) ([]mailer.Claim, error) {
+	n = max(n, 1)
+	var out []mailer.Claim
+	for _, q := range claimQueries() {
+		for len(out) < n {
+			due, err := s.dueRows(ctx, tx, q, issueID, now, n-len(out))
+			if err != nil {
+				return nil, err
+			}
+			if len(due) == 0 {
+				break
+			}
+			for _, d := range due {
+				c, ok, err := s.claimRow(ctx, tx, d, issueID, owner, now, leaseUntil, messageID)
 				if err != nil {
-					return err
+					return nil, err
 				}
-				if len(due) == 0 {
-					break
-				}
-				for _, d := range due {
-					c, ok, err := s.claimRow(ctx, tx, d, issueID, owner, now, leaseUntil, messageID)
-					if err != nil {
-						return err
-					}
-					if ok {
-						out = append(out, c)
-					}
+				if ok {
+					out = append(out, c)
 				}
 			}
 		}
-		return nil
-	})
-	return out, err
+	}
+	return out, nil
 }
 
 type dueRow struct {

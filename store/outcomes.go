@@ -77,6 +77,13 @@ func (b *outcomeBatch) Add(outs []mailer.Outcome) error {
 	return nil
 }
 
+// Claim takes up to n due rows for the batch's owner inside the batch, as
+// Ledger.Claim would: they are sending once Commit returns, and a row
+// whose outcome was added before is no longer due.
+func (b *outcomeBatch) Claim(n int, leaseUntil time.Time, messageID func(mailer.Member) string) ([]mailer.Claim, error) {
+	return b.s.claim(b.ctx, b.tx, b.issueID, b.owner, n, b.now, leaseUntil, messageID)
+}
+
 // Commit makes the added outcomes durable (synchronous FULL: one fsync of
 // the WAL).
 func (b *outcomeBatch) Commit() error {

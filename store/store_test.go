@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"errors"
 	"path/filepath"
 	"slices"
@@ -325,5 +326,75 @@ func TestReopenKeepsData(t *testing.T) {
 	iss, _ := s.Issues(ctx)
 	if len(all) != 1 || len(iss) != 1 || iss[0].PDFPath != "/x.pdf" {
 		t.Fatalf("after reopen: %v %v", all, iss)
+	}
+}
+
+// TestClaimInOutcomeBatch: rows claimed inside a batch of outcomes are
+// the worker's only once the batch commits, and never include a row
+// whose outcome the batch already holds (even with its lease run out);
+// a batch rolled back leaves them due.
+func TestClaimInOutcomeBatch(t *testing.T) {
+	ctx := context.Background()
+	s := open(t)
+	ms := make([]mailer.Member, 6)
+	for i := range ms {
+		ms[i] = member(fmt.Sprintf("m%d@example.org", i), "", mailer.StatusActive)
+	}
+	if _, _, err := s.UpsertMembers(ctx, ms); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	if _, err := s.EnsureDeliveries(ctx, "W", mailer.Audience{}, now); err != nil {
+		t.Fatal(err)
+	}
+	id := func(m mailer.Member) string { return fmt.Sprintf("id-%d", m.ID) }
+	// A lease that has run out by the time of the batch: the sent row is
+	// due again by its lease alone, and must not be claimed.
+	first, err := s.Claim(ctx, "W", "o", 2, now, now.Add(time.Second), id)
+	if err != nil || len(first) != 2 {
+		t.Fatal(first, err)
+	}
+	later := now.Add(time.Minute)
+
+	claim := func(commit bool) []mailer.Claim {
+		t.Helper()
+		b, err := s.BeginOutcomes(ctx, "W", "o", later)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := b.Add([]mailer.Outcome{{MemberID: first[0].MemberID, State: mailer.StateSent, Reply: "250 ok"}}); err != nil {
+			t.Fatal(err)
+		}
+		cs, err := b.Claim(10, later.Add(time.Minute), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if commit {
+			if err := b.Commit(); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			b.Rollback()
+		}
+		return cs
+	}
+	if cs := claim(false); len(cs) != 5 {
+		t.Fatalf("claimed %d rows, want 5 (all but the one just sent)", len(cs))
+	}
+	if counts, _ := s.Counts(ctx, "W"); counts[mailer.StatePending] != 4 || counts[mailer.StateSending] != 2 {
+		t.Fatalf("after rollback: %v, want the first claim's 2 sending and 4 pending", counts)
+	}
+	cs := claim(true)
+	if len(cs) != 5 {
+		t.Fatalf("claimed %d rows, want 5", len(cs))
+	}
+	for _, c := range cs {
+		if c.MemberID == first[0].MemberID || c.MessageID != id(c.Member) || !c.NextAttempt.Equal(later.Add(time.Minute)) {
+			t.Errorf("claim %+v", c)
+		}
+	}
+	counts, _ := s.Counts(ctx, "W")
+	if counts[mailer.StateSent] != 1 || counts[mailer.StateSending] != 5 {
+		t.Fatalf("after commit: %v, want 1 sent and 5 sending", counts)
 	}
 }
