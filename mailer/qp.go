@@ -16,12 +16,20 @@ const upperHex = "0123456789ABCDEF"
 // appendQP appends s to dst quoted-printable encoded (RFC 2045 §6.7) with
 // CRLF line ends: "\n" and "\r\n" become hard line breaks, lines longer
 // than qpLine get soft breaks, and "=", control bytes, bytes above 126 and
-// whitespace before a line end are encoded. It copies runs of literal
-// bytes at once rather than byte by byte: the per-member HTML and text
-// parts are most of a message, and this is the hot loop of a send.
+// whitespace before a line end are encoded. A dot that would start a
+// line is encoded too (=2E), so no line of a message Folio writes starts
+// with one and it goes out over SMTP without dot-stuffing (wireReady).
+// It copies runs of literal bytes at once rather than byte by byte: the
+// per-member HTML and text parts are most of a message, and this is the
+// hot loop of a send.
 func appendQP(dst []byte, s string) []byte {
 	col := 0
 	for len(s) > 0 {
+		if col == 0 && s[0] == '.' {
+			dst = append(dst, "=2E"...)
+			col, s = 3, s[1:]
+			continue
+		}
 		// The longest run of literal bytes that fits on the line, eight
 		// bytes at a time while they are plain printable ASCII.
 		n, room := 0, min(len(s), qpLine-col)

@@ -29,6 +29,8 @@ func TestAppendQP(t *testing.T) {
 		{"soft break", long[:80], long[:75] + "=\r\n" + long[75:80]},
 		{"encoded never split", strings.Repeat("a", 74) + "é", strings.Repeat("a", 74) + "=\r\n=C3=A9"},
 		{"space at the limit before a line end", strings.Repeat("a", 74) + " \nb", strings.Repeat("a", 74) + "=\r\n=20\r\nb"},
+		{"leading dot", ".card {\n.\na.b", "=2Ecard {\r\n=2E\r\na.b"},
+		{"dot after a soft break", long[:75] + ".x", long[:75] + "=\r\n=2Ex"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -40,10 +42,14 @@ func TestAppendQP(t *testing.T) {
 }
 
 // checkQP decodes enc with the standard library's reader and checks it
-// gives back in (with CRLF line ends) and that every line obeys RFC 2045.
+// gives back in (with CRLF line ends), that every line obeys RFC 2045 and
+// that none starts with a dot (so SMTP needs no dot-stuffing).
 func checkQP(t *testing.T, in string, enc []byte) {
 	t.Helper()
 	for i, line := range bytes.Split(enc, []byte("\r\n")) {
+		if len(line) > 0 && line[0] == '.' {
+			t.Fatalf("line %d starts with a dot: %q", i+1, line)
+		}
 		if len(line) > 76 {
 			t.Fatalf("line %d is %d characters: %q", i+1, len(line), line)
 		}

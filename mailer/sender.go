@@ -186,7 +186,14 @@ func feedbackID(issueID, tier, domain string) string {
 	if tier == "" {
 		tier = "all"
 	}
-	clean := func(s string) string { return strings.NewReplacer(":", "-", " ", "-").Replace(oneLine(s)) }
+	clean := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if r == ':' || r == ' ' {
+				return '-'
+			}
+			return r
+		}, oneLine(s))
+	}
 	return clean(issueID) + ":" + clean(tier) + ":folio:" + clean(domain)
 }
 

@@ -180,14 +180,20 @@ func (c *smtpConn) deliverPipelined(o *Outgoing) (string, error) {
 	if err := c.openPipelined(o); err != nil {
 		return "", err
 	}
-	c.buf = dotStuff(c.buf[:0], o.Data)
+	body := o.Data
+	if !wireReady(body) {
+		c.buf = dotStuff(c.buf[:0], body)
+		body = c.buf
+	}
+	c.buf = c.buf[:0]
 	if o.gate != nil && (o.gateOpen == nil || !o.gateOpen()) {
 		// The previous outcome is still committing: the body travels
 		// meanwhile and only the dot waits.
-		if err := c.send(c.buf); err != nil {
+		if err := c.send(body); err != nil {
 			return "", newSMTPError(PhaseBody, err)
 		}
-		c.buf = c.buf[:0]
+	} else {
+		c.buf = append(c.buf, body...)
 	}
 	if err := c.passGate(o); err != nil {
 		return "", err

@@ -76,3 +76,22 @@ func TestGateHoldsBackTheDot(t *testing.T) {
 		t.Errorf("body arrived altered:\n%q", msgs[0].Data)
 	}
 }
+
+func TestWireReady(t *testing.T) {
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		{"Subject: x\r\n\r\nbody\r\n", true},
+		{".starts with a dot\r\n", false},
+		{"a\r\n.b\r\n", false},
+		{"no final line end", false},
+		{"a\r\nb=2E\r\n", true},
+		{"", false},
+	}
+	for _, tt := range tests {
+		if got := wireReady([]byte(tt.in)); got != tt.want {
+			t.Errorf("wireReady(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}

@@ -106,6 +106,17 @@ func (c *smtpConn) openPipelined(o *Outgoing) error {
 	return c.reject(phase, err1)
 }
 
+// wireReady reports whether data can go out as SMTP DATA as it is: it
+// ends with CRLF and no line starts with a dot. Every message Folio
+// writes does (appendQP encodes a leading dot, base64 and headers never
+// start a line with one), which spares a copy of each message; anything
+// else is dot-stuffed.
+func wireReady(data []byte) bool {
+	n := len(data)
+	return n >= 2 && data[0] != '.' && data[n-2] == '\r' && data[n-1] == '\n' &&
+		!bytes.Contains(data, []byte("\n."))
+}
+
 // dotStuff appends data to dst as SMTP DATA wants it (RFC 5321 §4.5.2):
 // CRLF line ends, a leading dot doubled, ending with CRLF; the final
 // ".CRLF" is not included.
