@@ -3,6 +3,7 @@ package mailer
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
 )
 
@@ -15,7 +16,41 @@ const maxGather = 2 * time.Millisecond
 type commitReq struct {
 	outs  []Outcome
 	claim int
-	done  chan committed
+	done  chan committed // the answer, once the batch has ended
+
+	mu       sync.Mutex
+	answered bool
+	// then, when set (handOff), runs on the committer as soon as the
+	// batch has ended, before done is answered; its error is thenErr.
+	then    func(committed) error
+	thenErr error
+}
+
+// handOff has the committer run then with the answer right after the
+// commit, instead of the waiting worker once it has been woken: a
+// worker's next final dot, held back until this outcome is durable, goes
+// out without waiting for the scheduler to run the worker. False when the
+// batch has already ended; the caller goes on itself.
+func (q *commitReq) handOff(then func(committed) error) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.answered {
+		return false
+	}
+	q.then = then
+	return true
+}
+
+// finish answers the request: it runs the handed-off work, then done.
+func (q *commitReq) finish(res committed) {
+	q.mu.Lock()
+	q.answered = true
+	then := q.then
+	q.mu.Unlock()
+	if then != nil {
+		q.thenErr = then(res)
+	}
+	q.done <- res
 }
 
 // committed is a group commit's answer to one request: nil once the
@@ -28,15 +63,15 @@ type committed struct {
 // commit hands outcomes to the run's committer and waits until they are
 // durable.
 func (s *Sender) commit(r *run, outs []Outcome) error {
-	return (<-s.commitAsync(r, outs, 0)).err
+	return (<-s.commitAsync(r, outs, 0).done).err
 }
 
 // commitAsync hands outcomes to the run's committer, with a claim of up
-// to claim rows; the channel says when they are durable.
-func (s *Sender) commitAsync(r *run, outs []Outcome, claim int) <-chan committed {
-	req := commitReq{outs: outs, claim: claim, done: make(chan committed, 1)}
+// to claim rows; the request's done says when they are durable.
+func (s *Sender) commitAsync(r *run, outs []Outcome, claim int) *commitReq {
+	req := &commitReq{outs: outs, claim: claim, done: make(chan committed, 1)}
 	r.commits <- req
-	return req.done
+	return req
 }
 
 // committer writes outcomes in group commits. A worker sends its next
@@ -45,7 +80,10 @@ func (s *Sender) commitAsync(r *run, outs []Outcome, claim int) <-chan committed
 // Like PostgreSQL's commit_delay, a batch is therefore held open while
 // other workers have a message in flight (final dot sent, reply not yet
 // in), for at most as long as a commit takes: their outcomes join this
-// commit instead of queueing behind it for the next.
+// commit instead of queueing behind it for the next. Once a commit is
+// done, the committer itself writes the final dots that waited for it
+// (commitReq.handOff): they leave at once, not one by one as the
+// scheduler gets round to each woken worker.
 func (s *Sender) committer(ctx context.Context, r *run) {
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
@@ -54,11 +92,11 @@ func (s *Sender) committer(ctx context.Context, r *run) {
 	for req := range r.commits {
 		now := s.o.Now()
 		tx, err := s.o.Ledger.BeginOutcomes(ctx, r.issueID, r.owner, now)
-		var batch []commitReq
+		var batch []*commitReq
 		var claims [][]Claim
 		// add writes a request into the batch as it arrives, so that
 		// once the last is in only the commit itself is left to wait for.
-		add := func(req commitReq) error {
+		add := func(req *commitReq) error {
 			batch = append(batch, req)
 			claims = append(claims, nil)
 			if err := tx.Add(req.outs); err != nil || req.claim == 0 {
@@ -90,7 +128,7 @@ func (s *Sender) committer(ctx context.Context, r *run) {
 			if err == nil || errors.Is(err, ErrLeaseLost) {
 				res.claims = claims[i]
 			}
-			b.done <- res
+			b.finish(res)
 		}
 		if closed {
 			return
@@ -101,7 +139,7 @@ func (s *Sender) committer(ctx context.Context, r *run) {
 // gather hands add the outcomes queued behind a batch's first and, while
 // messages are in flight, those that arrive within wait; closed reports
 // that the channel was closed (the workers are done).
-func gather(r *run, timer *time.Timer, wait time.Duration, add func(commitReq) error) (closed bool, err error) {
+func gather(r *run, timer *time.Timer, wait time.Duration, add func(*commitReq) error) (closed bool, err error) {
 	var expired <-chan time.Time
 	if wait > 0 {
 		timer.Reset(wait)
@@ -109,7 +147,7 @@ func gather(r *run, timer *time.Timer, wait time.Duration, add func(commitReq) e
 		expired = timer.C
 	}
 	for n := 1; n < 64; {
-		var more commitReq
+		var more *commitReq
 		var ok bool
 		if expired == nil || r.inFlight.Load() == 0 {
 			select {

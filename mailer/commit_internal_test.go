@@ -2,6 +2,7 @@ package mailer
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -56,7 +57,7 @@ func (b *loggedBatch) Claim(n int, _ time.Time, _ func(Member) string) ([]Claim,
 func TestCommitterWaitsForOutcomesInFlight(t *testing.T) {
 	log := &recordLog{delay: 30 * time.Millisecond}
 	s := &Sender{o: Options{Ledger: log, Now: time.Now}, gatherMax: time.Second}
-	r := &run{issueID: "w", owner: "o", commits: make(chan commitReq, 4)}
+	r := &run{issueID: "w", owner: "o", commits: make(chan *commitReq, 4)}
 	done := make(chan struct{})
 	go func() { s.committer(context.Background(), r); close(done) }()
 	out := func(id int64) []Outcome { return []Outcome{{MemberID: id, State: StateSent}} }
@@ -72,10 +73,10 @@ func TestCommitterWaitsForOutcomesInFlight(t *testing.T) {
 	time.Sleep(10 * time.Millisecond)
 	second := s.commitAsync(r, out(3), 0)
 	r.inFlight.Add(-1)
-	if err := (<-first).err; err != nil {
+	if err := (<-first.done).err; err != nil {
 		t.Fatal(err)
 	}
-	<-second
+	<-second.done
 	// Nothing in flight: member 4 is committed alone, without waiting.
 	start := time.Now()
 	if err := s.commit(r, out(4)); err != nil {
@@ -96,4 +97,37 @@ func TestCommitterWaitsForOutcomesInFlight(t *testing.T) {
 			t.Fatalf("commits %v, want %v", log.calls, want)
 		}
 	}
+}
+
+// TestHandOffRunsBeforeTheAnswer: work handed off to a request runs on
+// the committer with the batch's answer before the request is answered;
+// once answered, a request takes no more hand-offs.
+func TestHandOffRunsBeforeTheAnswer(t *testing.T) {
+	log := &recordLog{delay: 50 * time.Millisecond}
+	s := &Sender{o: Options{Ledger: log, Now: time.Now}, gatherMax: time.Second}
+	r := &run{issueID: "w", owner: "o", commits: make(chan *commitReq, 4)}
+	done := make(chan struct{})
+	go func() { s.committer(context.Background(), r); close(done) }()
+
+	req := s.commitAsync(r, []Outcome{{MemberID: 1, State: StateSent}}, 3)
+	var got []Claim
+	ran := req.handOff(func(res committed) error {
+		if len(req.done) != 0 {
+			t.Error("answered before the handed-off work ran")
+		}
+		got = res.claims
+		return errors.New("dot failed")
+	})
+	if !ran {
+		t.Fatal("hand-off refused before the commit ended")
+	}
+	res := <-req.done
+	if res.err != nil || len(got) != 3 || req.thenErr == nil || req.thenErr.Error() != "dot failed" {
+		t.Fatalf("answer %+v, handed-off work saw %d claims and returned %v", res, len(got), req.thenErr)
+	}
+	if req.handOff(func(committed) error { t.Error("ran after the answer"); return nil }) {
+		t.Error("hand-off accepted after the answer")
+	}
+	close(r.commits)
+	<-done
 }

@@ -37,7 +37,7 @@ func (s *Sender) Send(ctx context.Context, issueID string) (Summary, error) {
 	}
 	sum.Added = added
 
-	r := &run{issueID: issueID, owner: newOwner(), commits: make(chan commitReq, s.o.Workers)}
+	r := &run{issueID: issueID, owner: newOwner(), commits: make(chan *commitReq, s.o.Workers)}
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	r.cancel = cancel
@@ -80,7 +80,7 @@ type run struct {
 	issueID string
 	owner   string // this run's name on the rows it holds
 	cancel  context.CancelFunc
-	commits chan commitReq
+	commits chan *commitReq
 	// inFlight counts messages past their final dot whose outcome is not
 	// yet queued for the committer.
 	inFlight atomic.Int32

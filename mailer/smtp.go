@@ -159,7 +159,7 @@ func (c *smtpConn) Deliver(_ context.Context, o *Outgoing) (string, error) {
 		c.ok = false
 		return "", newSMTPError(PhaseBody, err)
 	}
-	if err := c.passGate(o); err != nil {
+	if err := c.passGate(o, nil); err != nil {
 		return "", err
 	}
 	if _, err := w.Write([]byte("\r\n")); err != nil {
@@ -195,23 +195,29 @@ func (c *smtpConn) deliverPipelined(o *Outgoing) (string, error) {
 	} else {
 		c.buf = append(c.buf, body...)
 	}
-	if err := c.passGate(o); err != nil {
-		return "", err
-	}
-	c.buf = append(c.buf, '.', '\r', '\n')
-	if o.next != nil {
-		var err error
-		if c.buf, err = c.appendEnvelope(c.buf, *o.next); err != nil {
-			o.next = nil // not sent; the next Deliver reports it
+	// dot ends the message, with the next envelope behind it; the gate
+	// may have the committer run it the moment the previous outcome is
+	// durable.
+	dot := func() error {
+		c.buf = append(c.buf, '.', '\r', '\n')
+		if o.next != nil {
+			var err error
+			if c.buf, err = c.appendEnvelope(c.buf, *o.next); err != nil {
+				o.next = nil // not sent; the next Deliver reports it
+			}
 		}
+		if err := c.send(c.buf); err != nil {
+			se := newSMTPError(PhaseBody, err)
+			se.Ambiguous = true // part of the dot may have gone out
+			return se
+		}
+		if o.next != nil {
+			c.sent = o.next
+		}
+		return nil
 	}
-	if err := c.send(c.buf); err != nil {
-		se := newSMTPError(PhaseBody, err)
-		se.Ambiguous = true // part of the dot may have gone out
-		return "", se
-	}
-	if o.next != nil {
-		c.sent = o.next
+	if err := c.passGate(o, dot); err != nil {
+		return "", err
 	}
 	_, msg, err := c.c.Text.ReadResponse(250)
 	if err != nil {
@@ -234,18 +240,28 @@ func (c *smtpConn) send(b []byte) error {
 	return err
 }
 
-// passGate runs o.gate before the final dot; when it fails the message
-// is abandoned undelivered: no dot, and the connection is dropped.
-func (c *smtpConn) passGate(o *Outgoing) error {
+// passGate has dot (nil: nothing) run once o.gate lets the message go.
+// When the gate fails before dot ran, the message is abandoned
+// undelivered: no dot, and the connection is dropped.
+func (c *smtpConn) passGate(o *Outgoing, dot func() error) error {
 	if o.gate == nil {
-		return nil
+		if dot == nil {
+			return nil
+		}
+		return dot()
 	}
-	if err := o.gate(); err != nil {
+	ran := false
+	var run func() error
+	if dot != nil {
+		run = func() error { ran = true; return dot() }
+	}
+	err := o.gate(run)
+	if err != nil && !ran {
 		c.ok = false
 		_ = c.c.Close()
 		return fmt.Errorf("mailer: message %s held back: %w", o.MessageID, err)
 	}
-	return nil
+	return err
 }
 
 // bodyError classifies a failed final dot.

@@ -36,7 +36,7 @@ func TestGateHoldsBackTheDot(t *testing.T) {
 	tr := NewSMTP(SMTPConfig{Host: srv.Host, Port: srv.Port, TLS: "none", Timeout: 5 * time.Second})
 	ctx := context.Background()
 	body := "Subject: gate\r\nMessage-ID: <gate@example.org>\r\n\r\n.leading dot\r\nend\r\n"
-	out := func(gate func() error) *Outgoing {
+	out := func(gate func(func() error) error) *Outgoing {
 		return &Outgoing{MessageID: "gate@example.org", From: "issues@weekly.example.org",
 			To: "ann@example.org", Data: []byte(body), gate: gate}
 	}
@@ -49,7 +49,7 @@ func TestGateHoldsBackTheDot(t *testing.T) {
 		t.Error("the test server offers PIPELINING; the connection did not use it")
 	}
 	held := errors.New("previous outcome not durable")
-	if _, err := conn.Deliver(ctx, out(func() error { return held })); !errors.Is(err, held) {
+	if _, err := conn.Deliver(ctx, out(func(func() error) error { return held })); !errors.Is(err, held) {
 		t.Fatalf("Deliver with a failing gate: %v", err)
 	}
 	if conn.Usable() {
@@ -63,7 +63,7 @@ func TestGateHoldsBackTheDot(t *testing.T) {
 	}
 	defer conn.Close()
 	called := 0
-	reply, err := conn.Deliver(ctx, out(func() error { called++; return nil }))
+	reply, err := conn.Deliver(ctx, out(func(dot func() error) error { called++; return dot() }))
 	if err != nil || called != 1 {
 		t.Fatalf("Deliver: %q %v (gate called %d times)", reply, err, called)
 	}

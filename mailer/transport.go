@@ -18,13 +18,17 @@ type Outgoing struct {
 	To        string // envelope recipient (bare address)
 	Data      []byte // the message, CRLF line ends
 
-	// gate, when set, runs after the body is written and before the final
-	// dot: the Sender waits there for the previous outcome's commit, so
-	// the relay cannot accept this message before that outcome is
-	// durable. An error abandons the transaction undelivered. Only
-	// transports that report gatesDot call it. gateOpen, when set, says
-	// whether gate would return at once.
-	gate     func() error
+	// gate, when set, stands between the body and the final dot: the
+	// Sender sends the dot only once the previous outcome's commit is
+	// done, so the relay cannot accept this message before that outcome
+	// is durable. The transport hands it dot, which writes the final dot
+	// (and next); gate calls it, itself or from the committer right after
+	// that commit, and returns its error. An error from gate itself (dot
+	// not called) abandons the transaction undelivered. A transport that
+	// cannot hand the dot over passes nil and writes it once gate
+	// returns. Only transports that report gatesDot call it. gateOpen,
+	// when set, says whether gate would go on at once.
+	gate     func(dot func() error) error
 	gateOpen func() bool
 	// next, when set, is the envelope of the message the same connection
 	// carries next: a pipelining transport sends it right behind this

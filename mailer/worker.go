@@ -29,18 +29,30 @@ func (s *Sender) worker(ctx context.Context, r *run, lim *limiter) {
 		// worker stops claiming ahead and claims again only when empty.
 		drained bool
 	)
-	// settle waits for the last outcome's commit and queues the rows
-	// claimed with it; false stops the worker.
+	// absorb takes the last outcome's commit answer: it queues the rows
+	// claimed with it and lets prev go; false stops the worker.
+	absorb := func(res committed) bool {
+		p := prev
+		prev = nil
+		if !p.recorded(r, res) {
+			return false
+		}
+		if p.claim > 0 {
+			drained = len(res.claims) < p.claim
+		}
+		queue = append(queue, res.claims...)
+		return true
+	}
+	// settle waits for the last outcome's commit; false stops the worker.
 	settle := func() bool {
 		if prev == nil {
 			return true
 		}
-		claims, ok := prev.wait(s, r)
-		if prev.claim > 0 {
-			drained = len(claims) < prev.claim
+		p := prev
+		ok := absorb(<-p.req.done)
+		if ok {
+			p.report(s, r)
 		}
-		queue = append(queue, claims...)
-		prev = nil
 		return ok
 	}
 	// Claimed rows that were not attempted go back to pending, whatever
@@ -131,20 +143,44 @@ func (s *Sender) worker(ctx context.Context, r *run, lim *limiter) {
 			}
 		}
 		settled, flying := true, false
-		if g, ok := conn.(gatedConn); ok && g.gatesDot() {
-			out.gate = func() error {
-				if !settle() {
-					settled = false
-					return errors.New("the previous outcome was not recorded")
-				}
-				// From here until its outcome is queued the message is
-				// in flight: the committer may wait for that outcome.
-				r.inFlight.Add(1)
-				flying = true
-				pipelineNext()
+		// fly lets the message go: from here until its outcome is queued
+		// it is in flight, and the committer may wait for that outcome.
+		fly := func(dot func() error) error {
+			r.inFlight.Add(1)
+			flying = true
+			pipelineNext()
+			if dot == nil {
 				return nil
 			}
-			out.gateOpen = func() bool { return prev == nil || len(prev.done) > 0 }
+			return dot()
+		}
+		if g, ok := conn.(gatedConn); ok && g.gatesDot() {
+			out.gate = func(dot func() error) error {
+				if p := prev; p != nil && dot != nil {
+					// The committer writes the dot right after the commit,
+					// on this goroutine's behalf (it waits meanwhile).
+					then := func(res committed) error {
+						if !absorb(res) {
+							settled = false
+							return errNotRecorded
+						}
+						return fly(dot)
+					}
+					if p.req.handOff(then) {
+						<-p.req.done
+						if settled {
+							p.report(s, r)
+						}
+						return p.req.thenErr
+					}
+				}
+				if !settle() {
+					settled = false
+					return errNotRecorded
+				}
+				return fly(dot)
+			}
+			out.gateOpen = func() bool { return prev == nil || len(prev.req.done) > 0 }
 		} else if !settle() {
 			return
 		} else {
@@ -173,7 +209,7 @@ func (s *Sender) worker(ctx context.Context, r *run, lim *limiter) {
 		if len(queue) <= 1 && !drained && res.Class != Pause && ctx.Err() == nil {
 			claim = s.o.ClaimBatch
 		}
-		prev = &inflight{c: c, o: o, res: res, claim: claim, done: s.commitAsync(r, []Outcome{o}, claim)}
+		prev = &inflight{c: c, o: o, res: res, claim: claim, req: s.commitAsync(r, []Outcome{o}, claim)}
 		landed()
 		if res.Class == Pause && sendErr != nil {
 			settle()
@@ -187,6 +223,10 @@ func (s *Sender) worker(ctx context.Context, r *run, lim *limiter) {
 	}
 }
 
+// errNotRecorded holds a message back: the previous outcome's commit
+// failed, so the run stops.
+var errNotRecorded = errors.New("mailer: the previous outcome was not recorded")
+
 // inflight is an outcome on its way to the ledger, with a claim of up
 // to claim rows riding on its commit.
 type inflight struct {
@@ -194,21 +234,24 @@ type inflight struct {
 	o     Outcome
 	res   Result
 	claim int
-	done  <-chan committed
+	req   *commitReq
 }
 
-// wait blocks until the outcome is committed, then counts and reports
-// it and returns the rows claimed with it; false when the ledger failed
-// and the run must stop.
-func (f *inflight) wait(s *Sender, r *run) ([]Claim, bool) {
-	res := <-f.done
+// recorded checks the commit's answer; false (and the run failed) when
+// the ledger could not record the outcome.
+func (f *inflight) recorded(r *run, res committed) bool {
 	if res.err != nil && !errors.Is(res.err, ErrLeaseLost) {
 		r.fail(fmt.Errorf("mailer: record %s/%d: %w", r.issueID, f.c.MemberID, res.err))
-		return nil, false
+		return false
 	}
+	return true
+}
+
+// report counts and reports a recorded outcome. It is kept off the
+// committer, where a handed-off dot is written: callbacks may be slow.
+func (f *inflight) report(s *Sender, r *run) {
 	r.count(f.o.State)
 	s.emit(f.res)
-	return res.claims, true
 }
 
 // dial opens a connection, trying three times a few seconds apart unless
