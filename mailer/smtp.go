@@ -219,6 +219,9 @@ func (c *smtpConn) deliverPipelined(o *Outgoing) (string, error) {
 	if err := c.passGate(o, dot); err != nil {
 		return "", err
 	}
+	if o.afterDot != nil {
+		o.afterDot()
+	}
 	_, msg, err := c.c.Text.ReadResponse(250)
 	if err != nil {
 		return "", c.bodyError(err)

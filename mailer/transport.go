@@ -34,6 +34,10 @@ type Outgoing struct {
 	// carries next: a pipelining transport sends it right behind this
 	// message's final dot (RFC 2920 lets message content open a group).
 	next *envelope
+	// afterDot, when set, runs once the final dot (and next) are out and
+	// before the relay's reply is read: the Sender renders the next
+	// message while the relay takes this one.
+	afterDot func()
 }
 
 // envelope is a message's SMTP sender and recipient.

@@ -24,7 +24,12 @@ func (s *Sender) worker(ctx context.Context, r *run, lim *limiter) {
 		promised bool
 		queue    []Claim
 		prev     *inflight // the last outcome, maybe still committing
-		buf      []byte    // the rendered message, reused once delivered
+		// bufs hold rendered messages: bufs[cur] the one being sent, the
+		// other the next one, rendered ahead while the relay takes this.
+		bufs [2][]byte
+		cur  int
+		// ahead is queue[0]'s message rendered ahead, or nil.
+		ahead *Outgoing
 		// drained: a claim found fewer rows than it asked for, so the
 		// worker stops claiming ahead and claims again only when empty.
 		drained bool
@@ -112,11 +117,30 @@ func (s *Sender) worker(ctx context.Context, r *run, lim *limiter) {
 			continue
 		}
 		start := time.Now()
-		out, err := s.render(bg, r.issueID, c.Member, c.MessageID, &buf)
-		if err != nil {
-			r.fail(err)
-			return
+		out := ahead
+		if out == nil || out.MemberID != c.MemberID {
+			var err error
+			if out, err = s.render(bg, r.issueID, c.Member, c.MessageID, &bufs[cur]); err != nil {
+				r.fail(err)
+				return
+			}
+		} else {
+			cur = 1 - cur
 		}
+		ahead = nil
+		// The next message, whose envelope rides behind this one's dot,
+		// is rendered while the relay takes this one; a failure there
+		// comes up again, and is reported, in its turn.
+		out.afterDot = func() {
+			if out.next == nil || len(queue) == 0 {
+				return
+			}
+			n := queue[0]
+			if a, err := s.render(bg, r.issueID, n.Member, n.MessageID, &bufs[1-cur]); err == nil {
+				ahead = a
+			}
+		}
+		var err error
 		if conn == nil || !conn.Usable() {
 			if conn != nil {
 				conn.Close()
