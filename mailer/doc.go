@@ -13,9 +13,10 @@
 // Sender runs a pool of workers, each with its own SMTP connection reused
 // for MaxPerConn messages (MAIL, RCPT, DATA, body: no NOOP, no RSET after a
 // good message; with PIPELINING the next envelope rides behind the final
-// dot). Workers claim a few rows per commit and wait for each outcome's
-// commit before their next final dot; outcomes of several workers share
-// one commit. Only an explicit 5xx reply is permanent; 4xx, dropped
+// dot). Workers wait for each outcome's commit before their next final
+// dot; outcomes of several workers share one commit, a worker's next rows
+// are claimed inside it, and the committer sends the dots that waited for
+// it. Only an explicit 5xx reply is permanent; 4xx, dropped
 // connections and timeouts are retried with backoff; an authentication or
 // 5.7.x policy refusal pauses the run with the rest left pending.
 package mailer
