@@ -16,7 +16,10 @@ const maxGather = 2 * time.Millisecond
 type commitReq struct {
 	outs  []Outcome
 	claim int
-	done  chan committed // the answer, once the batch has ended
+	// flying: the outcome's message counts in run.inFlight until the
+	// committer has the outcome.
+	flying bool
+	done   chan committed // the answer, once the batch has ended
 
 	mu       sync.Mutex
 	answered bool
@@ -56,22 +59,17 @@ func (q *commitReq) finish(res committed) {
 // committed is a group commit's answer to one request: nil once the
 // outcomes and claims are durable.
 type committed struct {
-	err    error
-	claims []Claim
+	err     error
+	claims  []Claim
+	claimed bool // the claim ran (it may have found fewer rows)
 }
 
 // commit hands outcomes to the run's committer and waits until they are
 // durable.
 func (s *Sender) commit(r *run, outs []Outcome) error {
-	return (<-s.commitAsync(r, outs, 0).done).err
-}
-
-// commitAsync hands outcomes to the run's committer, with a claim of up
-// to claim rows; the request's done says when they are durable.
-func (s *Sender) commitAsync(r *run, outs []Outcome, claim int) *commitReq {
-	req := &commitReq{outs: outs, claim: claim, done: make(chan committed, 1)}
+	req := &commitReq{outs: outs, done: make(chan committed, 1)}
 	r.commits <- req
-	return req
+	return (<-req.done).err
 }
 
 // committer writes outcomes in group commits. A worker sends its next
@@ -93,23 +91,29 @@ func (s *Sender) committer(ctx context.Context, r *run) {
 		now := s.o.Now()
 		tx, err := s.o.Ledger.BeginOutcomes(ctx, r.issueID, r.owner, now)
 		var batch []*commitReq
-		var claims [][]Claim
+		var answers []committed
 		// add writes a request into the batch as it arrives, so that
 		// once the last is in only the commit itself is left to wait for.
 		add := func(req *commitReq) error {
+			if req.flying {
+				r.inFlight.Add(-1)
+			}
 			batch = append(batch, req)
-			claims = append(claims, nil)
+			answers = append(answers, committed{})
 			if err := tx.Add(req.outs); err != nil || req.claim == 0 {
 				return err
 			}
 			c, err := tx.Claim(req.claim, now.Add(s.o.Lease), messageID)
-			claims[len(claims)-1] = c
+			answers[len(answers)-1] = committed{claims: c, claimed: true}
 			return err
 		}
 		if err == nil {
 			err = add(req)
 		} else {
-			batch, claims = append(batch, req), append(claims, nil)
+			if req.flying {
+				r.inFlight.Add(-1)
+			}
+			batch, answers = append(batch, req), append(answers, committed{})
 		}
 		closed := false
 		if err == nil {
@@ -126,7 +130,7 @@ func (s *Sender) committer(ctx context.Context, r *run) {
 		for i, b := range batch {
 			res := committed{err: err}
 			if err == nil || errors.Is(err, ErrLeaseLost) {
-				res.claims = claims[i]
+				res.claims, res.claimed = answers[i].claims, answers[i].claimed
 			}
 			b.finish(res)
 		}

@@ -69,9 +69,9 @@ func TestCommitterWaitsForOutcomesInFlight(t *testing.T) {
 	// Member 2's outcome arrives while member 3's message is in flight;
 	// member 3's outcome comes 10 ms later: one commit holds both.
 	r.inFlight.Add(1)
-	first := s.commitAsync(r, out(2), 0)
+	first := submit(r, out(2), 0)
 	time.Sleep(10 * time.Millisecond)
-	second := s.commitAsync(r, out(3), 0)
+	second := submit(r, out(3), 0)
 	r.inFlight.Add(-1)
 	if err := (<-first.done).err; err != nil {
 		t.Fatal(err)
@@ -109,7 +109,7 @@ func TestHandOffRunsBeforeTheAnswer(t *testing.T) {
 	done := make(chan struct{})
 	go func() { s.committer(context.Background(), r); close(done) }()
 
-	req := s.commitAsync(r, []Outcome{{MemberID: 1, State: StateSent}}, 3)
+	req := submit(r, []Outcome{{MemberID: 1, State: StateSent}}, 3)
 	var got []Claim
 	ran := req.handOff(func(res committed) error {
 		if len(req.done) != 0 {
@@ -127,6 +127,43 @@ func TestHandOffRunsBeforeTheAnswer(t *testing.T) {
 	}
 	if req.handOff(func(committed) error { t.Error("ran after the answer"); return nil }) {
 		t.Error("hand-off accepted after the answer")
+	}
+	close(r.commits)
+	<-done
+}
+
+// submit hands outcomes, with a claim of up to claim rows, to the run's
+// committer as a worker does.
+func submit(r *run, outs []Outcome, claim int) *commitReq {
+	req := &commitReq{outs: outs, claim: claim, done: make(chan committed, 1)}
+	r.commits <- req
+	return req
+}
+
+// TestCommitterCountsAHandedOverOutcomeLanded: the committer takes a
+// flying outcome off the in-flight count itself, so it never holds a
+// batch open for an outcome it already has.
+func TestCommitterCountsAHandedOverOutcomeLanded(t *testing.T) {
+	log := &recordLog{delay: 100 * time.Millisecond}
+	s := &Sender{o: Options{Ledger: log, Now: time.Now}, gatherMax: time.Second}
+	r := &run{issueID: "w", owner: "o", commits: make(chan *commitReq, 4)}
+	done := make(chan struct{})
+	go func() { s.committer(context.Background(), r); close(done) }()
+	if err := s.commit(r, []Outcome{{MemberID: 1, State: StateSent}}); err != nil {
+		t.Fatal(err) // teaches the committer a commit takes 100 ms
+	}
+	r.inFlight.Store(1) // this very message
+	start := time.Now()
+	req := &commitReq{outs: []Outcome{{MemberID: 2, State: StateSent}}, flying: true, done: make(chan committed, 1)}
+	r.commits <- req
+	if res := <-req.done; res.err != nil {
+		t.Fatal(res.err)
+	}
+	if took := time.Since(start); took > 180*time.Millisecond {
+		t.Errorf("took %v: the batch waited for the outcome it held", took)
+	}
+	if n := r.inFlight.Load(); n != 0 {
+		t.Errorf("in flight %d after the outcome was handed over", n)
 	}
 	close(r.commits)
 	<-done

@@ -42,7 +42,7 @@ func (s *Sender) worker(ctx context.Context, r *run, lim *limiter) {
 		if !p.recorded(r, res) {
 			return false
 		}
-		if p.claim > 0 {
+		if res.claimed {
 			drained = len(res.claims) < p.claim
 		}
 		queue = append(queue, res.claims...)
@@ -212,29 +212,29 @@ func (s *Sender) worker(ctx context.Context, r *run, lim *limiter) {
 		}
 		reply, sendErr := conn.Deliver(bg, out)
 		used++
-		landed := func() {
-			if flying {
-				r.inFlight.Add(-1)
-				flying = false
-			}
-		}
 		promised = out.next != nil && conn.Usable()
 		if !settled || !settle() {
 			// Held back before its final dot: never delivered.
-			landed()
+			if flying {
+				r.inFlight.Add(-1)
+			}
 			queue = append([]Claim{c}, queue...)
 			return
 		}
 		o, res := s.outcome(r, c, reply, sendErr, start)
 		// The next rows are claimed with this outcome when the queue is
 		// down to its last: they arrive at the next message's gate, in
-		// time for their envelope to ride behind its dot.
-		claim := 0
+		// time for their envelope to ride behind its dot. Handing the
+		// outcome over ends the message's flight; the committer counts it
+		// landed once it has the outcome, so it never waits for an outcome
+		// it already holds.
+		req := &commitReq{outs: []Outcome{o}, flying: flying, done: make(chan committed, 1)}
 		if len(queue) <= 1 && !drained && res.Class != Pause && ctx.Err() == nil {
-			claim = s.o.ClaimBatch
+			req.claim = s.o.ClaimBatch
 		}
-		prev = &inflight{c: c, o: o, res: res, claim: claim, req: s.commitAsync(r, []Outcome{o}, claim)}
-		landed()
+		r.commits <- req
+		flying = false
+		prev = &inflight{c: c, o: o, res: res, claim: req.claim, req: req}
 		if res.Class == Pause && sendErr != nil {
 			settle()
 			r.pause(o.Reply)
