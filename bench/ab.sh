@@ -19,22 +19,13 @@ RUNS="${RUNS:-7}"
 CONCURRENCY="${CONCURRENCY:-4}"
 PORT="${PORT:-2527}"
 command -v smtp-sink >/dev/null || { echo "bench/ab.sh: smtp-sink missing (apt-get install -y postfix)" >&2; exit 1; }
-out="$(mktemp -d)"
-sink_pid=""
-cleanup() { [ -n "$sink_pid" ] && kill "$sink_pid" 2>/dev/null; rm -rf "$out"; }
-trap cleanup EXIT
-
-smtp-sink -u nobody 127.0.0.1:"$PORT" 1024 &
-sink_pid=$!
-sleep 0.5
-
-go run ./bench/refissue -dir "$out/ref" -reviews 4 -words 300 -photo-width 400 -members "$MEMBERS" -smtp-port "$PORT" >/dev/null
+. bench/lib.sh
+start_sink "$PORT"
+delivery_issue "$MEMBERS" "$PORT"
 cfg="$out/ref/folio.toml"
 export FOLIO_SECRET="benchmark-secret-not-for-production"
 "$a" build --week 2026-W10 --config "$cfg" >/dev/null 2>&1
 
-ms() { echo $(($(date +%s%N) / 1000000)); }
-median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 # rate sends the issue with binary $1 on a fresh ledger and prints msgs/s.
 rate() {
 	rm -f "$out/ref/folio.db"*

@@ -22,17 +22,11 @@ PORT="${PORT:-2525}"
 for tool in smtp-sink smtp-source /usr/bin/time; do
 	command -v "$tool" >/dev/null || { echo "bench/delivery.sh: $tool missing (apt-get install -y postfix time)" >&2; exit 1; }
 done
-out="$(mktemp -d)"
-sink_pid=""
-cleanup() { [ -n "$sink_pid" ] && kill "$sink_pid" 2>/dev/null; rm -rf "$out"; }
-trap cleanup EXIT
-
-smtp-sink -u nobody 127.0.0.1:"$PORT" 1024 &
-sink_pid=$!
-sleep 0.5
+. bench/lib.sh
+start_sink "$PORT"
 
 go build -o "$out/folio" ./cmd/folio
-go run ./bench/refissue -dir "$out/ref" -reviews 4 -words 300 -photo-width 400 -members $((BIG > MEMBERS ? BIG : MEMBERS)) -smtp-port "$PORT" >/dev/null
+delivery_issue $((BIG > MEMBERS ? BIG : MEMBERS)) "$PORT"
 head -n $((MEMBERS + 1)) "$out/ref/members.csv" >"$out/members-small.csv"
 cfg="$out/ref/folio.toml"
 export FOLIO_SECRET="benchmark-secret-not-for-production"
@@ -44,8 +38,6 @@ FOLIO_SMTP_HOST= "$out/folio" send --week 2026-W10 --to size@example.org --confi
 size=$(find "$out/ref/outbox" -name '*.eml' -printf '%s\n' 2>/dev/null | head -1)
 size="${size:-20000}"
 
-ms() { echo $(($(date +%s%N) / 1000000)); }
-median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 echo "relay: smtp-sink on 127.0.0.1:$PORT; $MEMBERS messages of $((size / 1024)) KB; median of $RUNS runs each; $(nproc) cores"
 printf '%-12s %14s %14s %8s %12s\n' concurrency "folio msg/s" "smtp-source/s" ratio "folio RSS"
 for c in $CONCURRENCY; do

@@ -11,8 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS="${RUNS:-9}"
 WORDS="${WORDS:-1800}"
-out="$(mktemp -d)"
-trap 'rm -rf "$out"' EXIT
+. bench/lib.sh
 
 go build -o "$out/folio" ./cmd/folio
 go run ./bench/refissue -dir "$out/ref" -words "$WORDS" >/dev/null
@@ -22,8 +21,6 @@ issue="$out/ref/issues/2026-W10"
 # The web version links its photos under base_url; point them at the folder.
 sed -i 's#https://weekly.example.org/issues/2026-W10/##g' "$issue/index.html"
 
-ms() { echo $(($(date +%s%N) / 1000000)); }
-median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
 # The two take turns, so a busy moment of the machine hits both alike.
 folio_times=() chrome_times=()

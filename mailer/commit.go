@@ -59,9 +59,8 @@ func (q *commitReq) finish(res committed) {
 // committed is a group commit's answer to one request: nil once the
 // outcomes and claims are durable.
 type committed struct {
-	err     error
-	claims  []Claim
-	claimed bool // the claim ran (it may have found fewer rows)
+	err    error
+	claims []Claim
 }
 
 // commit hands outcomes to the run's committer and waits until they are
@@ -91,29 +90,29 @@ func (s *Sender) committer(ctx context.Context, r *run) {
 		now := s.o.Now()
 		tx, err := s.o.Ledger.BeginOutcomes(ctx, r.issueID, r.owner, now)
 		var batch []*commitReq
-		var answers []committed
-		// add writes a request into the batch as it arrives, so that
-		// once the last is in only the commit itself is left to wait for.
-		add := func(req *commitReq) error {
+		var claims [][]Claim
+		// take joins a request to the batch; its message has landed.
+		take := func(req *commitReq) {
 			if req.flying {
 				r.inFlight.Add(-1)
 			}
-			batch = append(batch, req)
-			answers = append(answers, committed{})
+			batch, claims = append(batch, req), append(claims, nil)
+		}
+		// add writes a request into the batch as it arrives, so that
+		// once the last is in only the commit itself is left to wait for.
+		add := func(req *commitReq) error {
+			take(req)
 			if err := tx.Add(req.outs); err != nil || req.claim == 0 {
 				return err
 			}
 			c, err := tx.Claim(req.claim, now.Add(s.o.Lease), messageID)
-			answers[len(answers)-1] = committed{claims: c, claimed: true}
+			claims[len(claims)-1] = c
 			return err
 		}
 		if err == nil {
 			err = add(req)
 		} else {
-			if req.flying {
-				r.inFlight.Add(-1)
-			}
-			batch, answers = append(batch, req), append(answers, committed{})
+			take(req)
 		}
 		closed := false
 		if err == nil {
@@ -130,7 +129,7 @@ func (s *Sender) committer(ctx context.Context, r *run) {
 		for i, b := range batch {
 			res := committed{err: err}
 			if err == nil || errors.Is(err, ErrLeaseLost) {
-				res.claims, res.claimed = answers[i].claims, answers[i].claimed
+				res.claims = claims[i]
 			}
 			b.finish(res)
 		}

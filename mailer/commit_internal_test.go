@@ -56,10 +56,7 @@ func (b *loggedBatch) Claim(n int, _ time.Time, _ func(Member) string) ([]Claim,
 // at once.
 func TestCommitterWaitsForOutcomesInFlight(t *testing.T) {
 	log := &recordLog{delay: 30 * time.Millisecond}
-	s := &Sender{o: Options{Ledger: log, Now: time.Now}, gatherMax: time.Second}
-	r := &run{issueID: "w", owner: "o", commits: make(chan *commitReq, 4)}
-	done := make(chan struct{})
-	go func() { s.committer(context.Background(), r); close(done) }()
+	s, r, stop := startCommitter(log)
 	out := func(id int64) []Outcome { return []Outcome{{MemberID: id, State: StateSent}} }
 
 	// The first commit teaches the committer how long a commit takes.
@@ -85,8 +82,7 @@ func TestCommitterWaitsForOutcomesInFlight(t *testing.T) {
 	if took := time.Since(start); took > 3*log.delay {
 		t.Errorf("a lone outcome took %v with nothing in flight", took)
 	}
-	close(r.commits)
-	<-done
+	stop()
 
 	want := [][]int64{{1}, {2, 3}, {4}}
 	if len(log.calls) != len(want) {
@@ -104,10 +100,7 @@ func TestCommitterWaitsForOutcomesInFlight(t *testing.T) {
 // once answered, a request takes no more hand-offs.
 func TestHandOffRunsBeforeTheAnswer(t *testing.T) {
 	log := &recordLog{delay: 50 * time.Millisecond}
-	s := &Sender{o: Options{Ledger: log, Now: time.Now}, gatherMax: time.Second}
-	r := &run{issueID: "w", owner: "o", commits: make(chan *commitReq, 4)}
-	done := make(chan struct{})
-	go func() { s.committer(context.Background(), r); close(done) }()
+	_, r, stop := startCommitter(log)
 
 	req := submit(r, []Outcome{{MemberID: 1, State: StateSent}}, 3)
 	var got []Claim
@@ -128,8 +121,7 @@ func TestHandOffRunsBeforeTheAnswer(t *testing.T) {
 	if req.handOff(func(committed) error { t.Error("ran after the answer"); return nil }) {
 		t.Error("hand-off accepted after the answer")
 	}
-	close(r.commits)
-	<-done
+	stop()
 }
 
 // submit hands outcomes, with a claim of up to claim rows, to the run's
@@ -145,10 +137,7 @@ func submit(r *run, outs []Outcome, claim int) *commitReq {
 // batch open for an outcome it already has.
 func TestCommitterCountsAHandedOverOutcomeLanded(t *testing.T) {
 	log := &recordLog{delay: 100 * time.Millisecond}
-	s := &Sender{o: Options{Ledger: log, Now: time.Now}, gatherMax: time.Second}
-	r := &run{issueID: "w", owner: "o", commits: make(chan *commitReq, 4)}
-	done := make(chan struct{})
-	go func() { s.committer(context.Background(), r); close(done) }()
+	s, r, stop := startCommitter(log)
 	if err := s.commit(r, []Outcome{{MemberID: 1, State: StateSent}}); err != nil {
 		t.Fatal(err) // teaches the committer a commit takes 100 ms
 	}
@@ -165,6 +154,15 @@ func TestCommitterCountsAHandedOverOutcomeLanded(t *testing.T) {
 	if n := r.inFlight.Load(); n != 0 {
 		t.Errorf("in flight %d after the outcome was handed over", n)
 	}
-	close(r.commits)
-	<-done
+	stop()
+}
+
+// startCommitter runs a committer over log for run "w" of owner "o", as
+// Send does; stop ends the run and waits for the committer to finish.
+func startCommitter(log *recordLog) (*Sender, *run, func()) {
+	s := &Sender{o: Options{Ledger: log, Now: time.Now}, gatherMax: time.Second}
+	r := &run{issueID: "w", owner: "o", commits: make(chan *commitReq, 4)}
+	done := make(chan struct{})
+	go func() { s.committer(context.Background(), r); close(done) }()
+	return s, r, func() { close(r.commits); <-done }
 }

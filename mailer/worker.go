@@ -42,7 +42,7 @@ func (s *Sender) worker(ctx context.Context, r *run, lim *limiter) {
 		if !p.recorded(r, res) {
 			return false
 		}
-		if res.claimed {
+		if p.claim > 0 {
 			drained = len(res.claims) < p.claim
 		}
 		queue = append(queue, res.claims...)

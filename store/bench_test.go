@@ -15,14 +15,7 @@ import (
 func BenchmarkClaimAndMark(b *testing.B) {
 	ctx := context.Background()
 	s := open(b)
-	const n = 2000
-	ms := make([]mailer.Member, n)
-	for i := range ms {
-		ms[i] = member(fmt.Sprintf("m%d@example.org", i), "", mailer.StatusActive)
-	}
-	if _, _, err := s.UpsertMembers(ctx, ms); err != nil {
-		b.Fatal(err)
-	}
+	addMembers(b, s, 2000, "")
 	id := func(m mailer.Member) string { return "x" }
 	b.ResetTimer()
 	msgs := 0
@@ -59,13 +52,7 @@ func BenchmarkClaimAndMark(b *testing.B) {
 func BenchmarkClaimInBatch(b *testing.B) {
 	ctx := context.Background()
 	s := open(b)
-	ms := make([]mailer.Member, 20000)
-	for i := range ms {
-		ms[i] = member(fmt.Sprintf("m%d@example.org", i), "print", mailer.StatusActive)
-	}
-	if _, _, err := s.UpsertMembers(ctx, ms); err != nil {
-		b.Fatal(err)
-	}
+	addMembers(b, s, 20000, "print")
 	if _, err := s.EnsureDeliveries(ctx, "w", mailer.Audience{}, time.Now()); err != nil {
 		b.Fatal(err)
 	}

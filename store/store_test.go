@@ -27,6 +27,18 @@ func member(email, tier string, st mailer.Status) mailer.Member {
 	return mailer.Member{Email: email, Name: "N " + email, Tier: tier, Status: st}
 }
 
+// addMembers adds n active members m0@example.org … of tier.
+func addMembers(t testing.TB, s *store.Store, n int, tier string) {
+	t.Helper()
+	ms := make([]mailer.Member, n)
+	for i := range ms {
+		ms[i] = member(fmt.Sprintf("m%d@example.org", i), tier, mailer.StatusActive)
+	}
+	if _, _, err := s.UpsertMembers(context.Background(), ms); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestUpsertMembersUpdatesByEmailIgnoringCase(t *testing.T) {
 	ctx := context.Background()
 	s := open(t)
@@ -336,13 +348,7 @@ func TestReopenKeepsData(t *testing.T) {
 func TestClaimInOutcomeBatch(t *testing.T) {
 	ctx := context.Background()
 	s := open(t)
-	ms := make([]mailer.Member, 6)
-	for i := range ms {
-		ms[i] = member(fmt.Sprintf("m%d@example.org", i), "", mailer.StatusActive)
-	}
-	if _, _, err := s.UpsertMembers(ctx, ms); err != nil {
-		t.Fatal(err)
-	}
+	addMembers(t, s, 6, "")
 	now := time.Now()
 	if _, err := s.EnsureDeliveries(ctx, "W", mailer.Audience{}, now); err != nil {
 		t.Fatal(err)
