@@ -1,4 +1,4 @@
-module folio.example/folio
+module github.com/foliopress/folio
 
 go 1.26.0
 

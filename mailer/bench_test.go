@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"folio.example/folio/mailer"
-	"folio.example/folio/mailer/smtptest"
+	"github.com/foliopress/folio/mailer"
+	"github.com/foliopress/folio/mailer/smtptest"
 )
 
 // BenchmarkSend measures the whole path — ledger claim and commit

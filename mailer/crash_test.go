@@ -12,9 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"folio.example/folio/mailer"
-	"folio.example/folio/mailer/smtptest"
-	"folio.example/folio/store"
+	"github.com/foliopress/folio/mailer"
+	"github.com/foliopress/folio/mailer/smtptest"
+	"github.com/foliopress/folio/store"
 )
 
 // The crash test re-executes this test binary as the sender: with

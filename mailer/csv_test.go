@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"folio.example/folio/mailer"
+	"github.com/foliopress/folio/mailer"
 )
 
 func TestParseMembersCSVAccepts(t *testing.T) {

@@ -16,8 +16,8 @@ import (
 
 	"github.com/emersion/go-msgauth/dkim"
 
-	"folio.example/folio/mailer"
-	"folio.example/folio/mailer/smtptest"
+	"github.com/foliopress/folio/mailer"
+	"github.com/foliopress/folio/mailer/smtptest"
 )
 
 // TestDKIMSignedMailVerifies signs through the real SMTP path and checks

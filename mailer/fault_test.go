@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"folio.example/folio/mailer"
-	"folio.example/folio/mailer/smtptest"
+	"github.com/foliopress/folio/mailer"
+	"github.com/foliopress/folio/mailer/smtptest"
 )
 
 // TestFaultInjection runs a send against a relay that answers 4xx to 10%

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"folio.example/folio/mailer"
-	"folio.example/folio/store"
+	"github.com/foliopress/folio/mailer"
+	"github.com/foliopress/folio/store"
 )
 
 // fakePDF is a small stand-in for the issue PDF: the tests check the

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"folio.example/folio/mailer"
+	"github.com/foliopress/folio/mailer"
 )
 
 func links(now time.Time) *mailer.Links {

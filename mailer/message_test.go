@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"folio.example/folio/mailer"
+	"github.com/foliopress/folio/mailer"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata/")

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"folio.example/folio/mailer/smtptest"
+	"github.com/foliopress/folio/mailer/smtptest"
 )
 
 // pipelineOut is a small message to rcpt whose next envelope, when set,

@@ -12,9 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"folio.example/folio/mailer"
-	"folio.example/folio/mailer/smtptest"
-	"folio.example/folio/store"
+	"github.com/foliopress/folio/mailer"
+	"github.com/foliopress/folio/mailer/smtptest"
+	"github.com/foliopress/folio/store"
 )
 
 const issueID = "2026-W10"

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"folio.example/folio/mailer/smtptest"
+	"github.com/foliopress/folio/mailer/smtptest"
 )
 
 func TestDotStuff(t *testing.T) {

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"folio.example/folio/mailer"
-	"folio.example/folio/mailer/smtptest"
+	"github.com/foliopress/folio/mailer"
+	"github.com/foliopress/folio/mailer/smtptest"
 )
 
 func TestTLSModes(t *testing.T) {

@@ -10,10 +10,10 @@ import (
 	"os"
 	"path/filepath"
 
-	"folio.example/folio/issue"
-	"folio.example/folio/issue/markdown"
-	"folio.example/folio/issue/newsletter"
-	"folio.example/folio/issue/pdf"
+	"github.com/foliopress/folio/issue"
+	"github.com/foliopress/folio/issue/markdown"
+	"github.com/foliopress/folio/issue/newsletter"
+	"github.com/foliopress/folio/issue/pdf"
 )
 
 // ErrEmptyWeek is returned when a week has no reviews to publish.

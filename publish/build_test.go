@@ -10,11 +10,11 @@ import (
 	"testing"
 	"time"
 
-	"folio.example/folio/issue"
-	"folio.example/folio/issue/markdown"
-	"folio.example/folio/issue/newsletter"
-	"folio.example/folio/issue/pdf"
-	"folio.example/folio/mailer"
+	"github.com/foliopress/folio/issue"
+	"github.com/foliopress/folio/issue/markdown"
+	"github.com/foliopress/folio/issue/newsletter"
+	"github.com/foliopress/folio/issue/pdf"
+	"github.com/foliopress/folio/mailer"
 )
 
 var week10 = issue.Week{Year: 2026, Num: 10}

@@ -7,9 +7,9 @@ import (
 	"strings"
 	"sync"
 
-	"folio.example/folio/issue"
-	"folio.example/folio/issue/newsletter"
-	"folio.example/folio/mailer"
+	"github.com/foliopress/folio/issue"
+	"github.com/foliopress/folio/issue/newsletter"
+	"github.com/foliopress/folio/mailer"
 )
 
 // Linker makes a member's personal signed links.

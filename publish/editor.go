@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 
-	"folio.example/folio/issue"
-	"folio.example/folio/mailer"
+	"github.com/foliopress/folio/issue"
+	"github.com/foliopress/folio/mailer"
 )
 
 // Editor is the job as the editor API drives it: send a week by hand

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"folio.example/folio/mailer"
-	"folio.example/folio/store"
+	"github.com/foliopress/folio/mailer"
+	"github.com/foliopress/folio/store"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden .eml files in testdata/golden")

@@ -7,9 +7,9 @@ import (
 	"path/filepath"
 	"time"
 
-	"folio.example/folio/issue"
-	"folio.example/folio/mailer"
-	"folio.example/folio/store"
+	"github.com/foliopress/folio/issue"
+	"github.com/foliopress/folio/mailer"
+	"github.com/foliopress/folio/store"
 )
 
 // Ledger is what the job reads and records in the store besides what the

@@ -8,8 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"folio.example/folio/issue"
-	"folio.example/folio/issue/newsletter"
+	"github.com/foliopress/folio/issue"
+	"github.com/foliopress/folio/issue/newsletter"
 )
 
 // Preview serves a built issue to an editor on localhost: the web version,

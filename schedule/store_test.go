@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"folio.example/folio/issue"
-	"folio.example/folio/store"
+	"github.com/foliopress/folio/issue"
+	"github.com/foliopress/folio/store"
 )
 
 // TestTwoInstancesShareTheStore runs two schedulers (two processes) on one

@@ -12,8 +12,8 @@ import (
 	"strings"
 	"time"
 
-	"folio.example/folio/issue"
-	"folio.example/folio/mailer"
+	"github.com/foliopress/folio/issue"
+	"github.com/foliopress/folio/mailer"
 )
 
 // Job is a send started from the editor API, as GET /api/weeks/{week}

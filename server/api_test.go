@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"folio.example/folio/issue"
-	"folio.example/folio/mailer"
-	"folio.example/folio/server"
+	"github.com/foliopress/folio/issue"
+	"github.com/foliopress/folio/mailer"
+	"github.com/foliopress/folio/server"
 )
 
 // gatedEditor holds each SendWeek until the gate opens (or its context

@@ -8,8 +8,8 @@ import (
 	"path"
 	"time"
 
-	"folio.example/folio/issue"
-	"folio.example/folio/mailer"
+	"github.com/foliopress/folio/issue"
+	"github.com/foliopress/folio/mailer"
 )
 
 // archivePage lists a member's issues.

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"folio.example/folio/mailer"
+	"github.com/foliopress/folio/mailer"
 )
 
 // archiveFixture builds three weeks and sends two of them; Grace leaves

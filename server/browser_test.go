@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"folio.example/folio/internal/chromiumtest"
+	"github.com/foliopress/folio/internal/chromiumtest"
 )
 
 // dumpDOM loads url in headless Chromium and returns the DOM after its

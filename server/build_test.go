@@ -12,9 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"folio.example/folio/issue"
-	"folio.example/folio/issue/newsletter"
-	"folio.example/folio/issue/pdf"
+	"github.com/foliopress/folio/issue"
+	"github.com/foliopress/folio/issue/newsletter"
+	"github.com/foliopress/folio/issue/pdf"
 )
 
 // testReview is one review of a generated issue.

@@ -5,8 +5,8 @@ import (
 	"path"
 	"slices"
 
-	"folio.example/folio/issue"
-	"folio.example/folio/mailer"
+	"github.com/foliopress/folio/issue"
+	"github.com/foliopress/folio/mailer"
 )
 
 // archivePDF is a member's personal download link for one issue's PDF,

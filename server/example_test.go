@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"folio.example/folio/mailer"
-	"folio.example/folio/server"
+	"github.com/foliopress/folio/mailer"
+	"github.com/foliopress/folio/server"
 )
 
 // The send path reports to Metrics: ObserveResult fits

@@ -12,10 +12,10 @@ import (
 	"testing"
 	"time"
 
-	"folio.example/folio/issue"
-	"folio.example/folio/mailer"
-	"folio.example/folio/server"
-	"folio.example/folio/store"
+	"github.com/foliopress/folio/issue"
+	"github.com/foliopress/folio/mailer"
+	"github.com/foliopress/folio/server"
+	"github.com/foliopress/folio/store"
 )
 
 const (

@@ -8,7 +8,7 @@ import (
 	"regexp"
 	"strings"
 
-	"folio.example/folio/issue"
+	"github.com/foliopress/folio/issue"
 )
 
 // imageName is the only shape of file name served from images/: a

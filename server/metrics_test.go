@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"folio.example/folio/mailer"
+	"github.com/foliopress/folio/mailer"
 )
 
 // metric reads one sample's value from the exposition text; the labels

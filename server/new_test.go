@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"folio.example/folio/server"
+	"github.com/foliopress/folio/server"
 )
 
 func TestNewRefusesUnsafeConfig(t *testing.T) {

@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"folio.example/folio/mailer"
-	"folio.example/folio/server"
+	"github.com/foliopress/folio/mailer"
+	"github.com/foliopress/folio/server"
 )
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

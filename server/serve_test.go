@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"folio.example/folio/server"
+	"github.com/foliopress/folio/server"
 )
 
 // serveGated runs a second server on a real listener over an env whose

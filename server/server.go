@@ -11,8 +11,8 @@ import (
 	"sync"
 	"time"
 
-	"folio.example/folio/issue"
-	"folio.example/folio/mailer"
+	"github.com/foliopress/folio/issue"
+	"github.com/foliopress/folio/mailer"
 )
 
 // Members reads and changes members; *store.Store implements it.

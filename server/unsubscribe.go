@@ -4,8 +4,8 @@ import (
 	"errors"
 	"net/http"
 
-	"folio.example/folio/mailer"
-	"folio.example/folio/store"
+	"github.com/foliopress/folio/mailer"
+	"github.com/foliopress/folio/store"
 )
 
 // member verifies the request's {token} for purpose and loads its member.

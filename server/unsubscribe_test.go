@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"folio.example/folio/mailer"
+	"github.com/foliopress/folio/mailer"
 )
 
 var form = http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}

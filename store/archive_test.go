@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"folio.example/folio/mailer"
-	"folio.example/folio/store"
+	"github.com/foliopress/folio/mailer"
+	"github.com/foliopress/folio/store"
 )
 
 func TestMemberIssues(t *testing.T) {

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"folio.example/folio/mailer"
+	"github.com/foliopress/folio/mailer"
 )
 
 // BenchmarkClaimAndMark measures the ledger's cost per message for one

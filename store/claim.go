@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"folio.example/folio/mailer"
+	"github.com/foliopress/folio/mailer"
 )
 
 var _ mailer.Ledger = (*Store)(nil)

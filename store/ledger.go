@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"folio.example/folio/mailer"
+	"github.com/foliopress/folio/mailer"
 )
 
 // Counts returns the number of rows of issueID per state.

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"folio.example/folio/mailer"
+	"github.com/foliopress/folio/mailer"
 )
 
 const (

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"folio.example/folio/mailer"
+	"github.com/foliopress/folio/mailer"
 )
 
 // Record implements mailer.Ledger: it writes the outcomes of owner's

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"folio.example/folio/mailer"
-	"folio.example/folio/store"
+	"github.com/foliopress/folio/mailer"
+	"github.com/foliopress/folio/store"
 )
 
 func open(t testing.TB) *store.Store {

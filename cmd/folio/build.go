@@ -11,9 +11,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"folio.example/folio/issue"
-	"folio.example/folio/issue/pdf"
-	"folio.example/folio/publish"
+	"github.com/foliopress/folio/issue"
+	"github.com/foliopress/folio/issue/pdf"
+	"github.com/foliopress/folio/publish"
 )
 
 func (c *cli) buildCmd() *cobra.Command {

@@ -17,9 +17,9 @@ import (
 	"testing"
 	"time"
 
-	"folio.example/folio/issue"
-	"folio.example/folio/issue/markdown"
-	"folio.example/folio/mailer/smtptest"
+	"github.com/foliopress/folio/issue"
+	"github.com/foliopress/folio/issue/markdown"
+	"github.com/foliopress/folio/mailer/smtptest"
 )
 
 const sampleWeek = "2026-W10"

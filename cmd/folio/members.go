@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"folio.example/folio/mailer"
+	"github.com/foliopress/folio/mailer"
 )
 
 func (c *cli) membersCmd() *cobra.Command {

@@ -10,9 +10,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"folio.example/folio/issue/newsletter"
-	"folio.example/folio/mailer"
-	"folio.example/folio/publish"
+	"github.com/foliopress/folio/issue/newsletter"
+	"github.com/foliopress/folio/mailer"
+	"github.com/foliopress/folio/publish"
 )
 
 func (c *cli) previewCmd() *cobra.Command {

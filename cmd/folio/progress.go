@@ -11,7 +11,7 @@ import (
 
 	"golang.org/x/term"
 
-	"folio.example/folio/mailer"
+	"github.com/foliopress/folio/mailer"
 )
 
 // progress draws a one-line progress counter while a send runs, only when

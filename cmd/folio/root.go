@@ -8,8 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"folio.example/folio/config"
-	"folio.example/folio/issue"
+	"github.com/foliopress/folio/config"
+	"github.com/foliopress/folio/issue"
 )
 
 // cli is what every command shares: where it writes, the environment it

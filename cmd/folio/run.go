@@ -7,8 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"folio.example/folio/issue"
-	"folio.example/folio/publish"
+	"github.com/foliopress/folio/issue"
+	"github.com/foliopress/folio/publish"
 )
 
 func (c *cli) runCmd() *cobra.Command {

@@ -7,8 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"folio.example/folio/mailer"
-	"folio.example/folio/publish"
+	"github.com/foliopress/folio/mailer"
+	"github.com/foliopress/folio/publish"
 )
 
 func (c *cli) sendCmd() *cobra.Command {

@@ -12,12 +12,12 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"folio.example/folio/config"
-	"folio.example/folio/issue"
-	"folio.example/folio/mailer"
-	"folio.example/folio/publish"
-	"folio.example/folio/schedule"
-	"folio.example/folio/server"
+	"github.com/foliopress/folio/config"
+	"github.com/foliopress/folio/issue"
+	"github.com/foliopress/folio/mailer"
+	"github.com/foliopress/folio/publish"
+	"github.com/foliopress/folio/schedule"
+	"github.com/foliopress/folio/server"
 )
 
 func (c *cli) serveCmd() *cobra.Command {

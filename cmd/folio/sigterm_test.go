@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"folio.example/folio/mailer/smtptest"
+	"github.com/foliopress/folio/mailer/smtptest"
 )
 
 // TestSIGTERMDuringSendIsClean stops a real `folio send` with SIGTERM

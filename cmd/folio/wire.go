@@ -10,15 +10,15 @@ import (
 	"strings"
 	"time"
 
-	"folio.example/folio/config"
-	"folio.example/folio/issue"
-	"folio.example/folio/issue/markdown"
-	"folio.example/folio/issue/newsletter"
-	"folio.example/folio/issue/pdf"
-	"folio.example/folio/mailer"
-	"folio.example/folio/publish"
-	"folio.example/folio/store"
-	"folio.example/folio/templates"
+	"github.com/foliopress/folio/config"
+	"github.com/foliopress/folio/issue"
+	"github.com/foliopress/folio/issue/markdown"
+	"github.com/foliopress/folio/issue/newsletter"
+	"github.com/foliopress/folio/issue/pdf"
+	"github.com/foliopress/folio/mailer"
+	"github.com/foliopress/folio/publish"
+	"github.com/foliopress/folio/store"
+	"github.com/foliopress/folio/templates"
 )
 
 // Environment variables that hold secrets; they are never config keys and

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"folio.example/folio/issue"
+	"github.com/foliopress/folio/issue"
 )
 
 // parsed is a review file read up to the point its week is known; the

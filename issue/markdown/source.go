@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"folio.example/folio/issue"
+	"github.com/foliopress/folio/issue"
 )
 
 // Source reads reviews from a folder of Markdown files, walked

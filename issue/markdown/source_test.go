@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"folio.example/folio/issue"
+	"github.com/foliopress/folio/issue"
 )
 
 var newYork = mustLoc("America/New_York")

@@ -15,7 +15,7 @@ import (
 
 	"golang.org/x/net/websocket"
 
-	"folio.example/folio/internal/chromiumtest"
+	"github.com/foliopress/folio/internal/chromiumtest"
 )
 
 // browser is headless Chromium driven over the DevTools protocol, which

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"folio.example/folio/issue"
+	"github.com/foliopress/folio/issue"
 )
 
 var artifacts = flag.String("artifacts", filepath.Join(os.TempDir(), "folio-artifacts", "newsletter"),

@@ -9,7 +9,7 @@ import (
 
 	"github.com/vanng822/go-premailer/premailer"
 
-	"folio.example/folio/issue"
+	"github.com/foliopress/folio/issue"
 )
 
 // Edition is an issue rendered for everyone: build it once per issue, then

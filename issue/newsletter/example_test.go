@@ -5,9 +5,9 @@ import (
 	"strings"
 	"time"
 
-	"folio.example/folio/issue"
-	"folio.example/folio/issue/newsletter"
-	"folio.example/folio/templates"
+	"github.com/foliopress/folio/issue"
+	"github.com/foliopress/folio/issue/newsletter"
+	"github.com/foliopress/folio/templates"
 )
 
 // Example renders one week's newsletter for a member: parse the templates

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"folio.example/folio/issue"
+	"github.com/foliopress/folio/issue"
 )
 
 // fixtureReview is the hand-written text of one test review.

@@ -6,7 +6,7 @@ import (
 
 	"golang.org/x/net/html"
 
-	"folio.example/folio/issue"
+	"github.com/foliopress/folio/issue"
 )
 
 // hostileIssue is an issue whose every text field tries to break out.

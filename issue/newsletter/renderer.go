@@ -9,7 +9,7 @@ import (
 
 	"github.com/microcosm-cc/bluemonday"
 
-	"folio.example/folio/templates"
+	"github.com/foliopress/folio/templates"
 )
 
 // Errors of New and Edition.

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"folio.example/folio/templates"
+	"github.com/foliopress/folio/templates"
 )
 
 // withFile returns the embedded templates with one file replaced, or

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"time"
 
-	"folio.example/folio/issue"
+	"github.com/foliopress/folio/issue"
 )
 
 // selfTest renders a small sample issue through every template, so that a

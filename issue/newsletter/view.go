@@ -6,7 +6,7 @@ import (
 	"net/url"
 	"strings"
 
-	"folio.example/folio/issue"
+	"github.com/foliopress/folio/issue"
 )
 
 // IssueView is what the email, text and web templates receive.

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"html/template"
 
-	"folio.example/folio/issue"
+	"github.com/foliopress/folio/issue"
 )
 
 // WebPage is the issue as a standalone responsive page: every review in

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"folio.example/folio/issue"
+	"github.com/foliopress/folio/issue"
 )
 
 // minShared is the fewest body lines per column worth starting an article

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"folio.example/folio/issue"
+	"github.com/foliopress/folio/issue"
 )
 
 // benchIssue is the reference issue: twelve reviews in four sections,

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"unicode"
 
-	"folio.example/folio/issue"
+	"github.com/foliopress/folio/issue"
 )
 
 // capLines is how many lines a drop cap spans.

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"folio.example/folio/issue"
+	"github.com/foliopress/folio/issue"
 )
 
 // contents lays out the contents pages: entries grouped by section in two

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math"
 
-	"folio.example/folio/issue"
+	"github.com/foliopress/folio/issue"
 )
 
 // cover lays out page 1: the lead photo bleeding off every edge, the

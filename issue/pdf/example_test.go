@@ -6,8 +6,8 @@ import (
 	"log"
 	"time"
 
-	"folio.example/folio/issue"
-	"folio.example/folio/issue/pdf"
+	"github.com/foliopress/folio/issue"
+	"github.com/foliopress/folio/issue/pdf"
 )
 
 func exampleIssue() *issue.Issue {

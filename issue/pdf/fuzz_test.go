@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"folio.example/folio/issue"
+	"github.com/foliopress/folio/issue"
 )
 
 // fuzzBody builds a review body from fuzz input: shape picks each block's

@@ -3,7 +3,7 @@ package pdf
 import (
 	"testing"
 
-	"folio.example/folio/assets"
+	"github.com/foliopress/folio/assets"
 )
 
 func newTestHyphenator(t testing.TB) *hyphenator {

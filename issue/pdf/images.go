@@ -13,7 +13,7 @@ import (
 
 	"golang.org/x/image/draw"
 
-	"folio.example/folio/issue"
+	"github.com/foliopress/folio/issue"
 )
 
 // ErrImageFormat is wrapped by errors about a photo that is not a JPEG or

@@ -7,7 +7,7 @@ import (
 	"math"
 	"strings"
 
-	"folio.example/folio/issue"
+	"github.com/foliopress/folio/issue"
 )
 
 // Options tune the typesetting.

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"folio.example/folio/issue"
+	"github.com/foliopress/folio/issue"
 )
 
 func newTestFonts(t testing.TB) *fontSet {

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"unicode"
 
-	"folio.example/folio/issue"
+	"github.com/foliopress/folio/issue"
 )
 
 // piece is a run of text in one face within a word.

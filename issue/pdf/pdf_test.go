@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"folio.example/folio/issue"
+	"github.com/foliopress/folio/issue"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")

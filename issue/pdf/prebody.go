@@ -4,7 +4,7 @@ import (
 	"context"
 	"math"
 
-	"folio.example/folio/issue"
+	"github.com/foliopress/folio/issue"
 )
 
 // preBody is a review body set into flow lines ahead of time, with the

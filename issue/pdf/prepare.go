@@ -6,8 +6,8 @@ import (
 	"io"
 	"sync"
 
-	"folio.example/folio/assets"
-	"folio.example/folio/issue"
+	"github.com/foliopress/folio/assets"
+	"github.com/foliopress/folio/issue"
 )
 
 // resources are what a layout needs that no issue changes: a font set for

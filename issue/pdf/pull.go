@@ -5,7 +5,7 @@ import (
 	"slices"
 	"sort"
 
-	"folio.example/folio/issue"
+	"github.com/foliopress/folio/issue"
 )
 
 // pullQuote sets the front matter's pull quote between rules as one

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"folio.example/folio/issue"
+	"github.com/foliopress/folio/issue"
 )
 
 // writePhoto draws a soft landscape-like picture (sky, hills, a sun) and

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"folio.example/folio/issue"
+	"github.com/foliopress/folio/issue"
 )
 
 func TestTypesetWritesPDF(t *testing.T) {
