@@ -38,6 +38,9 @@ const (
 	Italic Style = 1 << iota
 	Bold
 	Code
+	// Strike is struck-through text ("~~never~~"): the words stay, and so
+	// does the strike, because it carries meaning.
+	Strike
 )
 
 // Inline is a run of text with one style. A link is a run with a URL; the
