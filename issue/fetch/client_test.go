@@ -43,7 +43,9 @@ func TestConditionalGet(t *testing.T) {
 		{"etag", func(w http.ResponseWriter) { w.Header().Set("ETag", `"v1"`) },
 			func(r *http.Request) bool { return r.Header.Get("If-None-Match") == `"v1"` }},
 		{"last-modified", func(w http.ResponseWriter) { w.Header().Set("Last-Modified", "Mon, 02 Mar 2026 10:00:00 GMT") },
-			func(r *http.Request) bool { return r.Header.Get("If-Modified-Since") == "Mon, 02 Mar 2026 10:00:00 GMT" }},
+			func(r *http.Request) bool {
+				return r.Header.Get("If-Modified-Since") == "Mon, 02 Mar 2026 10:00:00 GMT"
+			}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
