@@ -68,7 +68,7 @@ func TestConvert(t *testing.T) {
 	base, _ := url.Parse("https://mag.example.org/2026/03/03/the-salt-orchard/")
 	tests := []struct {
 		name, in, want string
-		images     []Image
+		images         []Image
 	}{
 		{"paragraphs and emphasis",
 			"<!-- wp:paragraph -->\n<p>A <em>patient</em>, <strong>sure</strong> first   feature.</p>\n<!-- /wp:paragraph -->\n\n<p>Second&nbsp;one &amp; more.</p>",
