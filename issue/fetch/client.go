@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -168,6 +169,9 @@ func (c *Client) Get(ctx context.Context, req Request) (*Response, error) {
 		if ctx.Err() != nil {
 			return nil, &Error{URL: req.URL, Status: status, Attempts: attempt, Err: ctx.Err()}
 		}
+		if isTimeout(err) {
+			err = fmt.Errorf("timed out after %s: %w", c.opts.Timeout, err)
+		}
 		ferr := &Error{URL: req.URL, Status: status, Attempts: attempt, Err: err}
 		if !ferr.Temporary() || attempt >= c.opts.Attempts {
 			return nil, ferr
@@ -181,6 +185,13 @@ func (c *Client) Get(ctx context.Context, req Request) (*Response, error) {
 			return nil, &Error{URL: req.URL, Status: status, Attempts: attempt, Err: ctx.Err()}
 		}
 	}
+}
+
+// isTimeout reports an attempt that ran out of time, however the
+// transport words it.
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
 }
 
 // backoff is the wait before retry n (1-based): Backoff doubled n-1
