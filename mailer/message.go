@@ -74,7 +74,7 @@ func oneLine(s string) string {
 
 // RenderMessage returns the message in wire form (CRLF line ends).
 func RenderMessage(spec MessageSpec, c *Content) ([]byte, error) {
-	return appendMessage(nil, spec, c, nil)
+	return AppendMessage(nil, spec, c, nil)
 }
 
 // appendMessage appends the message to dst: the headers, then
@@ -82,7 +82,7 @@ func RenderMessage(spec MessageSpec, c *Content) ([]byte, error) {
 // multipart/related when there are inline images) and the attachments.
 // Parts that are alone lose their multipart wrapper. enc, when not nil,
 // caches attachments' base64 across messages.
-func appendMessage(dst []byte, spec MessageSpec, c *Content, enc *encodings) ([]byte, error) {
+func AppendMessage(dst []byte, spec MessageSpec, c *Content, enc *Encodings) ([]byte, error) {
 	html, text := c.HTML != "" || len(c.HTMLParts) > 0, c.Text != "" || len(c.TextParts) > 0
 	if !html && !text {
 		return nil, ErrNoContent
@@ -189,4 +189,30 @@ func unsubscribeHeader(httpsURL, mailto string) (value string, oneClick bool, er
 		uris = append(uris, "<"+strings.Trim(mailto, "<> ")+">")
 	}
 	return strings.Join(uris, ", "), oneClick, nil
+}
+
+// DefaultListID is the List-Id used when none is configured:
+// "newsletter.<from domain>". Signed links are scoped to the same value.
+func DefaultListID(from string) string { return "newsletter." + Domain(from) }
+
+// FeedbackID is Gmail's Feedback-ID: campaign:tier:kind:sender.
+func FeedbackID(issueID, tier, domain string) string {
+	if tier == "" {
+		tier = "all"
+	}
+	clean := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if r == ':' || r == ' ' {
+				return '-'
+			}
+			return r
+		}, oneLine(s))
+	}
+	return clean(issueID) + ":" + clean(tier) + ":folio:" + clean(domain)
+}
+
+// TestMessageID is the Message-ID of a test copy of issueID sent at
+// nanos: unique per copy, never one a member's copy could have.
+func TestMessageID(issueID string, nanos int64, domain string) string {
+	return fmt.Sprintf("%s.test.%d@%s", idSafe(issueID), nanos, domain)
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"flag"
-	"io"
 	"mime"
 	"mime/multipart"
 	"net/mail"
@@ -13,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/foliopress/folio/mailer/smtptest"
 
 	"github.com/foliopress/folio/mailer"
 )
@@ -31,9 +32,19 @@ func spec(to mail.Address) mailer.MessageSpec {
 	}
 }
 
+// fakePDF is a small stand-in for the issue PDF: the tests check the
+// bytes survive the trip, not that it is a PDF.
+var fakePDF = []byte("%PDF-1.7\n% folio test issue\n" + strings.Repeat("0123456789abcdef", 64) + "\n%%EOF\n")
+
+// content is Ann Lee's copy of a tiny issue, the PDF attached.
 func content() *mailer.Content {
-	c, _ := composer("2019-W41").Compose(context.Background(), mailer.Member{ID: 42, Name: "Ann Lee"})
-	return c
+	return &mailer.Content{
+		Subject:        "Folio Weekly — Issue 2019-W41",
+		Text:           "Dear Ann Lee,\n\nThis week's issue is attached.\n",
+		HTML:           "<p>Dear Ann Lee,</p><p>This week’s issue is attached.</p>",
+		Attachments:    []mailer.Attachment{{Name: "folio-2019-W41.pdf", ContentType: "application/pdf", Data: fakePDF}},
+		UnsubscribeURL: "https://weekly.example.org/u/tok42",
+	}
 }
 
 func TestMessageGolden(t *testing.T) {
@@ -62,7 +73,7 @@ func TestMessageHeadersAndTree(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkTree(t, data, "Ann Lee")
+	smtptest.CheckTree(t, data, "Ann Lee", fakePDF)
 	pm, _ := mail.ReadMessage(bytes.NewReader(data))
 	h := pm.Header
 	wantHeaders := map[string]string{
@@ -91,59 +102,6 @@ func TestMessageHeadersAndTree(t *testing.T) {
 	if id := mailer.MessageID("2019-W41", 42, "weekly.example.org"); id != mailer.MessageID("2019-W41", 42, "weekly.example.org") ||
 		id == mailer.MessageID("2019-W41", 43, "weekly.example.org") || id == mailer.MessageID("2019-W42", 42, "weekly.example.org") {
 		t.Error("Message-ID not deterministic and unique per (issue, member)")
-	}
-}
-
-// checkTree parses a message: multipart/mixed holding multipart/alternative
-// (text/plain, text/html, both greeting name) and the application/pdf.
-func checkTree(t *testing.T, data []byte, name string) {
-	t.Helper()
-	pm, err := mail.ReadMessage(bytes.NewReader(data))
-	if err != nil {
-		t.Fatalf("parse: %v", err)
-	}
-	mt, params, err := mime.ParseMediaType(pm.Header.Get("Content-Type"))
-	if err != nil || mt != "multipart/mixed" {
-		t.Fatalf("top Content-Type %q (%v)", pm.Header.Get("Content-Type"), err)
-	}
-	mr := multipart.NewReader(pm.Body, params["boundary"])
-	alt, err := mr.NextPart()
-	if err != nil {
-		t.Fatal(err)
-	}
-	amt, aparams, _ := mime.ParseMediaType(alt.Header.Get("Content-Type"))
-	if amt != "multipart/alternative" {
-		t.Fatalf("first part %q, want multipart/alternative", amt)
-	}
-	ar := multipart.NewReader(alt, aparams["boundary"])
-	for _, want := range []string{"text/plain", "text/html"} {
-		p, err := ar.NextPart() // multipart.Reader decodes quoted-printable
-		if err != nil {
-			t.Fatalf("alternative %s: %v", want, err)
-		}
-		ct, _, _ := mime.ParseMediaType(p.Header.Get("Content-Type"))
-		body, _ := io.ReadAll(p)
-		if ct != want || !strings.Contains(string(body), "Dear "+name) {
-			t.Errorf("alternative part %q (want %q) body %q", ct, want, body)
-		}
-	}
-	pdf, err := mr.NextPart()
-	if err != nil {
-		t.Fatalf("attachment: %v", err)
-	}
-	if ct, _, _ := mime.ParseMediaType(pdf.Header.Get("Content-Type")); ct != "application/pdf" {
-		t.Errorf("attachment type %q", ct)
-	}
-	if !strings.Contains(pdf.Header.Get("Content-Disposition"), "attachment") {
-		t.Errorf("attachment disposition %q", pdf.Header.Get("Content-Disposition"))
-	}
-	raw, _ := io.ReadAll(pdf)
-	dec, err := decodeBase64(raw)
-	if err != nil || !bytes.Equal(dec, fakePDF) {
-		t.Errorf("PDF bytes changed in transit (%v)", err)
-	}
-	if _, err := mr.NextPart(); err != io.EOF {
-		t.Errorf("extra part after the PDF: %v", err)
 	}
 }
 
@@ -201,7 +159,7 @@ func TestOutboxWritesParseableEML(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkTree(t, got, "Ann Lee")
+	smtptest.CheckTree(t, got, "Ann Lee", fakePDF)
 	left, _ := filepath.Glob(filepath.Join(dir, ".tmp-*"))
 	if len(left) != 0 {
 		t.Errorf("temporary files left: %v", left)

@@ -87,7 +87,7 @@ func appendBoundary(dst []byte, b string, closing bool) []byte {
 
 // appendTextPart appends a text part: its headers and its body in
 // quoted-printable, from the pieces when there are any.
-func appendTextPart(dst []byte, subtype, body string, pieces []string, enc *encodings) []byte {
+func appendTextPart(dst []byte, subtype, body string, pieces []string, enc *Encodings) []byte {
 	dst = append(dst, "Content-Type: text/"...)
 	dst = append(dst, subtype...)
 	dst = append(dst, "; charset=UTF-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"...)
@@ -120,7 +120,7 @@ func appendQPPiece(dst []byte, p string) []byte {
 }
 
 // appendFilePart appends an inline image or an attachment in base64.
-func appendFilePart(dst []byte, a Attachment, inline bool, enc *encodings) []byte {
+func appendFilePart(dst []byte, a Attachment, inline bool, enc *Encodings) []byte {
 	ct := contentType(a)
 	name := oneLine(a.Name)
 	dst = appendHeader(dst, "Content-Type", mime.FormatMediaType(ct, map[string]string{"name": name}))
@@ -146,11 +146,11 @@ func contentType(a Attachment) string {
 	return "application/octet-stream"
 }
 
-// encodings caches the encoded forms of what every member's copy of an
+// Encodings caches the encoded forms of what every member's copy of an
 // issue shares: the base64 of the PDF and images, and the
 // quoted-printable of the newsletter's shared pieces. Each is encoded
 // once per send rather than once per message. Safe for concurrent use.
-type encodings struct {
+type Encodings struct {
 	mu     sync.Mutex
 	base64 map[encKey][]byte
 	qp     map[encKey][]byte
@@ -170,7 +170,7 @@ type encKey struct {
 }
 
 // quotedPrintable returns a shared piece encoded by appendQPPiece.
-func (e *encodings) quotedPrintable(p string) []byte {
+func (e *Encodings) quotedPrintable(p string) []byte {
 	if p == "" {
 		return nil
 	}
@@ -198,7 +198,7 @@ func (e *encodings) quotedPrintable(p string) []byte {
 
 // encodeBase64 returns data in base64 with CRLF-terminated 76-character
 // lines.
-func (e *encodings) encodeBase64(data []byte) []byte {
+func (e *Encodings) encodeBase64(data []byte) []byte {
 	if len(data) == 0 {
 		return nil
 	}

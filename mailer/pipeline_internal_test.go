@@ -17,7 +17,7 @@ func pipelineOut(rcpt string, next string) *Outgoing {
 	o := &Outgoing{MessageID: id, From: "issues@weekly.example.org", To: rcpt,
 		Data: []byte("Message-ID: <" + id + ">\r\nSubject: pipelining\r\n\r\nfor " + rcpt + "\r\n")}
 	if next != "" {
-		o.next = &envelope{from: o.From, to: next}
+		o.Next = &Envelope{From: o.From, To: next}
 	}
 	return o
 }

@@ -167,7 +167,7 @@ func TestPiecesDecodeToTheWhole(t *testing.T) {
 			pieces = append(pieces, personal[i])
 		}
 	}
-	var enc encodings
+	var enc Encodings
 	for range 2 { // the second round comes from the cache
 		var dst []byte
 		for i, p := range pieces {

@@ -120,17 +120,17 @@ type smtpConn struct {
 	mailParams string // " BODY=8BITMIME SMTPUTF8", as the relay offers
 	// sent is the envelope pipelined behind the last message's dot,
 	// whose replies the next Deliver reads.
-	sent *envelope
+	sent *Envelope
 }
 
 func (c *smtpConn) Usable() bool { return c.ok }
 
-func (c *smtpConn) gatesDot() bool { return true }
+func (c *smtpConn) GatesDot() bool { return true }
 
 // Deliver runs one mail transaction. A rejected MAIL or RCPT is followed
 // by RSET so the connection stays usable; any failure without a reply
 // code marks the connection unusable. The body is dot-stuffed into one
-// buffer and written in one piece, the final dot only after o.gate.
+// buffer and written in one piece, the final dot only after o.Gate.
 func (c *smtpConn) Deliver(_ context.Context, o *Outgoing) (string, error) {
 	if !c.ok {
 		return "", newSMTPError(PhaseMail, errors.New("connection is closed"))
@@ -186,7 +186,7 @@ func (c *smtpConn) deliverPipelined(o *Outgoing) (string, error) {
 		body = c.buf
 	}
 	c.buf = c.buf[:0]
-	if o.gate != nil && (o.gateOpen == nil || !o.gateOpen()) {
+	if o.Gate != nil && (o.GateOpen == nil || !o.GateOpen()) {
 		// The previous outcome is still committing: the body travels
 		// meanwhile and only the dot waits.
 		if err := c.send(body); err != nil {
@@ -200,10 +200,10 @@ func (c *smtpConn) deliverPipelined(o *Outgoing) (string, error) {
 	// durable.
 	dot := func() error {
 		c.buf = append(c.buf, '.', '\r', '\n')
-		if o.next != nil {
+		if o.Next != nil {
 			var err error
-			if c.buf, err = c.appendEnvelope(c.buf, *o.next); err != nil {
-				o.next = nil // not sent; the next Deliver reports it
+			if c.buf, err = c.appendEnvelope(c.buf, *o.Next); err != nil {
+				o.Next = nil // not sent; the next Deliver reports it
 			}
 		}
 		if err := c.send(c.buf); err != nil {
@@ -211,16 +211,16 @@ func (c *smtpConn) deliverPipelined(o *Outgoing) (string, error) {
 			se.Ambiguous = true // part of the dot may have gone out
 			return se
 		}
-		if o.next != nil {
-			c.sent = o.next
+		if o.Next != nil {
+			c.sent = o.Next
 		}
 		return nil
 	}
 	if err := c.passGate(o, dot); err != nil {
 		return "", err
 	}
-	if o.afterDot != nil {
-		o.afterDot()
+	if o.AfterDot != nil {
+		o.AfterDot()
 	}
 	_, msg, err := c.c.Text.ReadResponse(250)
 	if err != nil {
@@ -243,11 +243,11 @@ func (c *smtpConn) send(b []byte) error {
 	return err
 }
 
-// passGate has dot (nil: nothing) run once o.gate lets the message go.
+// passGate has dot (nil: nothing) run once o.Gate lets the message go.
 // When the gate fails before dot ran, the message is abandoned
 // undelivered: no dot, and the connection is dropped.
 func (c *smtpConn) passGate(o *Outgoing, dot func() error) error {
-	if o.gate == nil {
+	if o.Gate == nil {
 		if dot == nil {
 			return nil
 		}
@@ -258,7 +258,7 @@ func (c *smtpConn) passGate(o *Outgoing, dot func() error) error {
 	if dot != nil {
 		run = func() error { ran = true; return dot() }
 	}
-	err := o.gate(run)
+	err := o.Gate(run)
 	if err != nil && !ran {
 		c.ok = false
 		_ = c.c.Close()

@@ -38,7 +38,7 @@ func TestGateHoldsBackTheDot(t *testing.T) {
 	body := "Subject: gate\r\nMessage-ID: <gate@example.org>\r\n\r\n.leading dot\r\nend\r\n"
 	out := func(gate func(func() error) error) *Outgoing {
 		return &Outgoing{MessageID: "gate@example.org", From: "issues@weekly.example.org",
-			To: "ann@example.org", Data: []byte(body), gate: gate}
+			To: "ann@example.org", Data: []byte(body), Gate: gate}
 	}
 
 	conn, err := tr.Open(ctx)

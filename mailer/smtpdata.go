@@ -43,24 +43,24 @@ func (c *smtpConn) start(o *Outgoing) (dataWriter, error) {
 	return clientData{dc}, nil
 }
 
-// appendEnvelope appends a pipelined MAIL, RCPT and DATA for e to dst.
-func (c *smtpConn) appendEnvelope(dst []byte, e envelope) ([]byte, error) {
-	if strings.ContainsAny(e.from+e.to, "\r\n<>") {
+// appendenvelope appends a pipelined MAIL, RCPT and DATA for e to dst.
+func (c *smtpConn) appendEnvelope(dst []byte, e Envelope) ([]byte, error) {
+	if strings.ContainsAny(e.From+e.To, "\r\n<>") {
 		return dst, newSMTPError(PhaseMail, errors.New("address contains a line break or angle bracket"))
 	}
 	dst = append(dst, "MAIL FROM:<"...)
-	dst = append(dst, e.from...)
+	dst = append(dst, e.From...)
 	dst = append(dst, '>')
 	dst = append(dst, c.mailParams...)
 	dst = append(dst, "\r\nRCPT TO:<"...)
-	dst = append(dst, e.to...)
+	dst = append(dst, e.To...)
 	return append(dst, ">\r\nDATA\r\n"...), nil
 }
 
 // openPipelined makes sure the envelope of o is on its way (sent behind
 // the previous message's dot, or now) and reads its three replies.
 func (c *smtpConn) openPipelined(o *Outgoing) error {
-	e := envelope{o.From, o.To}
+	e := Envelope{o.From, o.To}
 	switch {
 	case c.sent == nil:
 		cmds, err := c.appendEnvelope(c.buf[:0], e)
@@ -76,7 +76,7 @@ func (c *smtpConn) openPipelined(o *Outgoing) error {
 		// the connection ends that transaction undelivered.
 		c.ok = false
 		_ = c.c.Close()
-		return newSMTPError(PhaseMail, fmt.Errorf("pipelined envelope for %s, message for %s", c.sent.to, o.To))
+		return newSMTPError(PhaseMail, fmt.Errorf("pipelined envelope for %s, message for %s", c.sent.To, o.To))
 	}
 	c.sent = nil
 	// Every reply is read, whatever came before, to stay in step.

@@ -18,7 +18,7 @@ type Outgoing struct {
 	To        string // envelope recipient (bare address)
 	Data      []byte // the message, CRLF line ends
 
-	// gate, when set, stands between the body and the final dot: the
+	// Gate, when set, stands between the body and the final dot: the
 	// Sender sends the dot only once the previous outcome's commit is
 	// done, so the relay cannot accept this message before that outcome
 	// is durable. The transport hands it dot, which writes the final dot
@@ -26,27 +26,27 @@ type Outgoing struct {
 	// that commit, and returns its error. An error from gate itself (dot
 	// not called) abandons the transaction undelivered. A transport that
 	// cannot hand the dot over passes nil and writes it once gate
-	// returns. Only transports that report gatesDot call it. gateOpen,
+	// returns. Only transports that report GatesDot call it. GateOpen,
 	// when set, says whether gate would go on at once.
-	gate     func(dot func() error) error
-	gateOpen func() bool
-	// next, when set, is the envelope of the message the same connection
+	Gate     func(dot func() error) error
+	GateOpen func() bool
+	// Next, when set, is the envelope of the message the same connection
 	// carries next: a pipelining transport sends it right behind this
 	// message's final dot (RFC 2920 lets message content open a group).
-	next *envelope
-	// afterDot, when set, runs once the final dot (and next) are out and
+	Next *Envelope
+	// AfterDot, when set, runs once the final dot (and next) are out and
 	// before the relay's reply is read: the Sender renders the next
 	// message while the relay takes this one.
-	afterDot func()
+	AfterDot func()
 }
 
-// envelope is a message's SMTP sender and recipient.
-type envelope struct{ from, to string }
+// Envelope is a message's SMTP sender and recipient.
+type Envelope struct{ From, To string }
 
-// gatedConn is a Conn that calls Outgoing.gate before committing the
+// GatedConn is a Conn that calls Outgoing.Gate before committing the
 // message to the relay.
-type gatedConn interface {
-	gatesDot() bool
+type GatedConn interface {
+	GatesDot() bool
 }
 
 // Transport opens connections that deliver messages. Each Sender worker
@@ -181,4 +181,13 @@ func Suppressible(err error) bool {
 		return se.Enhanced != "5.1.7" && se.Enhanced != "5.1.8"
 	}
 	return se.Code == 550 && se.Enhanced == "" && se.Phase == PhaseRcpt
+}
+
+// ReplyOf is the operator-readable reply of a failure.
+func ReplyOf(err error) string {
+	var se *SMTPError
+	if errors.As(err, &se) {
+		return se.Reply()
+	}
+	return err.Error()
 }

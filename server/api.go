@@ -12,19 +12,21 @@ import (
 	"strings"
 	"time"
 
+	"github.com/foliopress/folio/internal/delivery"
+	"github.com/foliopress/folio/internal/member"
+
 	"github.com/foliopress/folio/issue"
-	"github.com/foliopress/folio/mailer"
 )
 
 // Job is a send started from the editor API, as GET /api/weeks/{week}
 // reports it.
 type Job struct {
-	Week     string          `json:"week"`
-	Running  bool            `json:"running"`
-	Started  time.Time       `json:"started"`
-	Finished *time.Time      `json:"finished,omitempty"`
-	Summary  *mailer.Summary `json:"summary,omitempty"`
-	Error    string          `json:"error,omitempty"`
+	Week     string            `json:"week"`
+	Running  bool              `json:"running"`
+	Started  time.Time         `json:"started"`
+	Finished *time.Time        `json:"finished,omitempty"`
+	Summary  *delivery.Summary `json:"summary,omitempty"`
+	Error    string            `json:"error,omitempty"`
 }
 
 // WeekStatus is the answer of GET /api/weeks/{week}.
@@ -135,7 +137,7 @@ func (s *Server) apiTest(w http.ResponseWriter, r *http.Request, wk issue.Week) 
 	if !decodeJSON(w, r, &req) {
 		return
 	}
-	to, err := mailer.ValidateEmail(req.To)
+	to, err := member.ValidateEmail(req.To)
 	if err != nil {
 		writeJSON(w, http.StatusBadRequest, apiError{`"to" must be a bare email address`})
 		return
@@ -157,7 +159,7 @@ func (s *Server) apiWeek(w http.ResponseWriter, r *http.Request, wk issue.Week) 
 		return
 	}
 	st := WeekStatus{Week: wk.String(), Counts: map[string]int{}}
-	for _, state := range mailer.States() {
+	for _, state := range delivery.States() {
 		st.Counts[string(state)] = counts[state]
 		st.Total += counts[state]
 	}

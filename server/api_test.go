@@ -7,8 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/foliopress/folio/internal/delivery"
+
 	"github.com/foliopress/folio/issue"
-	"github.com/foliopress/folio/mailer"
 	"github.com/foliopress/folio/server"
 )
 
@@ -21,13 +22,13 @@ type gatedEditor struct {
 	finished chan error
 }
 
-func (g *gatedEditor) SendWeek(ctx context.Context, w issue.Week) (mailer.Summary, error) {
+func (g *gatedEditor) SendWeek(ctx context.Context, w issue.Week) (delivery.Summary, error) {
 	g.started <- struct{}{}
 	select {
 	case <-g.gate:
 	case <-ctx.Done():
 		g.finished <- ctx.Err()
-		return mailer.Summary{}, ctx.Err()
+		return delivery.Summary{}, ctx.Err()
 	}
 	sum, err := g.Editor.SendWeek(ctx, w)
 	g.finished <- err
@@ -150,7 +151,7 @@ func TestEditorAPIWeekCounts(t *testing.T) {
 	if st.Week != "2026-W10" || st.Counts["pending"] != 2 || st.Total != 2 || st.Job != nil {
 		t.Errorf("week status: %+v", st)
 	}
-	for _, s := range mailer.States() {
+	for _, s := range delivery.States() {
 		if _, ok := st.Counts[string(s)]; !ok {
 			t.Errorf("counts lack state %s", s)
 		}

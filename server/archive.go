@@ -8,8 +8,10 @@ import (
 	"path"
 	"time"
 
+	"github.com/foliopress/folio/internal/links"
+	"github.com/foliopress/folio/internal/member"
+
 	"github.com/foliopress/folio/issue"
-	"github.com/foliopress/folio/mailer"
 )
 
 // archivePage lists a member's issues.
@@ -36,7 +38,7 @@ type archiveEntry struct {
 // archive is the member's personal archive: the built issues their tier
 // covered, each with its web version and PDF.
 func (s *Server) archive(w http.ResponseWriter, r *http.Request) {
-	m, ok := s.member(w, r, mailer.PurposeArchive)
+	m, ok := s.member(w, r, links.PurposeArchive)
 	if !ok {
 		return
 	}
@@ -52,7 +54,7 @@ func (s *Server) archive(w http.ResponseWriter, r *http.Request) {
 			data.Issues = append(data.Issues, e)
 		}
 	}
-	if m.Status == mailer.StatusActive || m.Status == mailer.StatusPaused {
+	if m.Status == member.StatusActive || m.Status == member.StatusPaused {
 		data.UnsubscribeURL = s.cfg.Links.Unsubscribe(m)
 	}
 	s.render(w, http.StatusOK, "archive", data)

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/foliopress/folio/mailer"
+	"github.com/foliopress/folio/internal/links"
 )
 
 // archiveFixture builds three weeks and sends two of them; Grace leaves
@@ -115,12 +115,12 @@ func TestArchiveListsTheIssuesTheMemberGot(t *testing.T) {
 
 func TestArchiveOfAMemberNotInTheStore(t *testing.T) {
 	e := newEnv(t, "")
-	tok := e.links.Token(mailer.PurposeArchive, 9999, e.links.TTL)
+	tok := e.links.Token(links.PurposeArchive, 9999, e.links.TTL)
 	before := e.snapshot()
 	if res, _ := e.do("GET", "/archive/"+tok, nil, nil); res.StatusCode != http.StatusNotFound {
 		t.Errorf("archive of unknown member: %d, want 404", res.StatusCode)
 	}
-	utok := e.links.Token(mailer.PurposeUnsubscribe, 9999, e.links.TTL)
+	utok := e.links.Token(links.PurposeUnsubscribe, 9999, e.links.TTL)
 	if res, _ := e.do("POST", "/u/"+utok, []byte(oneClick), form); res.StatusCode != http.StatusNotFound {
 		t.Errorf("unsubscribe of unknown member: %d, want 404", res.StatusCode)
 	}

@@ -5,8 +5,9 @@ import (
 	"path"
 	"slices"
 
+	"github.com/foliopress/folio/internal/links"
+
 	"github.com/foliopress/folio/issue"
-	"github.com/foliopress/folio/mailer"
 )
 
 // archivePDF is a member's personal download link for one issue's PDF,
@@ -14,7 +15,7 @@ import (
 // attaching the PDF when the member prefers a link or the PDF is large.
 // It serves only issues in the member's archive.
 func (s *Server) archivePDF(w http.ResponseWriter, r *http.Request) {
-	m, ok := s.member(w, r, mailer.PurposeArchive)
+	m, ok := s.member(w, r, links.PurposeArchive)
 	if !ok {
 		return
 	}

@@ -6,17 +6,18 @@ import (
 	"strings"
 	"time"
 
-	"github.com/foliopress/folio/mailer"
+	"github.com/foliopress/folio/internal/delivery"
+
 	"github.com/foliopress/folio/server"
 )
 
 // The send path reports to Metrics: ObserveResult fits
-// mailer.Options.OnResult, and SetLastRun marks a completed weekly run.
+// delivery.Options.OnResult, and SetLastRun marks a completed weekly run.
 func ExampleMetrics() {
 	m := server.NewMetrics()
-	opts := mailer.Options{OnResult: m.ObserveResult} // with the rest of the sender's options
-	opts.OnResult(mailer.Result{State: mailer.StateSent, Duration: 40 * time.Millisecond})
-	opts.OnResult(mailer.Result{State: mailer.StateFailedTemp, Duration: 2 * time.Second})
+	opts := delivery.Options{OnResult: m.ObserveResult} // with the rest of the sender's options
+	opts.OnResult(delivery.Result{State: delivery.StateSent, Duration: 40 * time.Millisecond})
+	opts.OnResult(delivery.Result{State: delivery.StateFailedTemp, Duration: 2 * time.Second})
 	m.SetLastRun(time.Date(2026, 3, 9, 9, 0, 0, 0, time.UTC))
 
 	rec := httptest.NewRecorder()

@@ -12,6 +12,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/foliopress/folio/internal/delivery"
+	"github.com/foliopress/folio/internal/links"
+	"github.com/foliopress/folio/internal/member"
+
 	"github.com/foliopress/folio/issue"
 	"github.com/foliopress/folio/mailer"
 	"github.com/foliopress/folio/server"
@@ -46,7 +50,7 @@ func (c *clock) Add(d time.Duration) {
 type env struct {
 	t       testing.TB
 	store   *store.Store
-	links   *mailer.Links
+	links   *links.Links
 	clock   *clock
 	out     string // the build folder
 	outbox  string // where the editor's sends land
@@ -54,7 +58,7 @@ type env struct {
 	ts      *httptest.Server
 	client  *http.Client // trusts ts's certificate; does not follow redirects
 	metrics *server.Metrics
-	members map[string]mailer.Member // by email
+	members map[string]member.Member // by email
 	editor  server.Editor
 }
 
@@ -81,14 +85,14 @@ func (e *env) newServer(admin string) *server.Server {
 }
 
 // testMembers: two tiers; only "print" and "digital" are in the audience.
-var testMembers = []mailer.Member{
-	{Email: "ada@example.org", Name: "Ada Byron", Tier: "print", Status: mailer.StatusActive},
-	{Email: "grace@example.org", Name: "Grace Hopper", Tier: "digital", Status: mailer.StatusActive},
-	{Email: "alan@example.org", Name: "Alan Turing", Tier: "sponsor", Status: mailer.StatusActive},
-	{Email: "paused@example.org", Name: "Paula Paused", Tier: "print", Status: mailer.StatusPaused},
+var testMembers = []member.Member{
+	{Email: "ada@example.org", Name: "Ada Byron", Tier: "print", Status: member.StatusActive},
+	{Email: "grace@example.org", Name: "Grace Hopper", Tier: "digital", Status: member.StatusActive},
+	{Email: "alan@example.org", Name: "Alan Turing", Tier: "sponsor", Status: member.StatusActive},
+	{Email: "paused@example.org", Name: "Paula Paused", Tier: "print", Status: member.StatusPaused},
 }
 
-var testAudience = mailer.Audience{Tiers: []string{"print", "digital"}}
+var testAudience = delivery.Audience{Tiers: []string{"print", "digital"}}
 
 // newEnv opens a store in t.TempDir, adds testMembers and starts the
 // server on httptest (a real listener on 127.0.0.1).
@@ -120,7 +124,7 @@ func startEnv(t testing.TB, o envOpts) *env {
 		t.Fatal(err)
 	}
 	e := &env{t: t, store: st, clock: &clock{t: time.Date(2026, 3, 9, 8, 0, 0, 0, time.UTC)},
-		out: filepath.Join(dir, "issues"), outbox: filepath.Join(dir, "outbox"), members: map[string]mailer.Member{}}
+		out: filepath.Join(dir, "issues"), outbox: filepath.Join(dir, "outbox"), members: map[string]member.Member{}}
 	all, err := st.ListMembers(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -137,7 +141,7 @@ func startEnv(t testing.TB, o envOpts) *env {
 	if useTLS {
 		scheme = "https://"
 	}
-	e.links = &mailer.Links{BaseURL: scheme + e.ts.Listener.Addr().String(), Secret: []byte(testSecret),
+	e.links = &links.Links{BaseURL: scheme + e.ts.Listener.Addr().String(), Secret: []byte(testSecret),
 		TTL: 30 * 24 * time.Hour, List: testList, Now: e.clock.Now}
 	e.metrics = server.NewMetrics()
 	e.editor = &sendEditor{e: e}
@@ -161,15 +165,15 @@ func startEnv(t testing.TB, o envOpts) *env {
 const secretContent = "TOP-SECRET-FILE-OUTSIDE-THE-BUILD-FOLDER"
 
 // sendEditor is the editor API's backend made of the real parts: a
-// mailer.Sender over the store's ledger, delivering to an outbox folder.
+// delivery.Sender over the store's ledger, delivering to an outbox folder.
 type sendEditor struct{ e *env }
 
-func (s *sendEditor) sender() (*mailer.Sender, error) {
+func (s *sendEditor) sender() (*delivery.Sender, error) {
 	e := s.e
-	return mailer.NewSender(mailer.Options{
+	return delivery.NewSender(delivery.Options{
 		Ledger: e.store, Transport: mailer.NewOutbox(e.outbox), From: "The Test Weekly <issues@weekly.example.org>",
 		Audience: testAudience, Workers: 2, Now: e.clock.Now, OnResult: e.metrics.ObserveResult,
-		Composer: mailer.ComposerFunc(func(_ context.Context, m mailer.Member) (*mailer.Content, error) {
+		Composer: delivery.ComposerFunc(func(_ context.Context, m member.Member) (*mailer.Content, error) {
 			u := e.links.Unsubscribe(m)
 			return &mailer.Content{
 				Subject:        "The Test Weekly",
@@ -181,13 +185,13 @@ func (s *sendEditor) sender() (*mailer.Sender, error) {
 	})
 }
 
-func (s *sendEditor) SendWeek(ctx context.Context, week issue.Week) (mailer.Summary, error) {
+func (s *sendEditor) SendWeek(ctx context.Context, week issue.Week) (delivery.Summary, error) {
 	snd, err := s.sender()
 	if err != nil {
-		return mailer.Summary{}, err
+		return delivery.Summary{}, err
 	}
 	if err := s.e.store.RecordIssue(ctx, store.Issue{Week: week.String(), BuiltAt: s.e.clock.Now()}); err != nil {
-		return mailer.Summary{}, err
+		return delivery.Summary{}, err
 	}
 	return snd.Send(ctx, week.String())
 }
@@ -203,8 +207,8 @@ func (s *sendEditor) TestSend(ctx context.Context, week issue.Week, to string) e
 
 // snapshot is everything a request could change in the store.
 type snapshot struct {
-	Members    []mailer.Member
-	Deliveries map[string][]mailer.Delivery
+	Members    []member.Member
+	Deliveries map[string][]delivery.Delivery
 	Issues     []store.Issue
 }
 
@@ -222,7 +226,7 @@ func (e *env) snapshotOf(t testing.TB, weeks ...string) snapshot {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := snapshot{Members: ms, Issues: is, Deliveries: map[string][]mailer.Delivery{}}
+	s := snapshot{Members: ms, Issues: is, Deliveries: map[string][]delivery.Delivery{}}
 	for _, w := range weeks {
 		ds, err := e.store.Deliveries(ctx, w)
 		if err != nil {
@@ -263,7 +267,7 @@ func (e *env) path(link string) string { return link[len(e.links.BaseURL):] }
 
 // sendWeek delivers week through the ledger directly (as the scheduled
 // job would), so the member has ledger rows for it.
-func (e *env) sendWeek(week string) mailer.Summary {
+func (e *env) sendWeek(week string) delivery.Summary {
 	e.t.Helper()
 	wk, _ := issue.ParseWeek(week)
 	sum, err := (&sendEditor{e: e}).SendWeek(context.Background(), wk)

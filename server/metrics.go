@@ -8,17 +8,18 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/foliopress/folio/internal/delivery"
+
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/foliopress/folio/issue"
-	"github.com/foliopress/folio/mailer"
 )
 
 // Metrics are Folio's Prometheus metrics, on a registry of their own (never
 // the global one, so two servers in one test process do not collide). The
-// send path reports to it: pass ObserveResult as mailer.Options.OnResult
+// send path reports to it: pass ObserveResult as delivery.Options.OnResult
 // and call SetLastRun when a weekly run completes.
 type Metrics struct {
 	reg        *prometheus.Registry
@@ -51,7 +52,7 @@ func NewMetrics() *Metrics {
 		}, []string{"route", "code"}),
 	}
 	// The outcomes of an attempt are shown from the start, at zero.
-	for _, st := range []mailer.State{mailer.StateSent, mailer.StateFailedTemp, mailer.StateFailedPerm} {
+	for _, st := range []delivery.State{delivery.StateSent, delivery.StateFailedTemp, delivery.StateFailedPerm} {
 		m.deliveries.WithLabelValues(string(st))
 	}
 	m.reg.MustRegister(m.deliveries, m.latency, m.lastRun, m.requests,
@@ -60,14 +61,14 @@ func NewMetrics() *Metrics {
 }
 
 // ObserveSend counts one delivery attempt that ended in state after d.
-func (m *Metrics) ObserveSend(state mailer.State, d time.Duration) {
+func (m *Metrics) ObserveSend(state delivery.State, d time.Duration) {
 	m.deliveries.WithLabelValues(string(state)).Inc()
 	m.latency.WithLabelValues(string(state)).Observe(d.Seconds())
 }
 
-// ObserveResult is ObserveSend for a mailer.Result; it fits
-// mailer.Options.OnResult.
-func (m *Metrics) ObserveResult(r mailer.Result) { m.ObserveSend(r.State, r.Duration) }
+// ObserveResult is ObserveSend for a delivery.Result; it fits
+// delivery.Options.OnResult.
+func (m *Metrics) ObserveResult(r delivery.Result) { m.ObserveSend(r.State, r.Duration) }
 
 // SetLastRun records the time a weekly run completed successfully.
 func (m *Metrics) SetLastRun(t time.Time) { m.lastRun.Set(float64(t.UnixNano()) / 1e9) }
@@ -136,7 +137,7 @@ func (c *ledgerCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.NewInvalidMetric(ledgerDesc, err)
 		return
 	}
-	for _, st := range mailer.States() {
+	for _, st := range delivery.States() {
 		ch <- prometheus.MustNewConstMetric(ledgerDesc, prometheus.GaugeValue, float64(counts[st]), week, string(st))
 	}
 }

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/foliopress/folio/mailer"
+	"github.com/foliopress/folio/internal/delivery"
 )
 
 // metric reads one sample's value from the exposition text; the labels
@@ -31,7 +31,7 @@ func TestMetrics(t *testing.T) {
 	e := newEnv(t, "")
 	e.buildIssue("2026-W10", []testReview{{Section: "Film", Title: "Lanterns at Low Tide", Photo: true}})
 	e.sendWeek("2026-W10")
-	e.metrics.ObserveSend(mailer.StateFailedTemp, 1500*time.Millisecond)
+	e.metrics.ObserveSend(delivery.StateFailedTemp, 1500*time.Millisecond)
 	last := time.Date(2026, 3, 9, 9, 30, 0, 0, time.UTC)
 	e.metrics.SetLastRun(last)
 	archive := e.path(e.links.Archive(e.members["ada@example.org"]))

@@ -15,7 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/foliopress/folio/mailer"
+	"github.com/foliopress/folio/internal/member"
+
 	"github.com/foliopress/folio/server"
 )
 
@@ -105,7 +106,7 @@ func TestBadTokensAre403AndChangeNothing(t *testing.T) {
 			})
 		}
 	}
-	if st := e.status(ada.ID); st != mailer.StatusActive {
+	if st := e.status(ada.ID); st != member.StatusActive {
 		t.Fatalf("Ada is %s after only bad tokens", st)
 	}
 	// The good tokens still work (so the 403s above were not an accident).

@@ -11,14 +11,17 @@ import (
 	"sync"
 	"time"
 
+	"github.com/foliopress/folio/internal/delivery"
+	"github.com/foliopress/folio/internal/links"
+	"github.com/foliopress/folio/internal/member"
+
 	"github.com/foliopress/folio/issue"
-	"github.com/foliopress/folio/mailer"
 )
 
 // Members reads and changes members; *store.Store implements it.
 type Members interface {
-	Member(ctx context.Context, id int64) (mailer.Member, error)
-	SetStatus(ctx context.Context, id int64, st mailer.Status) error
+	Member(ctx context.Context, id int64) (member.Member, error)
+	SetStatus(ctx context.Context, id int64, st member.Status) error
 }
 
 // Archive says which issues a member may read: the weeks (as "2026-W10")
@@ -30,14 +33,14 @@ type Archive interface {
 
 // Ledger reads a week's delivery counts; *store.Store implements it.
 type Ledger interface {
-	Counts(ctx context.Context, issueID string) (map[mailer.State]int, error)
+	Counts(ctx context.Context, issueID string) (map[delivery.State]int, error)
 }
 
 // Editor performs the editor API's actions; the publish job implements it.
 type Editor interface {
 	// SendWeek sends week's issue to its audience and returns when no
 	// delivery is due; it must be safe to call again (the ledger resumes).
-	SendWeek(ctx context.Context, week issue.Week) (mailer.Summary, error)
+	SendWeek(ctx context.Context, week issue.Week) (delivery.Summary, error)
 	// TestSend sends one test copy of week's issue to the address to.
 	TestSend(ctx context.Context, week issue.Week, to string) error
 }
@@ -47,7 +50,7 @@ type Config struct {
 	// OutDir is the build folder holding one folder per week.
 	OutDir string
 	// Links verifies the members' signed unsubscribe and archive tokens.
-	Links *mailer.Links
+	Links *links.Links
 	// AdminToken guards the editor API; empty disables the API (404).
 	AdminToken string
 	// Magazine names the magazine on the server's own pages.

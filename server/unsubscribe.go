@@ -4,35 +4,37 @@ import (
 	"errors"
 	"net/http"
 
-	"github.com/foliopress/folio/mailer"
+	"github.com/foliopress/folio/internal/links"
+	"github.com/foliopress/folio/internal/member"
+
 	"github.com/foliopress/folio/store"
 )
 
 // member verifies the request's {token} for purpose and loads its member.
 // On failure it has written the response (403 for any bad token, 404 for
 // a member no longer in the store) and returns false.
-func (s *Server) member(w http.ResponseWriter, r *http.Request, purpose string) (mailer.Member, bool) {
+func (s *Server) member(w http.ResponseWriter, r *http.Request, purpose string) (member.Member, bool) {
 	id, err := s.cfg.Links.Verify(purpose, r.PathValue("token"))
 	switch {
-	case errors.Is(err, mailer.ErrExpiredToken):
+	case errors.Is(err, links.ErrExpiredToken):
 		s.message(w, http.StatusForbidden, "This link has expired",
 			"For your safety personal links work for a limited time. The link in your latest email works.")
-		return mailer.Member{}, false
+		return member.Member{}, false
 	case err != nil:
 		s.message(w, http.StatusForbidden, "This link is not valid",
 			"Please use the link exactly as it appears in your email.")
-		return mailer.Member{}, false
+		return member.Member{}, false
 	}
 	m, err := s.deps.Members.Member(r.Context(), id)
 	if errors.Is(err, store.ErrNotFound) {
 		s.message(w, http.StatusNotFound, "Not on the list",
 			"We have no subscription for this link; there is nothing to do.")
-		return mailer.Member{}, false
+		return member.Member{}, false
 	}
 	if err != nil {
 		s.fail("member lookup", err)
 		s.message(w, http.StatusInternalServerError, "Something went wrong", "Please try again in a few minutes.")
-		return mailer.Member{}, false
+		return member.Member{}, false
 	}
 	return m, true
 }
@@ -40,12 +42,12 @@ func (s *Server) member(w http.ResponseWriter, r *http.Request, purpose string) 
 // unsubscribePage is the GET of an unsubscribe link: it only asks. Mail
 // scanners open links; a GET must never unsubscribe anyone.
 func (s *Server) unsubscribePage(w http.ResponseWriter, r *http.Request) {
-	m, ok := s.member(w, r, mailer.PurposeUnsubscribe)
+	m, ok := s.member(w, r, links.PurposeUnsubscribe)
 	if !ok {
 		return
 	}
 	name := "confirm"
-	if m.Status == mailer.StatusUnsubscribed {
+	if m.Status == member.StatusUnsubscribed {
 		name = "done"
 	}
 	s.render(w, http.StatusOK, name, confirmPage{
@@ -76,7 +78,7 @@ func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad request body", http.StatusBadRequest)
 		return
 	}
-	m, ok := s.member(w, r, mailer.PurposeUnsubscribe)
+	m, ok := s.member(w, r, links.PurposeUnsubscribe)
 	if !ok {
 		return
 	}
@@ -85,8 +87,8 @@ func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request) {
 			"The request did not say List-Unsubscribe=One-Click (RFC 8058).")
 		return
 	}
-	if m.Status != mailer.StatusUnsubscribed {
-		if err := s.deps.Members.SetStatus(r.Context(), m.ID, mailer.StatusUnsubscribed); err != nil {
+	if m.Status != member.StatusUnsubscribed {
+		if err := s.deps.Members.SetStatus(r.Context(), m.ID, member.StatusUnsubscribed); err != nil {
 			s.fail("unsubscribe", err)
 			s.message(w, http.StatusInternalServerError, "Something went wrong",
 				"You are not unsubscribed yet. Please try again in a few minutes.")

@@ -12,7 +12,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/foliopress/folio/mailer"
+	"github.com/foliopress/folio/internal/delivery"
+	"github.com/foliopress/folio/internal/member"
 )
 
 var form = http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}
@@ -48,7 +49,7 @@ func TestUnsubscribeConfirmThenPost(t *testing.T) {
 	if res.StatusCode != http.StatusOK || !strings.Contains(body, "You are unsubscribed") {
 		t.Fatalf("POST: %d %s", res.StatusCode, body)
 	}
-	if st := e.status(ada.ID); st != mailer.StatusUnsubscribed {
+	if st := e.status(ada.ID); st != member.StatusUnsubscribed {
 		t.Fatalf("status after POST = %s", st)
 	}
 	// Again: still 200, still unsubscribed; the GET now says so.
@@ -60,7 +61,7 @@ func TestUnsubscribeConfirmThenPost(t *testing.T) {
 	}
 	// Nobody else changed.
 	for _, m := range []string{"grace@example.org", "alan@example.org"} {
-		if st := e.status(e.members[m].ID); st != mailer.StatusActive {
+		if st := e.status(e.members[m].ID); st != member.StatusActive {
 			t.Errorf("%s: %s", m, st)
 		}
 	}
@@ -78,7 +79,7 @@ func TestUnsubscribeMultipartBody(t *testing.T) {
 	mw.Close()
 	res, _ := e.do("POST", e.path(e.links.Unsubscribe(grace)), buf.Bytes(),
 		http.Header{"Content-Type": {mw.FormDataContentType()}})
-	if res.StatusCode != http.StatusOK || e.status(grace.ID) != mailer.StatusUnsubscribed {
+	if res.StatusCode != http.StatusOK || e.status(grace.ID) != member.StatusUnsubscribed {
 		t.Fatalf("multipart one-click: %d, status %s", res.StatusCode, e.status(grace.ID))
 	}
 }
@@ -152,13 +153,13 @@ func TestUnsubscribeBeforePendingRowIsSent(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, d := range ds {
-		if d.MemberID == grace.ID && d.State != mailer.StateSkipped {
+		if d.MemberID == grace.ID && d.State != delivery.StateSkipped {
 			t.Errorf("Grace's row is %s, want skipped", d.State)
 		}
 	}
 }
 
-func (e *env) status(id int64) mailer.Status {
+func (e *env) status(id int64) member.Status {
 	e.t.Helper()
 	m, err := e.store.Member(context.Background(), id)
 	if err != nil {

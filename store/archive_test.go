@@ -7,16 +7,18 @@ import (
 	"testing"
 	"time"
 
-	"github.com/foliopress/folio/mailer"
+	"github.com/foliopress/folio/internal/delivery"
+	"github.com/foliopress/folio/internal/member"
+
 	"github.com/foliopress/folio/store"
 )
 
 func TestMemberIssues(t *testing.T) {
 	ctx := context.Background()
 	s := open(t)
-	if _, _, err := s.UpsertMembers(ctx, []mailer.Member{
-		member("a@example.org", "digital", mailer.StatusActive),
-		member("b@example.org", "print", mailer.StatusActive),
+	if _, _, err := s.UpsertMembers(ctx, []member.Member{
+		mem("a@example.org", "digital", member.StatusActive),
+		mem("b@example.org", "print", member.StatusActive),
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +31,7 @@ func TestMemberIssues(t *testing.T) {
 		week  string
 		tiers []string
 	}{{"2026-W01", nil}, {"2026-W02", []string{"digital"}}, {"2026-W03", nil}, {"2026-W04", nil}} {
-		if _, err := s.EnsureDeliveries(ctx, w.week, mailer.Audience{Tiers: w.tiers}, now); err != nil {
+		if _, err := s.EnsureDeliveries(ctx, w.week, delivery.Audience{Tiers: w.tiers}, now); err != nil {
 			t.Fatal(err)
 		}
 		if w.week != "2026-W04" {
@@ -38,10 +40,10 @@ func TestMemberIssues(t *testing.T) {
 			}
 		}
 	}
-	if err := s.SetStatus(ctx, a.ID, mailer.StatusUnsubscribed); err != nil {
+	if err := s.SetStatus(ctx, a.ID, member.StatusUnsubscribed); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Claim(ctx, "2026-W03", "o", 5, now, now.Add(time.Minute), func(mailer.Member) string { return "x" }); err != nil {
+	if _, err := s.Claim(ctx, "2026-W03", "o", 5, now, now.Add(time.Minute), func(member.Member) string { return "x" }); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -68,9 +70,9 @@ func TestMemberIssues(t *testing.T) {
 func BenchmarkMemberIssues(b *testing.B) {
 	ctx := context.Background()
 	s := open(b)
-	members := make([]mailer.Member, 5000)
+	members := make([]member.Member, 5000)
 	for i := range members {
-		members[i] = mailer.Member{Email: fmt.Sprintf("m%d@example.org", i), Tier: "print", Status: mailer.StatusActive}
+		members[i] = member.Member{Email: fmt.Sprintf("m%d@example.org", i), Tier: "print", Status: member.StatusActive}
 	}
 	if _, _, err := s.UpsertMembers(ctx, members); err != nil {
 		b.Fatal(err)
@@ -78,7 +80,7 @@ func BenchmarkMemberIssues(b *testing.B) {
 	now := time.Date(2026, 3, 9, 8, 0, 0, 0, time.UTC)
 	for w := 1; w <= 20; w++ {
 		week := fmt.Sprintf("2026-W%02d", w)
-		if _, err := s.EnsureDeliveries(ctx, week, mailer.Audience{}, now); err != nil {
+		if _, err := s.EnsureDeliveries(ctx, week, delivery.Audience{}, now); err != nil {
 			b.Fatal(err)
 		}
 		if err := s.RecordIssue(ctx, store.Issue{Week: week, BuiltAt: now}); err != nil {

@@ -6,6 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/foliopress/folio/internal/delivery"
+	"github.com/foliopress/folio/internal/member"
+
 	"github.com/foliopress/folio/mailer"
 )
 
@@ -16,13 +19,13 @@ func BenchmarkClaimAndMark(b *testing.B) {
 	ctx := context.Background()
 	s := open(b)
 	addMembers(b, s, 2000, "")
-	id := func(m mailer.Member) string { return "x" }
+	id := func(m member.Member) string { return "x" }
 	b.ResetTimer()
 	msgs := 0
 	start := time.Now()
 	for i := 0; b.Loop(); i++ {
 		issue := fmt.Sprintf("b-%d", i)
-		if _, err := s.EnsureDeliveries(ctx, issue, mailer.Audience{}, time.Now()); err != nil {
+		if _, err := s.EnsureDeliveries(ctx, issue, delivery.Audience{}, time.Now()); err != nil {
 			b.Fatal(err)
 		}
 		for {
@@ -35,7 +38,7 @@ func BenchmarkClaimAndMark(b *testing.B) {
 				break
 			}
 			for _, c := range cs {
-				out := []mailer.Outcome{{MemberID: c.MemberID, State: mailer.StateSent, Reply: "250 ok"}}
+				out := []delivery.Outcome{{MemberID: c.MemberID, State: delivery.StateSent, Reply: "250 ok"}}
 				if err := s.Record(ctx, issue, "bench", out, now); err != nil {
 					b.Fatal(err)
 				}
@@ -53,10 +56,10 @@ func BenchmarkClaimInBatch(b *testing.B) {
 	ctx := context.Background()
 	s := open(b)
 	addMembers(b, s, 20000, "print")
-	if _, err := s.EnsureDeliveries(ctx, "w", mailer.Audience{}, time.Now()); err != nil {
+	if _, err := s.EnsureDeliveries(ctx, "w", delivery.Audience{}, time.Now()); err != nil {
 		b.Fatal(err)
 	}
-	id := func(m mailer.Member) string { return mailer.MessageID("w", m.ID, "example.org") }
+	id := func(m member.Member) string { return mailer.MessageID("w", m.ID, "example.org") }
 	for b.Loop() {
 		now := time.Now()
 		tx, err := s.BeginOutcomes(ctx, "w", "bench", now)

@@ -6,15 +6,16 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/foliopress/folio/mailer"
+	"github.com/foliopress/folio/internal/delivery"
+	"github.com/foliopress/folio/internal/member"
 )
 
-var _ mailer.Ledger = (*Store)(nil)
+var _ delivery.Ledger = (*Store)(nil)
 
 // EnsureDeliveries adds a pending row for each eligible member without a
 // row for issueID. It is one INSERT … SELECT: members never pass through
 // Go, and running it twice adds nothing.
-func (s *Store) EnsureDeliveries(ctx context.Context, issueID string, a mailer.Audience, now time.Time) (int, error) {
+func (s *Store) EnsureDeliveries(ctx context.Context, issueID string, a delivery.Audience, now time.Time) (int, error) {
 	where, args := eligibleWhere(a, 3)
 	q := `INSERT INTO deliveries (issue_id, member_id, state, created_at, updated_at)
 		SELECT $1, m.id, 'pending', $2, $2 FROM members m WHERE ` + where + `
@@ -74,12 +75,12 @@ func hotQueries() []string {
 	return append(q[:], qSkip, qClaim, qRelease, qOutcome, qSuppress)
 }
 
-// Claim implements mailer.Ledger: in one IMMEDIATE transaction it takes
+// Claim implements delivery.Ledger: in one IMMEDIATE transaction it takes
 // up to n due rows for owner, moving them to sending with a lease until
 // leaseUntil; rows whose member left (unsubscribed, paused, suppressed)
 // become skipped instead.
-func (s *Store) Claim(ctx context.Context, issueID, owner string, n int, now, leaseUntil time.Time, messageID func(mailer.Member) string) ([]mailer.Claim, error) {
-	var out []mailer.Claim
+func (s *Store) Claim(ctx context.Context, issueID, owner string, n int, now, leaseUntil time.Time, messageID func(member.Member) string) ([]delivery.Claim, error) {
+	var out []delivery.Claim
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		out, err = s.claim(ctx, tx, issueID, owner, n, now, leaseUntil, messageID)
@@ -89,9 +90,9 @@ func (s *Store) Claim(ctx context.Context, issueID, owner string, n int, now, le
 }
 
 // claim is Claim inside tx, which a group commit of outcomes may share.
-func (s *Store) claim(ctx context.Context, tx *sql.Tx, issueID, owner string, n int, now, leaseUntil time.Time, messageID func(mailer.Member) string) ([]mailer.Claim, error) {
+func (s *Store) claim(ctx context.Context, tx *sql.Tx, issueID, owner string, n int, now, leaseUntil time.Time, messageID func(member.Member) string) ([]delivery.Claim, error) {
 	n = max(n, 1)
-	var out []mailer.Claim
+	var out []delivery.Claim
 	for _, q := range claimQueries() {
 		for len(out) < n {
 			due, err := s.dueRows(ctx, tx, q, issueID, now, n-len(out))
@@ -116,7 +117,7 @@ func (s *Store) claim(ctx context.Context, tx *sql.Tx, issueID, owner string, n 
 }
 
 type dueRow struct {
-	c          mailer.Claim
+	c          delivery.Claim
 	suppressed bool
 }
 
@@ -136,7 +137,7 @@ func (s *Store) dueRows(ctx context.Context, tx *sql.Tx, q, issueID string, now 
 			&c.Member.Name, &c.Member.Tier, &status, &c.Member.DeliverPDF, &d.suppressed); err != nil {
 			return nil, fmt.Errorf("store: due rows: %w", err)
 		}
-		c.Member.Status = mailer.Status(status)
+		c.Member.Status = member.Status(status)
 		c.FirstTry = fromMS(first)
 		out = append(out, d)
 	}
@@ -144,9 +145,9 @@ func (s *Store) dueRows(ctx context.Context, tx *sql.Tx, q, issueID string, now 
 }
 
 // claimRow moves one due row to sending (or skipped) inside tx.
-func (s *Store) claimRow(ctx context.Context, tx *sql.Tx, d dueRow, issueID, owner string, now, leaseUntil time.Time, messageID func(mailer.Member) string) (mailer.Claim, bool, error) {
+func (s *Store) claimRow(ctx context.Context, tx *sql.Tx, d dueRow, issueID, owner string, now, leaseUntil time.Time, messageID func(member.Member) string) (delivery.Claim, bool, error) {
 	c := d.c
-	if c.Member.Status != mailer.StatusActive || d.suppressed {
+	if c.Member.Status != member.StatusActive || d.suppressed {
 		why := "member " + string(c.Member.Status)
 		if d.suppressed {
 			why = "address suppressed"
@@ -163,7 +164,7 @@ func (s *Store) claimRow(ctx context.Context, tx *sql.Tx, d dueRow, issueID, own
 	if c.FirstTry.IsZero() {
 		c.FirstTry = now
 	}
-	c.IssueID, c.State, c.NextAttempt, c.UpdatedAt = issueID, mailer.StateSending, leaseUntil, now
+	c.IssueID, c.State, c.NextAttempt, c.UpdatedAt = issueID, delivery.StateSending, leaseUntil, now
 	c.Attempts++
 	_, err := s.exec(ctx, tx, qClaim, owner, c.MessageID, c.Attempts, ms(c.FirstTry), ms(leaseUntil), ms(now), issueID, c.MemberID)
 	if err != nil {

@@ -6,5 +6,6 @@
 // The database runs in WAL mode with synchronous=FULL and one writer
 // connection; every write is one IMMEDIATE transaction. Queries use $1
 // placeholders and portable SQL so a PostgreSQL store can follow. The
-// domain types live in package mailer; Store implements mailer.Ledger.
+// domain types live in packages member and delivery; Store implements
+// delivery.Ledger.
 package store

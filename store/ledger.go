@@ -4,30 +4,30 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/foliopress/folio/mailer"
+	"github.com/foliopress/folio/internal/delivery"
 )
 
 // Counts returns the number of rows of issueID per state.
-func (s *Store) Counts(ctx context.Context, issueID string) (map[mailer.State]int, error) {
+func (s *Store) Counts(ctx context.Context, issueID string) (map[delivery.State]int, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT state, COUNT(*) FROM deliveries WHERE issue_id = $1 GROUP BY state`, issueID)
 	if err != nil {
 		return nil, fmt.Errorf("store: counts: %w", err)
 	}
 	defer rows.Close()
-	out := map[mailer.State]int{}
+	out := map[delivery.State]int{}
 	for rows.Next() {
 		var st string
 		var n int
 		if err := rows.Scan(&st, &n); err != nil {
 			return nil, fmt.Errorf("store: counts: %w", err)
 		}
-		out[mailer.State(st)] = n
+		out[delivery.State(st)] = n
 	}
 	return out, rows.Err()
 }
 
 // Failures lists failed rows of issueID with the member's address.
-func (s *Store) Failures(ctx context.Context, issueID string) ([]mailer.Failure, error) {
+func (s *Store) Failures(ctx context.Context, issueID string) ([]delivery.Failure, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT `+deliveryColsD+`, m.email, m.name FROM deliveries d
 		JOIN members m ON m.id = d.member_id
 		WHERE d.issue_id = $1 AND d.state IN ('failed_temp', 'failed_perm') ORDER BY d.member_id`, issueID)
@@ -35,9 +35,9 @@ func (s *Store) Failures(ctx context.Context, issueID string) ([]mailer.Failure,
 		return nil, fmt.Errorf("store: failures: %w", err)
 	}
 	defer rows.Close()
-	var out []mailer.Failure
+	var out []delivery.Failure
 	for rows.Next() {
-		var f mailer.Failure
+		var f delivery.Failure
 		d, err := scanDelivery(rows, &f.Email, &f.Name)
 		if err != nil {
 			return nil, fmt.Errorf("store: failures: %w", err)
@@ -49,13 +49,13 @@ func (s *Store) Failures(ctx context.Context, issueID string) ([]mailer.Failure,
 }
 
 // Deliveries returns every row of issueID in member order (tests, reports).
-func (s *Store) Deliveries(ctx context.Context, issueID string) ([]mailer.Delivery, error) {
+func (s *Store) Deliveries(ctx context.Context, issueID string) ([]delivery.Delivery, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT `+deliveryCols+` FROM deliveries WHERE issue_id = $1 ORDER BY member_id`, issueID)
 	if err != nil {
 		return nil, fmt.Errorf("store: deliveries: %w", err)
 	}
 	defer rows.Close()
-	var out []mailer.Delivery
+	var out []delivery.Delivery
 	for rows.Next() {
 		d, err := scanDelivery(rows)
 		if err != nil {
@@ -71,15 +71,15 @@ const (
 	deliveryColsD = `d.issue_id, d.member_id, d.state, d.message_id, d.attempts, d.first_try, d.next_attempt, d.reply, d.updated_at`
 )
 
-func scanDelivery(row scanner, extra ...any) (mailer.Delivery, error) {
-	var d mailer.Delivery
+func scanDelivery(row scanner, extra ...any) (delivery.Delivery, error) {
+	var d delivery.Delivery
 	var st string
 	var first, next, upd int64
 	dest := append([]any{&d.IssueID, &d.MemberID, &st, &d.MessageID, &d.Attempts, &first, &next, &d.Reply, &upd}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return d, err
 	}
-	d.State = mailer.State(st)
+	d.State = delivery.State(st)
 	d.FirstTry, d.NextAttempt, d.UpdatedAt = fromMS(first), fromMS(next), fromMS(upd)
 	return d, nil
 }

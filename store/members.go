@@ -9,7 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/foliopress/folio/mailer"
+	"github.com/foliopress/folio/internal/delivery"
+	"github.com/foliopress/folio/internal/member"
 )
 
 const (
@@ -20,7 +21,7 @@ const (
 // UpsertMembers adds new members and updates existing ones, matched by
 // email ignoring case, all in one transaction: a failing row leaves the
 // store unchanged.
-func (s *Store) UpsertMembers(ctx context.Context, members []mailer.Member) (added, updated int, err error) {
+func (s *Store) UpsertMembers(ctx context.Context, members []member.Member) (added, updated int, err error) {
 	for _, m := range members {
 		if err := m.Validate(); err != nil {
 			return 0, 0, fmt.Errorf("store: upsert: %w", err)
@@ -65,8 +66,8 @@ func emailKey(email string) string { return strings.ToLower(strings.TrimSpace(em
 
 // ListMembers returns every member ordered by id (for `folio members list`;
 // the sender streams with EligibleMembers instead).
-func (s *Store) ListMembers(ctx context.Context) ([]mailer.Member, error) {
-	var out []mailer.Member
+func (s *Store) ListMembers(ctx context.Context) ([]member.Member, error) {
+	var out []member.Member
 	for m, err := range s.members(ctx, `SELECT `+memberCols+` FROM members ORDER BY id`) {
 		if err != nil {
 			return nil, err
@@ -77,36 +78,36 @@ func (s *Store) ListMembers(ctx context.Context) ([]mailer.Member, error) {
 }
 
 // Member returns the member with id, or ErrNotFound.
-func (s *Store) Member(ctx context.Context, id int64) (mailer.Member, error) {
+func (s *Store) Member(ctx context.Context, id int64) (member.Member, error) {
 	row := s.r.QueryRowContext(ctx, `SELECT `+memberCols+` FROM members WHERE id = $1`, id)
 	m, err := scanMember(row)
 	if errors.Is(err, sql.ErrNoRows) {
-		return mailer.Member{}, fmt.Errorf("store: member %d: %w", id, ErrNotFound)
+		return member.Member{}, fmt.Errorf("store: member %d: %w", id, ErrNotFound)
 	}
 	if err != nil {
-		return mailer.Member{}, fmt.Errorf("store: member %d: %w", id, err)
+		return member.Member{}, fmt.Errorf("store: member %d: %w", id, err)
 	}
 	return m, nil
 }
 
 // MemberByEmail returns the member with that address (ignoring case).
-func (s *Store) MemberByEmail(ctx context.Context, email string) (mailer.Member, error) {
+func (s *Store) MemberByEmail(ctx context.Context, email string) (member.Member, error) {
 	row := s.r.QueryRowContext(ctx, `SELECT `+memberCols+` FROM members WHERE email_key = $1`, emailKey(email))
 	m, err := scanMember(row)
 	if errors.Is(err, sql.ErrNoRows) {
-		return mailer.Member{}, fmt.Errorf("store: member %q: %w", email, ErrNotFound)
+		return member.Member{}, fmt.Errorf("store: member %q: %w", email, ErrNotFound)
 	}
 	if err != nil {
-		return mailer.Member{}, fmt.Errorf("store: member by email: %w", err)
+		return member.Member{}, fmt.Errorf("store: member by email: %w", err)
 	}
 	return m, nil
 }
 
 // SetStatus changes a member's status (an unsubscribe, a bounce). It takes
 // effect before the next claim: the sender checks status when claiming.
-func (s *Store) SetStatus(ctx context.Context, id int64, st mailer.Status) error {
+func (s *Store) SetStatus(ctx context.Context, id int64, st member.Status) error {
 	if !st.Valid() {
-		return fmt.Errorf("store: status %q: %w", st, mailer.ErrUnknownStatus)
+		return fmt.Errorf("store: status %q: %w", st, member.ErrUnknownStatus)
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE members SET status = $1, updated_at = $2 WHERE id = $3`,
@@ -123,14 +124,14 @@ func (s *Store) SetStatus(ctx context.Context, id int64, st mailer.Status) error
 
 // EligibleMembers streams the active, unsuppressed members of the
 // audience's tiers in id order, one row at a time.
-func (s *Store) EligibleMembers(ctx context.Context, a mailer.Audience) iter.Seq2[mailer.Member, error] {
+func (s *Store) EligibleMembers(ctx context.Context, a delivery.Audience) iter.Seq2[member.Member, error] {
 	where, args := eligibleWhere(a, 1)
 	return s.members(ctx, `SELECT `+memberCols+` FROM members m WHERE `+where+` ORDER BY id`, args...)
 }
 
 // eligibleWhere is the SQL condition for an audience over members m; its
 // placeholders start at $first.
-func eligibleWhere(a mailer.Audience, first int) (string, []any) {
+func eligibleWhere(a delivery.Audience, first int) (string, []any) {
 	where := `m.status = 'active' AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.email_key = m.email_key)`
 	var args []any
 	if len(a.Tiers) > 0 {
@@ -145,18 +146,18 @@ func eligibleWhere(a mailer.Audience, first int) (string, []any) {
 }
 
 // members runs a member query and yields its rows as they are read.
-func (s *Store) members(ctx context.Context, query string, args ...any) iter.Seq2[mailer.Member, error] {
-	return func(yield func(mailer.Member, error) bool) {
+func (s *Store) members(ctx context.Context, query string, args ...any) iter.Seq2[member.Member, error] {
+	return func(yield func(member.Member, error) bool) {
 		rows, err := s.r.QueryContext(ctx, query, args...)
 		if err != nil {
-			yield(mailer.Member{}, fmt.Errorf("store: members: %w", err))
+			yield(member.Member{}, fmt.Errorf("store: members: %w", err))
 			return
 		}
 		defer rows.Close()
 		for rows.Next() {
 			m, err := scanMember(rows)
 			if err != nil {
-				yield(mailer.Member{}, fmt.Errorf("store: members: %w", err))
+				yield(member.Member{}, fmt.Errorf("store: members: %w", err))
 				return
 			}
 			if !yield(m, nil) {
@@ -164,18 +165,18 @@ func (s *Store) members(ctx context.Context, query string, args ...any) iter.Seq
 			}
 		}
 		if err := rows.Err(); err != nil {
-			yield(mailer.Member{}, fmt.Errorf("store: members: %w", err))
+			yield(member.Member{}, fmt.Errorf("store: members: %w", err))
 		}
 	}
 }
 
 type scanner interface{ Scan(dest ...any) error }
 
-func scanMember(row scanner) (mailer.Member, error) {
-	var m mailer.Member
+func scanMember(row scanner) (member.Member, error) {
+	var m member.Member
 	var status string
 	err := row.Scan(&m.ID, &m.Email, &m.Name, &m.Tier, &status, &m.DeliverPDF)
-	m.Status = mailer.Status(status)
+	m.Status = member.Status(status)
 	return m, err
 }
 

@@ -6,14 +6,15 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/foliopress/folio/mailer"
+	"github.com/foliopress/folio/internal/delivery"
+	"github.com/foliopress/folio/internal/member"
 )
 
-// Record implements mailer.Ledger: it writes the outcomes of owner's
+// Record implements delivery.Ledger: it writes the outcomes of owner's
 // claimed rows in one transaction (a group commit). Rows the owner no
 // longer holds are left alone; if any, the error wraps
-// mailer.ErrLeaseLost after the others are committed.
-func (s *Store) Record(ctx context.Context, issueID, owner string, outs []mailer.Outcome, now time.Time) error {
+// delivery.ErrLeaseLost after the others are committed.
+func (s *Store) Record(ctx context.Context, issueID, owner string, outs []delivery.Outcome, now time.Time) error {
 	b, err := s.BeginOutcomes(ctx, issueID, owner, now)
 	if err != nil {
 		return err
@@ -25,9 +26,9 @@ func (s *Store) Record(ctx context.Context, issueID, owner string, outs []mailer
 	return b.Commit()
 }
 
-// BeginOutcomes implements mailer.Ledger: an open write transaction that
+// BeginOutcomes implements delivery.Ledger: an open write transaction that
 // outcomes are added to as they come, committed in one fsync.
-func (s *Store) BeginOutcomes(ctx context.Context, issueID, owner string, now time.Time) (mailer.OutcomeBatch, error) {
+func (s *Store) BeginOutcomes(ctx context.Context, issueID, owner string, now time.Time) (delivery.OutcomeBatch, error) {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("store: begin: %w", err)
@@ -47,15 +48,15 @@ type outcomeBatch struct {
 
 // Add writes outcomes into the transaction; they are durable once Commit
 // returns.
-func (b *outcomeBatch) Add(outs []mailer.Outcome) error {
+func (b *outcomeBatch) Add(outs []delivery.Outcome) error {
 	ctx, s, now := b.ctx, b.s, b.now
 	for _, o := range outs {
 		var res sql.Result
 		var err error
 		switch o.State {
-		case mailer.StatePending:
+		case delivery.StatePending:
 			res, err = s.exec(ctx, b.tx, qRelease, ms(now), b.issueID, o.MemberID, b.owner)
-		case mailer.StateSent, mailer.StateFailedTemp, mailer.StateFailedPerm:
+		case delivery.StateSent, delivery.StateFailedTemp, delivery.StateFailedPerm:
 			res, err = s.exec(ctx, b.tx, qOutcome, string(o.State), o.Reply, ms(o.Next), ms(now), b.issueID, o.MemberID, b.owner)
 		default:
 			return fmt.Errorf("store: record: state %q is not an outcome", o.State)
@@ -80,7 +81,7 @@ func (b *outcomeBatch) Add(outs []mailer.Outcome) error {
 // Claim takes up to n due rows for the batch's owner inside the batch, as
 // Ledger.Claim would: they are sending once Commit returns, and a row
 // whose outcome was added before is no longer due.
-func (b *outcomeBatch) Claim(n int, leaseUntil time.Time, messageID func(mailer.Member) string) ([]mailer.Claim, error) {
+func (b *outcomeBatch) Claim(n int, leaseUntil time.Time, messageID func(member.Member) string) ([]delivery.Claim, error) {
 	return b.s.claim(b.ctx, b.tx, b.issueID, b.owner, n, b.now, leaseUntil, messageID)
 }
 
@@ -91,7 +92,7 @@ func (b *outcomeBatch) Commit() error {
 		return fmt.Errorf("store: commit: %w", err)
 	}
 	if b.lost > 0 {
-		return fmt.Errorf("store: record %d of %d outcomes: %w", b.n-b.lost, b.n, mailer.ErrLeaseLost)
+		return fmt.Errorf("store: record %d of %d outcomes: %w", b.n-b.lost, b.n, delivery.ErrLeaseLost)
 	}
 	return nil
 }

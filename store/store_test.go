@@ -9,7 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/foliopress/folio/mailer"
+	"github.com/foliopress/folio/internal/delivery"
+	"github.com/foliopress/folio/internal/member"
+
 	"github.com/foliopress/folio/store"
 )
 
@@ -23,16 +25,16 @@ func open(t testing.TB) *store.Store {
 	return s
 }
 
-func member(email, tier string, st mailer.Status) mailer.Member {
-	return mailer.Member{Email: email, Name: "N " + email, Tier: tier, Status: st}
+func mem(email, tier string, st member.Status) member.Member {
+	return member.Member{Email: email, Name: "N " + email, Tier: tier, Status: st}
 }
 
 // addMembers adds n active members m0@example.org … of tier.
 func addMembers(t testing.TB, s *store.Store, n int, tier string) {
 	t.Helper()
-	ms := make([]mailer.Member, n)
+	ms := make([]member.Member, n)
 	for i := range ms {
-		ms[i] = member(fmt.Sprintf("m%d@example.org", i), tier, mailer.StatusActive)
+		ms[i] = mem(fmt.Sprintf("m%d@example.org", i), tier, member.StatusActive)
 	}
 	if _, _, err := s.UpsertMembers(context.Background(), ms); err != nil {
 		t.Fatal(err)
@@ -42,16 +44,16 @@ func addMembers(t testing.TB, s *store.Store, n int, tier string) {
 func TestUpsertMembersUpdatesByEmailIgnoringCase(t *testing.T) {
 	ctx := context.Background()
 	s := open(t)
-	added, updated, err := s.UpsertMembers(ctx, []mailer.Member{
-		member("ann@example.org", "print", mailer.StatusActive),
-		member("bob@example.org", "web", mailer.StatusPaused),
+	added, updated, err := s.UpsertMembers(ctx, []member.Member{
+		mem("ann@example.org", "print", member.StatusActive),
+		mem("bob@example.org", "web", member.StatusPaused),
 	})
 	if err != nil || added != 2 || updated != 0 {
 		t.Fatalf("first import: added %d updated %d err %v", added, updated, err)
 	}
-	added, updated, err = s.UpsertMembers(ctx, []mailer.Member{
-		{Email: "ANN@Example.org", Name: "Ann Again", Tier: "web", Status: mailer.StatusUnsubscribed, DeliverPDF: "link"},
-		member("cy@example.org", "", mailer.StatusActive),
+	added, updated, err = s.UpsertMembers(ctx, []member.Member{
+		{Email: "ANN@Example.org", Name: "Ann Again", Tier: "web", Status: member.StatusUnsubscribed, DeliverPDF: "link"},
+		mem("cy@example.org", "", member.StatusActive),
 	})
 	if err != nil || added != 1 || updated != 1 {
 		t.Fatalf("re-import: added %d updated %d err %v", added, updated, err)
@@ -64,7 +66,7 @@ func TestUpsertMembersUpdatesByEmailIgnoringCase(t *testing.T) {
 		t.Fatalf("got %d members, want 3: %+v", len(all), all)
 	}
 	ann := all[0]
-	if ann.Name != "Ann Again" || ann.Tier != "web" || ann.Status != mailer.StatusUnsubscribed || ann.DeliverPDF != "link" || ann.Email != "ANN@Example.org" {
+	if ann.Name != "Ann Again" || ann.Tier != "web" || ann.Status != member.StatusUnsubscribed || ann.DeliverPDF != "link" || ann.Email != "ANN@Example.org" {
 		t.Errorf("ann not updated: %+v", ann)
 	}
 }
@@ -72,9 +74,9 @@ func TestUpsertMembersUpdatesByEmailIgnoringCase(t *testing.T) {
 func TestUpsertMembersIsOneTransaction(t *testing.T) {
 	ctx := context.Background()
 	s := open(t)
-	_, _, err := s.UpsertMembers(ctx, []mailer.Member{
-		member("ok@example.org", "", mailer.StatusActive),
-		{Email: "bad@", Status: mailer.StatusActive},
+	_, _, err := s.UpsertMembers(ctx, []member.Member{
+		mem("ok@example.org", "", member.StatusActive),
+		{Email: "bad@", Status: member.StatusActive},
 	})
 	if err == nil {
 		t.Fatal("invalid member accepted")
@@ -88,19 +90,19 @@ func TestUpsertMembersIsOneTransaction(t *testing.T) {
 func TestEligibleMembersStreamsActiveTiersUnsuppressed(t *testing.T) {
 	ctx := context.Background()
 	s := open(t)
-	if _, _, err := s.UpsertMembers(ctx, []mailer.Member{
-		member("a@example.org", "print", mailer.StatusActive),
-		member("b@example.org", "web", mailer.StatusActive),
-		member("c@example.org", "print", mailer.StatusPaused),
-		member("d@example.org", "print", mailer.StatusActive),
-		member("e@example.org", "comp", mailer.StatusActive),
+	if _, _, err := s.UpsertMembers(ctx, []member.Member{
+		mem("a@example.org", "print", member.StatusActive),
+		mem("b@example.org", "web", member.StatusActive),
+		mem("c@example.org", "print", member.StatusPaused),
+		mem("d@example.org", "print", member.StatusActive),
+		mem("e@example.org", "comp", member.StatusActive),
 	}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Suppress(ctx, "D@example.org", "550 5.1.1 no such user", time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	emails := func(a mailer.Audience) []string {
+	emails := func(a delivery.Audience) []string {
 		var out []string
 		for m, err := range s.EligibleMembers(ctx, a) {
 			if err != nil {
@@ -110,14 +112,14 @@ func TestEligibleMembersStreamsActiveTiersUnsuppressed(t *testing.T) {
 		}
 		return out
 	}
-	if got, want := emails(mailer.Audience{}), []string{"a@example.org", "b@example.org", "e@example.org"}; !slices.Equal(got, want) {
+	if got, want := emails(delivery.Audience{}), []string{"a@example.org", "b@example.org", "e@example.org"}; !slices.Equal(got, want) {
 		t.Errorf("all tiers: got %v, want %v", got, want)
 	}
-	if got, want := emails(mailer.Audience{Tiers: []string{"print", "comp"}}), []string{"a@example.org", "e@example.org"}; !slices.Equal(got, want) {
+	if got, want := emails(delivery.Audience{Tiers: []string{"print", "comp"}}), []string{"a@example.org", "e@example.org"}; !slices.Equal(got, want) {
 		t.Errorf("print+comp: got %v, want %v", got, want)
 	}
 	// Breaking out of the loop early must not leak the reader.
-	for range s.EligibleMembers(ctx, mailer.Audience{}) {
+	for range s.EligibleMembers(ctx, delivery.Audience{}) {
 		break
 	}
 	if _, err := s.ListMembers(ctx); err != nil {
@@ -128,23 +130,23 @@ func TestEligibleMembersStreamsActiveTiersUnsuppressed(t *testing.T) {
 func TestLedgerLifecycle(t *testing.T) {
 	ctx := context.Background()
 	s := open(t)
-	if _, _, err := s.UpsertMembers(ctx, []mailer.Member{
-		member("a@example.org", "", mailer.StatusActive),
-		member("b@example.org", "", mailer.StatusActive),
-		member("c@example.org", "", mailer.StatusActive),
+	if _, _, err := s.UpsertMembers(ctx, []member.Member{
+		mem("a@example.org", "", member.StatusActive),
+		mem("b@example.org", "", member.StatusActive),
+		mem("c@example.org", "", member.StatusActive),
 	}); err != nil {
 		t.Fatal(err)
 	}
 	t0 := time.Date(2026, 3, 6, 7, 0, 0, 0, time.UTC)
-	n, err := s.EnsureDeliveries(ctx, "2026-W10", mailer.Audience{}, t0)
+	n, err := s.EnsureDeliveries(ctx, "2026-W10", delivery.Audience{}, t0)
 	if err != nil || n != 3 {
 		t.Fatalf("ensure: %d, %v", n, err)
 	}
-	if n, err := s.EnsureDeliveries(ctx, "2026-W10", mailer.Audience{}, t0); err != nil || n != 0 {
+	if n, err := s.EnsureDeliveries(ctx, "2026-W10", delivery.Audience{}, t0); err != nil || n != 0 {
 		t.Fatalf("second ensure added %d (err %v), want 0", n, err)
 	}
-	msgID := func(m mailer.Member) string { return "id-" + m.Email }
-	claim := func(owner string, n int, now time.Time) []mailer.Claim {
+	msgID := func(m member.Member) string { return "id-" + m.Email }
+	claim := func(owner string, n int, now time.Time) []delivery.Claim {
 		t.Helper()
 		cs, err := s.Claim(ctx, "2026-W10", owner, n, now, now.Add(time.Minute), msgID)
 		if err != nil {
@@ -152,7 +154,7 @@ func TestLedgerLifecycle(t *testing.T) {
 		}
 		return cs
 	}
-	record := func(owner string, now time.Time, outs ...mailer.Outcome) error {
+	record := func(owner string, now time.Time, outs ...delivery.Outcome) error {
 		return s.Record(ctx, "2026-W10", owner, outs, now)
 	}
 	cs := claim("A", 2, t0)
@@ -161,20 +163,20 @@ func TestLedgerLifecycle(t *testing.T) {
 		t.Fatalf("claims: %+v", cs)
 	}
 	a, b, c := cs[0], cs[1], cs[2]
-	if a.MessageID != "id-a@example.org" || a.State != mailer.StateSending || a.Attempts != 1 || a.Member.Email != "a@example.org" {
+	if a.MessageID != "id-a@example.org" || a.State != delivery.StateSending || a.Attempts != 1 || a.Member.Email != "a@example.org" {
 		t.Errorf("claim a: %+v", a)
 	}
 	if x := claim("A", 5, t0); len(x) != 0 {
 		t.Fatalf("claimed a fourth row: %+v", x)
 	}
 	if err := record("A", t0,
-		mailer.Outcome{MemberID: a.MemberID, State: mailer.StateSent, Reply: "250 ok"},
-		mailer.Outcome{MemberID: b.MemberID, State: mailer.StateFailedTemp, Reply: "451 later", Next: t0.Add(5 * time.Minute)},
+		delivery.Outcome{MemberID: a.MemberID, State: delivery.StateSent, Reply: "250 ok"},
+		delivery.Outcome{MemberID: b.MemberID, State: delivery.StateFailedTemp, Reply: "451 later", Next: t0.Add(5 * time.Minute)},
 	); err != nil {
 		t.Fatal(err)
 	}
 	// a finished row cannot be recorded again
-	if err := record("A", t0, mailer.Outcome{MemberID: a.MemberID, State: mailer.StateSent}); !errors.Is(err, mailer.ErrLeaseLost) {
+	if err := record("A", t0, delivery.Outcome{MemberID: a.MemberID, State: delivery.StateSent}); !errors.Is(err, delivery.ErrLeaseLost) {
 		t.Errorf("recording a sent row again: %v", err)
 	}
 	// c's lease (1 minute) has not ended, b is not due yet.
@@ -187,31 +189,31 @@ func TestLedgerLifecycle(t *testing.T) {
 	if len(x) != 1 || x[0].MemberID != c.MemberID || x[0].MessageID != c.MessageID || x[0].Attempts != 2 {
 		t.Fatalf("expired lease reclaim: %+v", x)
 	}
-	if err := record("A", t0, mailer.Outcome{MemberID: c.MemberID, State: mailer.StateFailedPerm}); !errors.Is(err, mailer.ErrLeaseLost) {
+	if err := record("A", t0, delivery.Outcome{MemberID: c.MemberID, State: delivery.StateFailedPerm}); !errors.Is(err, delivery.ErrLeaseLost) {
 		t.Errorf("stale owner recorded: %v", err)
 	}
-	if err := record("B", t0, mailer.Outcome{MemberID: c.MemberID, State: mailer.StateSent, Reply: "250 ok"}); err != nil {
+	if err := record("B", t0, delivery.Outcome{MemberID: c.MemberID, State: delivery.StateSent, Reply: "250 ok"}); err != nil {
 		t.Fatal(err)
 	}
 	y := claim("B", 5, t0.Add(6*time.Minute))
 	if len(y) != 1 || y[0].MemberID != b.MemberID || y[0].Attempts != 2 || !y[0].FirstTry.Equal(t0) {
 		t.Fatalf("retry claim: %+v", y)
 	}
-	if err := record("B", t0, mailer.Outcome{MemberID: b.MemberID, State: mailer.StatePending}); err != nil {
+	if err := record("B", t0, delivery.Outcome{MemberID: b.MemberID, State: delivery.StatePending}); err != nil {
 		t.Fatal(err)
 	}
 	counts, err := s.Counts(ctx, "2026-W10")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[mailer.State]int{mailer.StateSent: 2, mailer.StatePending: 1}
-	for _, st := range mailer.States() {
+	want := map[delivery.State]int{delivery.StateSent: 2, delivery.StatePending: 1}
+	for _, st := range delivery.States() {
 		if counts[st] != want[st] {
 			t.Errorf("counts[%s] = %d, want %d (all %v)", st, counts[st], want[st], counts)
 		}
 	}
 	ds, _ := s.Deliveries(ctx, "2026-W10")
-	if ds[1].Attempts != 1 || ds[1].State != mailer.StatePending {
+	if ds[1].Attempts != 1 || ds[1].State != delivery.StatePending {
 		t.Errorf("released row: %+v", ds[1])
 	}
 }
@@ -219,16 +221,16 @@ func TestLedgerLifecycle(t *testing.T) {
 func TestRecordSuppresses(t *testing.T) {
 	ctx := context.Background()
 	s := open(t)
-	if _, _, err := s.UpsertMembers(ctx, []mailer.Member{member("gone@example.org", "", mailer.StatusActive)}); err != nil {
+	if _, _, err := s.UpsertMembers(ctx, []member.Member{mem("gone@example.org", "", member.StatusActive)}); err != nil {
 		t.Fatal(err)
 	}
 	now := time.Now()
-	s.EnsureDeliveries(ctx, "W", mailer.Audience{}, now)
-	cs, err := s.Claim(ctx, "W", "o", 1, now, now.Add(time.Minute), func(mailer.Member) string { return "x" })
+	s.EnsureDeliveries(ctx, "W", delivery.Audience{}, now)
+	cs, err := s.Claim(ctx, "W", "o", 1, now, now.Add(time.Minute), func(member.Member) string { return "x" })
 	if err != nil || len(cs) != 1 {
 		t.Fatal(cs, err)
 	}
-	if err := s.Record(ctx, "W", "o", []mailer.Outcome{{MemberID: cs[0].MemberID, State: mailer.StateFailedPerm,
+	if err := s.Record(ctx, "W", "o", []delivery.Outcome{{MemberID: cs[0].MemberID, State: delivery.StateFailedPerm,
 		Reply: "550 5.1.1 no such user", Suppress: "Gone@example.org"}}, now); err != nil {
 		t.Fatal(err)
 	}
@@ -244,34 +246,34 @@ func TestRecordSuppresses(t *testing.T) {
 func TestClaimSkipsMembersWhoLeft(t *testing.T) {
 	ctx := context.Background()
 	s := open(t)
-	if _, _, err := s.UpsertMembers(ctx, []mailer.Member{
-		member("a@example.org", "", mailer.StatusActive),
-		member("b@example.org", "", mailer.StatusActive),
-		member("c@example.org", "", mailer.StatusActive),
+	if _, _, err := s.UpsertMembers(ctx, []member.Member{
+		mem("a@example.org", "", member.StatusActive),
+		mem("b@example.org", "", member.StatusActive),
+		mem("c@example.org", "", member.StatusActive),
 	}); err != nil {
 		t.Fatal(err)
 	}
 	now := time.Now()
-	if _, err := s.EnsureDeliveries(ctx, "W", mailer.Audience{}, now); err != nil {
+	if _, err := s.EnsureDeliveries(ctx, "W", delivery.Audience{}, now); err != nil {
 		t.Fatal(err)
 	}
 	a, err := s.MemberByEmail(ctx, "A@example.org")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SetStatus(ctx, a.ID, mailer.StatusUnsubscribed); err != nil {
+	if err := s.SetStatus(ctx, a.ID, member.StatusUnsubscribed); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Suppress(ctx, "c@example.org", "complaint", now); err != nil {
 		t.Fatal(err)
 	}
-	cs, err := s.Claim(ctx, "W", "o", 5, now, now.Add(time.Minute), func(mailer.Member) string { return "x" })
+	cs, err := s.Claim(ctx, "W", "o", 5, now, now.Add(time.Minute), func(member.Member) string { return "x" })
 	if err != nil || len(cs) != 1 || cs[0].Member.Email != "b@example.org" {
 		t.Fatalf("claim: %+v %v", cs, err)
 	}
 	counts, _ := s.Counts(ctx, "W")
-	if counts[mailer.StateSkipped] != 2 {
-		t.Errorf("skipped = %d, want 2", counts[mailer.StateSkipped])
+	if counts[delivery.StateSkipped] != 2 {
+		t.Errorf("skipped = %d, want 2", counts[delivery.StateSkipped])
 	}
 }
 
@@ -322,7 +324,7 @@ func TestReopenKeepsData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := s.UpsertMembers(ctx, []mailer.Member{member("a@example.org", "", mailer.StatusActive)}); err != nil {
+	if _, _, err := s.UpsertMembers(ctx, []member.Member{mem("a@example.org", "", member.StatusActive)}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.RecordIssue(ctx, store.Issue{Week: "2026-W10", BuiltAt: time.Now(), PDFPath: "/x.pdf"}); err != nil {
@@ -350,10 +352,10 @@ func TestClaimInOutcomeBatch(t *testing.T) {
 	s := open(t)
 	addMembers(t, s, 6, "")
 	now := time.Now()
-	if _, err := s.EnsureDeliveries(ctx, "W", mailer.Audience{}, now); err != nil {
+	if _, err := s.EnsureDeliveries(ctx, "W", delivery.Audience{}, now); err != nil {
 		t.Fatal(err)
 	}
-	id := func(m mailer.Member) string { return fmt.Sprintf("id-%d", m.ID) }
+	id := func(m member.Member) string { return fmt.Sprintf("id-%d", m.ID) }
 	// A lease that has run out by the time of the batch: the sent row is
 	// due again by its lease alone, and must not be claimed.
 	first, err := s.Claim(ctx, "W", "o", 2, now, now.Add(time.Second), id)
@@ -362,13 +364,13 @@ func TestClaimInOutcomeBatch(t *testing.T) {
 	}
 	later := now.Add(time.Minute)
 
-	claim := func(commit bool) []mailer.Claim {
+	claim := func(commit bool) []delivery.Claim {
 		t.Helper()
 		b, err := s.BeginOutcomes(ctx, "W", "o", later)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := b.Add([]mailer.Outcome{{MemberID: first[0].MemberID, State: mailer.StateSent, Reply: "250 ok"}}); err != nil {
+		if err := b.Add([]delivery.Outcome{{MemberID: first[0].MemberID, State: delivery.StateSent, Reply: "250 ok"}}); err != nil {
 			t.Fatal(err)
 		}
 		cs, err := b.Claim(10, later.Add(time.Minute), id)
@@ -387,7 +389,7 @@ func TestClaimInOutcomeBatch(t *testing.T) {
 	if cs := claim(false); len(cs) != 5 {
 		t.Fatalf("claimed %d rows, want 5 (all but the one just sent)", len(cs))
 	}
-	if counts, _ := s.Counts(ctx, "W"); counts[mailer.StatePending] != 4 || counts[mailer.StateSending] != 2 {
+	if counts, _ := s.Counts(ctx, "W"); counts[delivery.StatePending] != 4 || counts[delivery.StateSending] != 2 {
 		t.Fatalf("after rollback: %v, want the first claim's 2 sending and 4 pending", counts)
 	}
 	cs := claim(true)
@@ -400,7 +402,7 @@ func TestClaimInOutcomeBatch(t *testing.T) {
 		}
 	}
 	counts, _ := s.Counts(ctx, "W")
-	if counts[mailer.StateSent] != 1 || counts[mailer.StateSending] != 5 {
+	if counts[delivery.StateSent] != 1 || counts[delivery.StateSending] != 5 {
 		t.Fatalf("after commit: %v, want 1 sent and 5 sending", counts)
 	}
 }

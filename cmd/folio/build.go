@@ -11,9 +11,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/foliopress/folio/internal/publish"
 	"github.com/foliopress/folio/issue"
 	"github.com/foliopress/folio/issue/pdf"
-	"github.com/foliopress/folio/publish"
 )
 
 func (c *cli) buildCmd() *cobra.Command {

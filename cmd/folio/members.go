@@ -6,9 +6,9 @@ import (
 	"os"
 	"text/tabwriter"
 
-	"github.com/spf13/cobra"
+	"github.com/foliopress/folio/internal/member"
 
-	"github.com/foliopress/folio/mailer"
+	"github.com/spf13/cobra"
 )
 
 func (c *cli) membersCmd() *cobra.Command {
@@ -36,7 +36,7 @@ func (c *cli) membersImportCmd() *cobra.Command {
 				return fmt.Errorf("members import: %w", err)
 			}
 			defer f.Close()
-			members, rowErrs, err := mailer.ParseMembersCSV(f, args[0])
+			members, rowErrs, err := member.ParseMembersCSV(f, args[0])
 			if err != nil {
 				return fmt.Errorf("members import: %w", err)
 			}

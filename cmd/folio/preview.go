@@ -10,13 +10,13 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/foliopress/folio/internal/member"
+	"github.com/foliopress/folio/internal/publish"
 	"github.com/foliopress/folio/issue/newsletter"
-	"github.com/foliopress/folio/mailer"
-	"github.com/foliopress/folio/publish"
 )
 
 func (c *cli) previewCmd() *cobra.Command {
-	var week, listen, member string
+	var week, listen, email string
 	cmd := &cobra.Command{
 		Use:   "preview [--week W] [--listen ADDR] [--member EMAIL]",
 		Short: "Serve the week's web version, email (HTML and text) and PDF on localhost for an editor to look at",
@@ -27,7 +27,7 @@ func (c *cli) previewCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			svc, err := c.services(ctx, cfg, member != "")
+			svc, err := c.services(ctx, cfg, email != "")
 			if err != nil {
 				return err
 			}
@@ -40,14 +40,14 @@ func (c *cli) previewCmd() *cobra.Command {
 				return err
 			}
 			rc := svc.builder.Sample
-			if member != "" {
-				m, err := svc.store.MemberByEmail(ctx, member)
+			if email != "" {
+				m, err := svc.store.MemberByEmail(ctx, email)
 				if err != nil {
-					return fmt.Errorf("preview: member %s: %w", member, err)
+					return fmt.Errorf("preview: member %s: %w", email, err)
 				}
 				rc = newsletter.Recipient{Name: m.Name, Email: m.Email, Tier: m.Tier,
 					ArchiveURL: svc.links.Archive(m), UnsubscribeURL: svc.links.Unsubscribe(m),
-					PDFAttached: m.DeliverPDF != mailer.DeliverLink}
+					PDFAttached: m.DeliverPDF != member.DeliverLink}
 			}
 			ln, err := net.Listen("tcp", listen)
 			if err != nil {
@@ -75,6 +75,6 @@ func (c *cli) previewCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&week, "week", "", "ISO week to preview (default: the current week)")
 	cmd.Flags().StringVar(&listen, "listen", "127.0.0.1:8081", "address to serve the preview on")
-	cmd.Flags().StringVar(&member, "member", "", "render the email as this member (by email) gets it (default: a sample member)")
+	cmd.Flags().StringVar(&email, "member", "", "render the email as this member (by email) gets it (default: a sample member)")
 	return cmd
 }

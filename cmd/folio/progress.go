@@ -9,9 +9,9 @@ import (
 	"regexp"
 	"sync"
 
-	"golang.org/x/term"
+	"github.com/foliopress/folio/internal/delivery"
 
-	"github.com/foliopress/folio/mailer"
+	"golang.org/x/term"
 )
 
 // progress draws a one-line progress counter while a send runs, only when
@@ -20,19 +20,19 @@ type progress struct {
 	w   io.Writer
 	tty bool
 	mu  sync.Mutex
-	n   map[mailer.State]int
+	n   map[delivery.State]int
 }
 
 func newProgress(w io.Writer) *progress {
 	f, ok := w.(*os.File)
-	return &progress{w: w, tty: ok && term.IsTerminal(int(f.Fd())), n: map[mailer.State]int{}}
+	return &progress{w: w, tty: ok && term.IsTerminal(int(f.Fd())), n: map[delivery.State]int{}}
 }
 
 // observe returns the sender's OnResult hook.
-func (p *progress) observe(log *slog.Logger) func(mailer.Result) {
-	return func(r mailer.Result) {
+func (p *progress) observe(log *slog.Logger) func(delivery.Result) {
+	return func(r delivery.Result) {
 		level := slog.LevelInfo
-		if r.State == mailer.StateSent {
+		if r.State == delivery.StateSent {
 			level = slog.LevelDebug // one line per failure, not per message
 		}
 		if ctx := context.Background(); log.Enabled(ctx, level) {
@@ -43,7 +43,7 @@ func (p *progress) observe(log *slog.Logger) func(mailer.Result) {
 		defer p.mu.Unlock()
 		p.n[r.State]++
 		if p.tty {
-			fmt.Fprintf(p.w, "\r%s: %d sent, %d retrying, %d failed ", r.IssueID, p.n[mailer.StateSent], p.n[mailer.StateFailedTemp], p.n[mailer.StateFailedPerm])
+			fmt.Fprintf(p.w, "\r%s: %d sent, %d retrying, %d failed ", r.IssueID, p.n[delivery.StateSent], p.n[delivery.StateFailedTemp], p.n[delivery.StateFailedPerm])
 		}
 	}
 }

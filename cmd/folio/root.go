@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/foliopress/folio/config"
+	"github.com/foliopress/folio/internal/config"
 	"github.com/foliopress/folio/issue"
 )
 

@@ -7,8 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/foliopress/folio/internal/publish"
 	"github.com/foliopress/folio/issue"
-	"github.com/foliopress/folio/publish"
 )
 
 func (c *cli) runCmd() *cobra.Command {

@@ -5,10 +5,11 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"github.com/foliopress/folio/internal/delivery"
+
 	"github.com/spf13/cobra"
 
-	"github.com/foliopress/folio/mailer"
-	"github.com/foliopress/folio/publish"
+	"github.com/foliopress/folio/internal/publish"
 )
 
 func (c *cli) sendCmd() *cobra.Command {
@@ -96,6 +97,6 @@ func (c *cli) sendCmd() *cobra.Command {
 }
 
 // summaryLine is the closing summary of a send for the operator.
-func summaryLine(s mailer.Summary) string {
+func summaryLine(s delivery.Summary) string {
 	return "sent " + s.String()
 }

@@ -10,13 +10,14 @@ import (
 	"sync"
 	"time"
 
+	"github.com/foliopress/folio/internal/delivery"
+
 	"github.com/spf13/cobra"
 
-	"github.com/foliopress/folio/config"
+	"github.com/foliopress/folio/internal/config"
+	"github.com/foliopress/folio/internal/publish"
+	"github.com/foliopress/folio/internal/schedule"
 	"github.com/foliopress/folio/issue"
-	"github.com/foliopress/folio/mailer"
-	"github.com/foliopress/folio/publish"
-	"github.com/foliopress/folio/schedule"
 	"github.com/foliopress/folio/server"
 )
 
@@ -50,7 +51,7 @@ func (c *cli) serveCmd() *cobra.Command {
 			metrics := server.NewMetrics()
 			prog := newProgress(c.stdout)
 			observe := prog.observe(c.log)
-			job, err := c.job(svc, func(r mailer.Result) {
+			job, err := c.job(svc, func(r delivery.Result) {
 				observe(r)
 				metrics.ObserveResult(r)
 			})

@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"text/tabwriter"
 
-	"github.com/spf13/cobra"
+	"github.com/foliopress/folio/internal/delivery"
 
-	"github.com/foliopress/folio/mailer"
+	"github.com/spf13/cobra"
 )
 
 func (c *cli) statusCmd() *cobra.Command {
@@ -37,7 +37,7 @@ func (c *cli) statusCmd() *cobra.Command {
 			fmt.Fprintf(c.stdout, "%s ledger:\n", w)
 			tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
 			total := 0
-			for _, s := range mailer.States() {
+			for _, s := range delivery.States() {
 				fmt.Fprintf(tw, "  %s\t%d\n", s, counts[s])
 				total += counts[s]
 			}
@@ -50,7 +50,7 @@ func (c *cli) statusCmd() *cobra.Command {
 				tw = tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
 				for _, f := range fails {
 					next := ""
-					if f.State == mailer.StateFailedTemp {
+					if f.State == delivery.StateFailedTemp {
 						next = "next attempt " + f.NextAttempt.In(cfg.Location).Format("Mon Jan 2 15:04")
 					}
 					fmt.Fprintf(tw, "  %d\t%s\t%s\t%s\t%s\n", f.MemberID, f.Email, f.State, f.Reply, next)

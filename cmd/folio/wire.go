@@ -10,13 +10,17 @@ import (
 	"strings"
 	"time"
 
-	"github.com/foliopress/folio/config"
+	"github.com/foliopress/folio/internal/delivery"
+	"github.com/foliopress/folio/internal/links"
+	"github.com/foliopress/folio/internal/member"
+
+	"github.com/foliopress/folio/internal/config"
+	"github.com/foliopress/folio/internal/publish"
 	"github.com/foliopress/folio/issue"
 	"github.com/foliopress/folio/issue/markdown"
 	"github.com/foliopress/folio/issue/newsletter"
 	"github.com/foliopress/folio/issue/pdf"
 	"github.com/foliopress/folio/mailer"
-	"github.com/foliopress/folio/publish"
 	"github.com/foliopress/folio/store"
 	"github.com/foliopress/folio/templates"
 )
@@ -33,7 +37,7 @@ type services struct {
 	cfg     *config.Config
 	store   *store.Store
 	builder *publish.Builder
-	links   *mailer.Links
+	links   *links.Links
 }
 
 func (s *services) Close() error {
@@ -84,7 +88,7 @@ func (c *cli) services(ctx context.Context, cfg *config.Config, withStore bool) 
 		return nil, err
 	}
 	svc.links = links
-	sample := mailer.Member{ID: 0, Email: "reader@example.org", Name: "Sample Reader", Tier: "digital", Status: mailer.StatusActive}
+	sample := member.Member{ID: 0, Email: "reader@example.org", Name: "Sample Reader", Tier: "digital", Status: member.StatusActive}
 	svc.builder = &publish.Builder{
 		Source:   markdown.NewSource(cfg.Content.Dir, cfg.Location, cfg.Content.Sections),
 		Masthead: issue.Masthead{Name: cfg.Magazine.Name, BaseURL: cfg.Magazine.BaseURL, Location: cfg.Location, FirstIssue: first},
@@ -110,7 +114,7 @@ func (c *cli) services(ctx context.Context, cfg *config.Config, withStore bool) 
 // stays on this machine (the outbox) gets a throwaway secret, so the
 // sample runs with no setup; mail through a relay refuses to go out with
 // links nobody can verify.
-func (c *cli) links(cfg *config.Config) (*mailer.Links, error) {
+func (c *cli) links(cfg *config.Config) (*links.Links, error) {
 	secret := c.getenv(envSecret)
 	if secret == "" {
 		if cfg.SMTP.Host != "" {
@@ -127,7 +131,7 @@ func (c *cli) links(cfg *config.Config) (*mailer.Links, error) {
 	if err != nil {
 		return nil, fmt.Errorf("config: [delivery] from: %w", err)
 	}
-	return &mailer.Links{
+	return &links.Links{
 		BaseURL: cfg.Magazine.BaseURL,
 		Secret:  []byte(secret),
 		TTL:     config.Duration(cfg.Server.LinkTTL),
@@ -154,7 +158,7 @@ func (c *cli) getenv(key string) string {
 
 // job wires the delivery side: transport (relay or outbox), DKIM, and the
 // sender options from [delivery], around the builder.
-func (c *cli) job(svc *services, onResult func(mailer.Result)) (*publish.Job, error) {
+func (c *cli) job(svc *services, onResult func(delivery.Result)) (*publish.Job, error) {
 	cfg := svc.cfg
 	var transport mailer.Transport
 	if cfg.SMTP.Host == "" {
@@ -190,11 +194,11 @@ func (c *cli) job(svc *services, onResult func(mailer.Result)) (*publish.Job, er
 		Store:          svc.store,
 		Links:          svc.links,
 		AttachMaxBytes: cfg.Newsletter.AttachMaxKB * 1024,
-		NewSender: func(comp mailer.Composer) (*mailer.Sender, error) {
-			return mailer.NewSender(mailer.Options{
+		NewSender: func(comp delivery.Composer) (*delivery.Sender, error) {
+			return delivery.NewSender(delivery.Options{
 				Ledger: svc.store, Transport: transport, Composer: comp,
 				From: cfg.Delivery.From, ReplyTo: cfg.Delivery.ReplyTo,
-				Audience: mailer.Audience{Tiers: cfg.Delivery.Tiers},
+				Audience: delivery.Audience{Tiers: cfg.Delivery.Tiers},
 				ListID:   svc.links.List,
 				Workers:  cfg.Delivery.Workers, MaxPerConn: cfg.Delivery.MaxPerConn,
 				Rate: cfg.Delivery.Rate, HourlyCap: cfg.Delivery.HourlyCap,

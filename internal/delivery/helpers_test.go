@@ -1,0 +1,77 @@
+package delivery_test
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/foliopress/folio/internal/delivery"
+
+	"github.com/foliopress/folio/internal/member"
+
+	"github.com/foliopress/folio/mailer"
+	"github.com/foliopress/folio/store"
+)
+
+// fakePDF is a small stand-in for the issue PDF: the tests check the
+// bytes survive the trip, not that it is a PDF.
+var fakePDF = []byte("%PDF-1.7\n% folio test issue\n" + strings.Repeat("0123456789abcdef", 64) + "\n%%EOF\n")
+
+// composer personalises a tiny issue: the member's name in both bodies,
+// the PDF attached.
+func composer(issueID string) delivery.Composer {
+	return delivery.ComposerFunc(func(_ context.Context, m member.Member) (*mailer.Content, error) {
+		name := m.Name
+		if name == "" {
+			name = "reader"
+		}
+		return &mailer.Content{
+			Subject:        "Folio Weekly — Issue " + issueID,
+			Text:           "Dear " + name + ",\n\nThis week's issue is attached.\n",
+			HTML:           "<p>Dear " + name + ",</p><p>This week’s issue is attached.</p>",
+			Attachments:    []mailer.Attachment{{Name: "folio-" + issueID + ".pdf", ContentType: "application/pdf", Data: fakePDF}},
+			UnsubscribeURL: fmt.Sprintf("https://weekly.example.org/u/tok%d", m.ID),
+		}, nil
+	})
+}
+
+// newStore opens a fresh SQLite store with n active members
+// m1@example.org … and the extra members given.
+func newStore(t testing.TB, n int, extra ...member.Member) *store.Store {
+	t.Helper()
+	ctx := context.Background()
+	s, err := store.Open(ctx, filepath.Join(t.TempDir(), "folio.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	ms := make([]member.Member, 0, n+len(extra))
+	for i := 1; i <= n; i++ {
+		ms = append(ms, member.Member{Email: fmt.Sprintf("m%d@example.org", i), Name: fmt.Sprintf("Member %d", i), Tier: "print", Status: member.StatusActive})
+	}
+	ms = append(ms, extra...)
+	if _, _, err := s.UpsertMembers(ctx, ms); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// clock is a settable test clock.
+type clock struct{ t time.Time }
+
+func (c *clock) Now() time.Time          { return c.t }
+func (c *clock) Advance(d time.Duration) { c.t = c.t.Add(d) }
+
+func decodeBase64(raw []byte) ([]byte, error) {
+	clean := strings.Map(func(r rune) rune {
+		if r == '\r' || r == '\n' {
+			return -1
+		}
+		return r
+	}, string(raw))
+	return base64.StdEncoding.DecodeString(clean)
+}

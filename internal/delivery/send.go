@@ -1,0 +1,141 @@
+package delivery
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Send delivers issueID to every eligible member. It first makes sure the
+// ledger has one row per eligible member (idempotent), then a pool of
+// workers claims due rows — pending, due retries, expired leases — a few
+// at a time: each row is committed as `sending` before its DATA, then
+// `sent` with the relay's reply, `failed_temp` with its next attempt, or
+// `failed_perm`. That commit runs while the worker writes its next
+// message, whose final dot waits for it: a crash leaves at most one
+// accepted-but-unrecorded message per worker, resent with the same
+// Message-ID.
+// Outcomes of several workers share one commit (group commit). A second
+// Send of the same issue sends nothing to members already sent.
+//
+// Send returns when no row is due. Rows failing temporarily stay
+// failed_temp until their next attempt; a later Send (the scheduler, or
+// the operator) picks them up. Cancelling ctx stops claiming new rows and
+// lets messages in flight finish: Summary.Reason says so and the error is
+// nil. ErrPaused means the relay refused us (authentication, 5.7.x
+// policy): the rest is left pending for a later Send.
+func (s *Sender) Send(ctx context.Context, issueID string) (Summary, error) {
+	sum := Summary{IssueID: issueID}
+	added, err := s.o.Ledger.EnsureDeliveries(ctx, issueID, s.o.Audience, s.o.Now())
+	if err != nil {
+		return sum, fmt.Errorf("delivery: send %s: %w", issueID, err)
+	}
+	sum.Added = added
+
+	r := &run{issueID: issueID, owner: newOwner(), commits: make(chan *commitReq, s.o.Workers)}
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	r.cancel = cancel
+	lim := newLimiter(s.o.Rate, s.o.Workers, s.o.HourlyCap, time.Now())
+	committed := make(chan struct{})
+	go func() {
+		defer close(committed)
+		s.committer(context.WithoutCancel(ctx), r)
+	}()
+	var wg sync.WaitGroup
+	for range s.o.Workers {
+		wg.Go(func() { s.worker(runCtx, r, lim) })
+	}
+	wg.Wait()
+	close(r.commits)
+	<-committed
+
+	sum.Sent, sum.Retrying, sum.Failed = r.sent, r.retrying, r.failed
+	counts, cerr := s.o.Ledger.Counts(context.WithoutCancel(ctx), issueID)
+	sum.Counts = counts
+	switch {
+	case r.paused:
+		sum.Paused = true
+		sum.Reason = "paused: " + r.reason
+		return sum, fmt.Errorf("%w: %s", ErrPaused, r.reason)
+	case r.err != nil:
+		sum.Reason = "stopped: " + r.err.Error()
+		return sum, r.err
+	case ctx.Err() != nil:
+		sum.Reason = "stopped on request; the rest is pending"
+	}
+	if cerr != nil {
+		return sum, cerr
+	}
+	return sum, nil
+}
+
+// run is the shared state of one Send's workers.
+type run struct {
+	issueID string
+	owner   string // this run's name on the rows it holds
+	cancel  context.CancelFunc
+	commits chan *commitReq
+	// inFlight counts messages past their final dot whose outcome is not
+	// yet queued for the committer.
+	inFlight atomic.Int32
+
+	mu                     sync.Mutex
+	sent, retrying, failed int
+	paused                 bool
+	reason                 string
+	err                    error
+}
+
+func (r *run) count(st State) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	switch st {
+	case StateSent:
+		r.sent++
+	case StateFailedTemp:
+		r.retrying++
+	case StateFailedPerm:
+		r.failed++
+	}
+}
+
+// pause stops the run because the relay refuses us.
+func (r *run) pause(reason string) {
+	r.mu.Lock()
+	if !r.paused && r.err == nil {
+		r.paused, r.reason = true, reason
+	}
+	r.mu.Unlock()
+	r.cancel()
+}
+
+// fail stops the run on an error of ours (ledger, composer, relay down).
+func (r *run) fail(err error) {
+	r.mu.Lock()
+	if !r.paused && r.err == nil {
+		r.err = err
+	}
+	r.mu.Unlock()
+	r.cancel()
+}
+
+// newOwner names one run: rows it holds carry this name.
+func newOwner() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func (s *Sender) emit(res Result) {
+	if s.o.OnResult == nil {
+		return
+	}
+	s.resMu.Lock()
+	defer s.resMu.Unlock()
+	s.o.OnResult(res)
+}

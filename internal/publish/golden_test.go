@@ -1,0 +1,124 @@
+package publish
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/foliopress/folio/internal/delivery"
+	"github.com/foliopress/folio/internal/links"
+	"github.com/foliopress/folio/internal/member"
+
+	"github.com/foliopress/folio/mailer"
+	"github.com/foliopress/folio/store"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden .eml files in testdata/golden")
+
+var (
+	// pdfPartRE is the base64 body of the attached PDF, up to the next boundary.
+	pdfPartRE = regexp.MustCompile(`(?s)(Content-Type: application/pdf.*?\r\n\r\n)(.*?)(\r\n--)`)
+)
+
+// normalize makes a message comparable: the PDF's base64 becomes a marker
+// (the PDF's own bytes are the PDF package's golden; here it must only be
+// a PDF). Everything else, MIME boundaries included, is deterministic.
+func normalize(b []byte) []byte {
+	return pdfPartRE.ReplaceAllFunc(b, func(part []byte) []byte {
+		m := pdfPartRE.FindSubmatch(part)
+		marker := "[base64 of a PDF]"
+		if !bytes.HasPrefix(m[2], []byte("JVBERi0")) { // "%PDF-"
+			marker = "[NOT A PDF]"
+		}
+		return fmt.Appendf(nil, "%s%s%s", m[1], marker, m[3])
+	})
+}
+
+// TestSampleMembersGolden renders the sample week for every eligible
+// sample member, with a fixed clock and secret, and compares the .eml
+// files with testdata/golden (go test ./publish -update rewrites them).
+func TestSampleMembersGolden(t *testing.T) {
+	ctx := context.Background()
+	b := newBuilder(t, sampleReviews)
+	built, err := b.Build(ctx, week10, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "folio.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	f, err := os.Open("../../examples/members.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	members, rowErrs, err := member.ParseMembersCSV(f, "members.csv")
+	f.Close()
+	if err != nil || len(rowErrs) > 0 {
+		t.Fatalf("sample members: %v %v", err, rowErrs)
+	}
+	if _, _, err := st.UpsertMembers(ctx, members); err != nil {
+		t.Fatal(err)
+	}
+	now := func() time.Time { return time.Date(2026, 3, 6, 7, 0, 0, 0, time.UTC) }
+	links := &links.Links{BaseURL: "https://weekly.example.org", Secret: []byte("golden-secret-0123456789"),
+		TTL: 365 * 24 * time.Hour, List: "newsletter.weekly.example.org", Now: now}
+	sender, err := delivery.NewSender(delivery.Options{
+		Ledger: st, Transport: mailer.NewOutbox(t.TempDir()),
+		Composer: &Composer{Built: built, Links: links, AttachMaxBytes: 5 << 20},
+		From:     "Folio Weekly <issues@weekly.example.org>", ListID: links.List, Now: now,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	n, err := sender.DryRun(ctx, week10.String(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 6 {
+		t.Fatalf("dry run wrote %d messages, want the 6 active sample members", n)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.eml"))
+	golden := filepath.Join("testdata", "golden")
+	if *update {
+		_ = os.RemoveAll(golden)
+		if err := os.MkdirAll(golden, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := normalize(data)
+		want := filepath.Join(golden, filepath.Base(file))
+		if *update {
+			if err := os.WriteFile(want, got, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		exp, err := os.ReadFile(want)
+		if err != nil {
+			t.Fatalf("%v (run go test ./publish -update)", err)
+		}
+		if !bytes.Equal(got, exp) {
+			t.Errorf("%s differs from %s; run go test ./publish -update and review the diff", filepath.Base(file), want)
+		}
+	}
+	if !*update {
+		wants, _ := filepath.Glob(filepath.Join(golden, "*.eml"))
+		if len(wants) != len(files) {
+			t.Errorf("%d golden files, %d messages", len(wants), len(files))
+		}
+	}
+}

@@ -1,0 +1,100 @@
+package publish
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/foliopress/folio/internal/delivery"
+
+	"github.com/foliopress/folio/issue"
+	"github.com/foliopress/folio/store"
+)
+
+// Ledger is what the job reads and records in the store besides what the
+// sender itself uses.
+type Ledger interface {
+	Counts(ctx context.Context, issueID string) (map[delivery.State]int, error)
+	RecordIssue(ctx context.Context, is store.Issue) error
+}
+
+// Job is the weekly job and the editor's send: build (or load) a week's
+// issue and deliver it through a Sender made for it.
+type Job struct {
+	Builder *Builder
+	Store   Ledger
+	Links   Linker
+	// AttachMaxBytes: see Composer.
+	AttachMaxBytes int
+	// NewSender makes the sender for one built issue.
+	NewSender func(delivery.Composer) (*delivery.Sender, error)
+	Now       func() time.Time
+}
+
+// Prepared is a built issue and the sender that delivers it.
+type Prepared struct {
+	Built  *Built
+	Sender *delivery.Sender
+	// Rebuilt reports whether the issue was built now rather than loaded.
+	Rebuilt bool
+}
+
+// Prepare readies week's issue for delivery. A week whose delivery has
+// begun is loaded as built, so a resumed run sends the same issue; so is
+// one already built, unless rebuild. Otherwise it is built now.
+func (j *Job) Prepare(ctx context.Context, week issue.Week, skipInvalid, rebuild bool) (*Prepared, error) {
+	counts, err := j.Store.Counts(ctx, week.String())
+	if err != nil {
+		return nil, fmt.Errorf("publish: %w", err)
+	}
+	started := false
+	for _, n := range counts {
+		started = started || n > 0
+	}
+	var built *Built
+	fresh := true
+	switch {
+	case started || !rebuild:
+		built, fresh, err = j.Builder.Load(ctx, week, skipInvalid)
+	default:
+		built, err = j.Builder.Build(ctx, week, skipInvalid)
+	}
+	if err != nil {
+		return &Prepared{Built: built}, err
+	}
+	if fresh {
+		rec := store.Issue{Week: week.String(), BuiltAt: j.now(), PDFPath: filepath.Join(built.Dir, issue.PDFFile)}
+		if err := j.Store.RecordIssue(ctx, rec); err != nil {
+			return nil, fmt.Errorf("publish: %w", err)
+		}
+	}
+	sender, err := j.NewSender(&Composer{Built: built, Links: j.Links, AttachMaxBytes: j.AttachMaxBytes})
+	if err != nil {
+		return nil, err
+	}
+	return &Prepared{Built: built, Sender: sender, Rebuilt: fresh}, nil
+}
+
+// Run is the scheduled job once: build the week's issue (loading it if its
+// delivery has begun) and send it to every eligible member. An empty week
+// is ErrEmptyWeek: nothing is built or sent.
+func (j *Job) Run(ctx context.Context, week issue.Week) (*Prepared, delivery.Summary, error) {
+	p, err := j.Prepare(ctx, week, false, true)
+	if err != nil {
+		return p, delivery.Summary{}, err
+	}
+	sum, err := p.Sender.Send(ctx, week.String())
+	if err != nil && !errors.Is(err, delivery.ErrPaused) {
+		return p, sum, fmt.Errorf("publish: send %s: %w", week, err)
+	}
+	return p, sum, err
+}
+
+func (j *Job) now() time.Time {
+	if j.Now != nil {
+		return j.Now()
+	}
+	return time.Now()
+}
