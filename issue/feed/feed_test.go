@@ -25,7 +25,7 @@ func newYork(t testing.TB) *time.Location {
 	return loc
 }
 
-func client(t testing.TB) *fetch.Client { return clientWithin(t, 2*time.Second) }
+func client(t testing.TB) *fetch.Client { return clientWithin(t, 10*time.Second) }
 
 func clientWithin(t testing.TB, timeout time.Duration) *fetch.Client {
 	c, err := fetch.New(fetch.Options{CacheDir: t.TempDir(), Timeout: timeout, Backoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond, Attempts: 2})
@@ -192,7 +192,7 @@ func TestBadInput(t *testing.T) {
 		{"answers 500", func(s *sitetest.Site) { s.Fail("/feed/", http.StatusInternalServerError) }, RSS,
 			[]string{"/feed/", "500 Internal Server Error", "after 2 attempts"}},
 		{"times out", func(s *sitetest.Site) { s.Delay("/feed/", 2*time.Second) }, RSS,
-			[]string{"/feed/", "timeout"}},
+			[]string{"/feed/", "timed out after 300ms"}},
 		{"invalid XML", func(s *sitetest.Site) {
 			s.Set("/feed/", []byte(`<?xml version="1.0"?><rss version="2.0"><channel><item><title>Broken</title></channel></rss>`), "application/rss+xml")
 		}, RSS, []string{"/feed/", "not well-formed XML", "line 1", "element <item> closed by </channel>"}},
@@ -215,7 +215,11 @@ func TestBadInput(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			site := sitetest.New(t)
 			tc.setup(site)
-			_, err := source(t, site, clientWithin(t, 300*time.Millisecond), "/feed/", tc.typ, newYork(t)).Collect(context.Background(), week10, false)
+			timeout := 10 * time.Second
+			if tc.name == "times out" {
+				timeout = 300 * time.Millisecond
+			}
+			_, err := source(t, site, clientWithin(t, timeout), "/feed/", tc.typ, newYork(t)).Collect(context.Background(), week10, false)
 			if err == nil {
 				t.Fatal("collected from a broken source")
 			}

@@ -25,7 +25,7 @@ func setup(t *testing.T) (*sitetest.Site, *post.Source, *time.Location) {
 		t.Fatal(err)
 	}
 	site := sitetest.New(t)
-	c, err := fetch.New(fetch.Options{CacheDir: t.TempDir(), Timeout: 2 * time.Second, Backoff: time.Millisecond, Attempts: 2})
+	c, err := fetch.New(fetch.Options{CacheDir: t.TempDir(), Timeout: 10 * time.Second, Backoff: time.Millisecond, Attempts: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
