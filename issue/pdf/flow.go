@@ -38,6 +38,13 @@ func lineItems(ln textLine) int {
 		if f.url != "" {
 			n++
 		}
+		if f.strike {
+			n++
+		}
+	}
+	n += 2 * ln.head
+	if ln.tail != "" {
+		n += 2
 	}
 	return n
 }
