@@ -54,7 +54,7 @@ func (s *Site) servePosts(w http.ResponseWriter, r *http.Request, pg page) {
 	if pageNo > max(pages, 1) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusBadRequest)
-		fmt.Fprint(w, `{"code":"rest_post_invalid_page_number","message":"The page number requested is larger than the number of pages available.","data":{"status":400}}`)
+		_, _ = fmt.Fprint(w, `{"code":"rest_post_invalid_page_number","message":"The page number requested is larger than the number of pages available.","data":{"status":400}}`)
 		return
 	}
 	lo, hi := (pageNo-1)*perPage, min(pageNo*perPage, len(in))

@@ -204,7 +204,8 @@ func images(f *gofeed.Feed, it *gofeed.Item) []post.Image {
 		contents = append(contents, g.Children["content"]...)
 	}
 	for _, c := range contents {
-		if c.Attrs["url"] == "" || !(strings.HasPrefix(c.Attrs["type"], "image/") || c.Attrs["medium"] == "image") {
+		isImage := strings.HasPrefix(c.Attrs["type"], "image/") || c.Attrs["medium"] == "image"
+		if c.Attrs["url"] == "" || !isImage {
 			continue
 		}
 		img := post.Image{URL: c.Attrs["url"], Caption: cmpOr(text(c.Children, "description"), text(c.Children, "title")), Credit: text(c.Children, "credit")}

@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -154,7 +153,3 @@ func freshUntil(h http.Header, now time.Time) time.Time {
 	}
 	return now
 }
-
-// errNoEntry is returned by revalidated when a 304 comes for a URL the
-// cache no longer holds whole.
-var errNoEntry = errors.New("fetch: 304 Not Modified for a response the cache does not hold")

@@ -61,7 +61,7 @@ func TestConditionalGet(t *testing.T) {
 				}
 				full.Add(1)
 				tc.header(w)
-				fmt.Fprint(w, "<rss>the body</rss>")
+				_, _ = fmt.Fprint(w, "<rss>the body</rss>")
 			}))
 			defer srv.Close()
 			c := newClient(t, nil)
@@ -98,7 +98,7 @@ func TestFreshCopyAsksNobody(t *testing.T) {
 		case "/no-cache.jpg":
 			w.Header().Set("Cache-Control", "no-cache")
 		}
-		fmt.Fprint(w, "pixels")
+		_, _ = fmt.Fprint(w, "pixels")
 	}))
 	defer srv.Close()
 	c := newClient(t, nil)
@@ -143,7 +143,7 @@ func TestRetries(t *testing.T) {
 					http.Error(w, "no", tc.status)
 					return
 				}
-				fmt.Fprint(w, "ok")
+				_, _ = fmt.Fprint(w, "ok")
 			}))
 			defer srv.Close()
 			_, err := get(newClient(t, nil), srv.URL+"/feed")
@@ -185,7 +185,7 @@ func TestSizeLimit(t *testing.T) {
 		if r.URL.Path == "/chunked" {
 			w.(http.Flusher).Flush() // no Content-Length
 		}
-		fmt.Fprint(w, strings.Repeat("x", 2000))
+		_, _ = fmt.Fprint(w, strings.Repeat("x", 2000))
 	}))
 	defer srv.Close()
 	c := newClient(t, nil)
@@ -212,7 +212,7 @@ func TestRedirects(t *testing.T) {
 			http.Redirect(w, r, "ftp://example.org/feed", http.StatusMovedPermanently)
 			return
 		}
-		fmt.Fprint(w, "arrived")
+		_, _ = fmt.Fprint(w, "arrived")
 	}))
 	defer srv.Close()
 	c := newClient(t, nil)
@@ -298,7 +298,7 @@ func TestDamagedCacheIsRefetched(t *testing.T) {
 		}
 		full.Add(1)
 		w.Header().Set("ETag", `"a"`)
-		fmt.Fprint(w, "good body")
+		_, _ = fmt.Fprint(w, "good body")
 	}))
 	defer srv.Close()
 	c := newClient(t, nil)

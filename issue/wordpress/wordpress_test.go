@@ -98,7 +98,7 @@ func TestPaging(t *testing.T) {
 			sb.WriteString(`{"id":` + page + `0` + string(rune('0'+i%10)) + `,"date_gmt":"2026-03-04T16:00:00","title":{"rendered":"x"},"status":"publish","link":"https://m.example/p` + page + `-` + string(rune('a'+i%26)) + `"}`)
 		}
 		sb.WriteString("]")
-		w.Write([]byte(sb.String()))
+		_, _ = w.Write([]byte(sb.String()))
 	})
 	ts := httptestServer(t, srv)
 	c, _ := fetch.New(fetch.Options{CacheDir: t.TempDir()})
