@@ -32,17 +32,6 @@ type Credit struct {
 	Names string
 }
 
-// Photo is an image that accompanies a review. Path is absolute and the
-// image has been decoded once, so Width, Height and Format are known.
-type Photo struct {
-	Path    string
-	Caption string
-	Credit  string
-	Format  string // "jpeg" or "png"
-	Width   int
-	Height  int
-}
-
 // Rating is a score from 0 to 5 stars in steps of half a star, kept as a
 // count of half stars so it compares exactly.
 type Rating struct {

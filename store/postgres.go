@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"hash/fnv"
 
@@ -31,26 +32,22 @@ func openPostgres(ctx context.Context, url string) (*Store, error) {
 	db.SetMaxOpenConns(16)
 	db.SetMaxIdleConns(16)
 	if err := db.PingContext(ctx); err != nil {
-		_ = db.Close()
-		return nil, fmt.Errorf("store: connect to postgres %s@%s/%s: %w", cfg.User, cfg.Host, cfg.Database, err)
+		return nil, errors.Join(fmt.Errorf("store: connect to postgres %s@%s/%s: %w", cfg.User, cfg.Host, cfg.Database, err), db.Close())
 	}
 	// Instances starting together take turns at the migrations, under a
 	// session advisory lock named after the database and schema.
 	var where string
 	if err := db.QueryRowContext(ctx, `SELECT current_database() || '.' || current_schema()`).Scan(&where); err != nil {
-		_ = db.Close()
-		return nil, fmt.Errorf("store: postgres schema: %w", err)
+		return nil, errors.Join(fmt.Errorf("store: postgres schema: %w", err), db.Close())
 	}
 	h := fnv.New64a()
 	h.Write([]byte("folio-migrate:" + where))
 	locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(int64(h.Sum64())), lock.WithLockTimeout(1, 300))
 	if err != nil {
-		_ = db.Close()
-		return nil, fmt.Errorf("store: migrations: %w", err)
+		return nil, errors.Join(fmt.Errorf("store: migrations: %w", err), db.Close())
 	}
 	if err := migrate(ctx, db, database.DialectPostgres, "postgres", goose.WithSessionLocker(locker)); err != nil {
-		_ = db.Close()
-		return nil, err
+		return nil, errors.Join(err, db.Close())
 	}
 	return &Store{eng: &postgresEngine{}, w: db, r: db}, nil
 }

@@ -38,21 +38,18 @@ func openSQLite(ctx context.Context, path string, create bool) (*Store, error) {
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
 	if err := migrate(ctx, w, database.DialectSQLite3, "sqlite"); err != nil {
-		_ = w.Close()
-		return nil, err
+		return nil, errors.Join(err, w.Close())
 	}
 	r, err := openSQLiteDB(path, true)
 	if err != nil {
-		_ = w.Close()
-		return nil, err
+		return nil, errors.Join(err, w.Close())
 	}
 	r.SetMaxOpenConns(4)
 	st := &Store{eng: &sqliteEngine{path: path}, w: w, r: r, hot: map[string]*sql.Stmt{}}
 	for _, q := range hotQueries(st.eng) {
 		stmt, err := w.PrepareContext(ctx, q)
 		if err != nil {
-			_ = st.Close()
-			return nil, fmt.Errorf("store: prepare: %w", err)
+			return nil, errors.Join(fmt.Errorf("store: prepare: %w", err), st.Close())
 		}
 		st.hot[q] = stmt
 	}
@@ -80,8 +77,7 @@ func openSQLiteDB(path string, readOnly bool) (*sql.DB, error) {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	if err := db.Ping(); err != nil {
-		_ = db.Close()
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
+		return nil, errors.Join(fmt.Errorf("store: open %s: %w", path, err), db.Close())
 	}
 	return db, nil
 }

@@ -67,7 +67,7 @@ func (s *Sender) worker(ctx context.Context, r *run, lim *limiter) {
 	defer func() {
 		settle()
 		if conn != nil {
-			conn.Close()
+			_ = conn.Close() // let go: a failed QUIT changes no outcome
 		}
 		if len(queue) > 0 {
 			outs := make([]Outcome, len(queue))
@@ -113,7 +113,7 @@ func (s *Sender) worker(ctx context.Context, r *run, lim *limiter) {
 			queue = queue[1:] // lease ran out while queued: another run may hold it now
 			if promised {
 				// The relay waits in DATA for this member's message.
-				conn.Close()
+				_ = conn.Close() // let go: a failed QUIT changes no outcome
 				conn, promised = nil, false
 			}
 			continue
@@ -145,9 +145,9 @@ func (s *Sender) worker(ctx context.Context, r *run, lim *limiter) {
 		var err error
 		if conn == nil || !conn.Usable() {
 			if conn != nil {
-				conn.Close()
+				_ = conn.Close() // let go: a failed QUIT changes no outcome
 			}
-			conn, used, promised = nil, 0, false
+			conn, used = nil, 0
 			if conn, err = s.dial(ctx); err != nil {
 				if mailer.Classify(err) == mailer.Pause {
 					r.pause(mailer.ReplyOf(err))
@@ -243,7 +243,7 @@ func (s *Sender) worker(ctx context.Context, r *run, lim *limiter) {
 			return
 		}
 		if !conn.Usable() || used >= s.o.MaxPerConn {
-			conn.Close()
+			_ = conn.Close() // let go: a failed QUIT changes no outcome
 			conn, used, promised = nil, 0, false
 		}
 	}

@@ -133,6 +133,12 @@ func (s *Source) check(p *parsed) []error {
 		if err != nil {
 			errs = append(errs, &ReviewError{File: r.Source, Line: p.fm.Photo.Line + 1, Field: "photo.file", Err: err})
 		}
+		if ph != nil {
+			ph.Caption = smartText(ph.Caption)
+			ph.Credit = smartText(ph.Credit)
+			ph.Alt = smartText(p.fm.Photo.Alt)
+			ph.Focus = p.fm.Photo.Focus
+		}
 		r.Photo = ph
 	}
 	return errs

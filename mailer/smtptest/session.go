@@ -45,7 +45,7 @@ func (x *session) Mail(from string, _ *smtp.MailOptions) error {
 	if a := x.s.decide(StageMail, from, ""); a.Reply != nil {
 		return a.Reply
 	} else if a.Drop {
-		x.c.Conn().Close()
+		_ = x.c.Conn().Close() // the fault under test: the peer drops
 		return errors.New("dropped")
 	}
 	x.from = from
@@ -60,7 +60,7 @@ func (x *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	if a.Reply != nil {
 		return a.Reply
 	} else if a.Drop {
-		x.c.Conn().Close()
+		_ = x.c.Conn().Close() // the fault under test: the peer drops
 		return errors.New("dropped")
 	}
 	x.to = append(x.to, to)
@@ -77,7 +77,7 @@ func (x *session) Data(r io.Reader) error {
 		// Read part of the message, then vanish: the client sees a reset
 		// or EOF in the middle of DATA.
 		_, _ = io.CopyN(io.Discard, r, 512)
-		x.c.Conn().Close()
+		_ = x.c.Conn().Close() // the fault under test: the peer drops
 		return errors.New("dropped")
 	}
 	data, err := io.ReadAll(r)
@@ -100,7 +100,7 @@ func (x *session) Data(r io.Reader) error {
 	default:
 	}
 	if a.DropAfterAccept {
-		x.c.Conn().Close()
+		_ = x.c.Conn().Close() // the fault under test: the peer drops
 		return errors.New("dropped")
 	}
 	return nil
