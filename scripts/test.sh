@@ -20,4 +20,15 @@ fi
 
 go version
 go vet ./...
+
+# Lint gates the suite: staticcheck and golangci-lint (.golangci.yml), at
+# pinned versions from the Go module proxy. Any finding fails.
+GOBIN="$(go env GOPATH)/bin"
+[ -x "$GOBIN/staticcheck" ] && "$GOBIN/staticcheck" -version | grep -q "(0.8.2)" ||
+	go install honnef.co/go/tools/cmd/staticcheck@v0.8.2
+"$GOBIN/golangci-lint" version 2>/dev/null | grep -q "version 2.15.0 " ||
+	go install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0
+"$GOBIN/staticcheck" ./...
+"$GOBIN/golangci-lint" run --max-issues-per-linter=0 --max-same-issues=0 ./...
+
 go test -race -count=1 -timeout 15m "$@" ./...

@@ -42,21 +42,18 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
 	if err := migrate(ctx, w); err != nil {
-		w.Close()
-		return nil, err
+		return nil, errors.Join(err, w.Close())
 	}
 	r, err := openDB(path, true)
 	if err != nil {
-		w.Close()
-		return nil, err
+		return nil, errors.Join(err, w.Close())
 	}
 	r.SetMaxOpenConns(4)
 	st := &Store{w: w, r: r, hot: map[string]*sql.Stmt{}}
 	for _, q := range hotQueries() {
 		stmt, err := w.PrepareContext(ctx, q)
 		if err != nil {
-			st.Close()
-			return nil, fmt.Errorf("store: prepare: %w", err)
+			return nil, errors.Join(fmt.Errorf("store: prepare: %w", err), st.Close())
 		}
 		st.hot[q] = stmt
 	}
@@ -99,8 +96,7 @@ func openDB(path string, readOnly bool) (*sql.DB, error) {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	if err := db.Ping(); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
+		return nil, errors.Join(fmt.Errorf("store: open %s: %w", path, err), db.Close())
 	}
 	return db, nil
 }

@@ -21,7 +21,11 @@ func open(t testing.TB) *store.Store {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { s.Close() })
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Error(err)
+		}
+	})
 	return s
 }
 
@@ -119,7 +123,10 @@ func TestEligibleMembersStreamsActiveTiersUnsuppressed(t *testing.T) {
 		t.Errorf("print+comp: got %v, want %v", got, want)
 	}
 	// Breaking out of the loop early must not leak the reader.
-	for range s.EligibleMembers(ctx, delivery.Audience{}) {
+	for _, err := range s.EligibleMembers(ctx, delivery.Audience{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
 		break
 	}
 	if _, err := s.ListMembers(ctx); err != nil {
@@ -225,7 +232,9 @@ func TestRecordSuppresses(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Now()
-	s.EnsureDeliveries(ctx, "W", delivery.Audience{}, now)
+	if _, err := s.EnsureDeliveries(ctx, "W", delivery.Audience{}, now); err != nil {
+		t.Fatal(err)
+	}
 	cs, err := s.Claim(ctx, "W", "o", 1, now, now.Add(time.Minute), func(member.Member) string { return "x" })
 	if err != nil || len(cs) != 1 {
 		t.Fatal(cs, err)
@@ -330,7 +339,9 @@ func TestReopenKeepsData(t *testing.T) {
 	if err := s.RecordIssue(ctx, store.Issue{Week: "2026-W10", BuiltAt: time.Now(), PDFPath: "/x.pdf"}); err != nil {
 		t.Fatal(err)
 	}
-	s.Close()
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
 	s, err = store.Open(ctx, path) // migrations already applied: no error
 	if err != nil {
 		t.Fatal(err)

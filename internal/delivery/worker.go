@@ -203,7 +203,7 @@ func (w *worker) connect() bool {
 // hangUp closes the connection, if any.
 func (w *worker) hangUp() {
 	if w.conn != nil {
-		w.conn.Close()
+		_ = w.conn.Close() // let go: a failed QUIT changes no outcome
 	}
 	w.conn, w.used, w.promised = nil, 0, false
 }

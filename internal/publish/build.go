@@ -87,7 +87,7 @@ func (b *Builder) BuildWith(ctx context.Context, ts *pdf.Typesetter, week issue.
 	if err != nil {
 		return nil, fmt.Errorf("publish: %w", err)
 	}
-	defer os.RemoveAll(tmp) // a no-op once swapped in
+	defer func() { _ = os.RemoveAll(tmp) }() // a no-op once swapped in
 	// The PDF is the longest step and reads only the issue, so it is typeset
 	// on another goroutine, straight into its file. Its layout sets bodies
 	// on both cores, so the newsletter is rendered and the folder filled

@@ -55,7 +55,7 @@ func (x *session) Mail(from string, opts *smtp.MailOptions) error {
 		x.from = ""
 		return a.Reply
 	} else if a.Drop {
-		x.c.Conn().Close()
+		_ = x.c.Conn().Close() // the fault under test: the peer drops
 		return errors.New("dropped")
 	}
 	x.utf8 = opts != nil && opts.UTF8
@@ -67,7 +67,7 @@ func (x *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	if a.Reply != nil {
 		return a.Reply
 	} else if a.Drop {
-		x.c.Conn().Close()
+		_ = x.c.Conn().Close() // the fault under test: the peer drops
 		return errors.New("dropped")
 	}
 	x.to = append(x.to, to)
@@ -84,7 +84,7 @@ func (x *session) Data(r io.Reader) error {
 		// Read part of the message, then vanish: the client sees a reset
 		// or EOF in the middle of DATA.
 		_, _ = io.CopyN(io.Discard, r, 512)
-		x.c.Conn().Close()
+		_ = x.c.Conn().Close() // the fault under test: the peer drops
 		return errors.New("dropped")
 	}
 	data, err := io.ReadAll(r)
@@ -109,7 +109,7 @@ func (x *session) Data(r io.Reader) error {
 	default:
 	}
 	if a.DropAfterAccept {
-		x.c.Conn().Close()
+		_ = x.c.Conn().Close() // the fault under test: the peer drops
 		return errors.New("dropped")
 	}
 	return nil
