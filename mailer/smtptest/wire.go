@@ -57,11 +57,11 @@ func (c *wireConn) Write(p []byte) (int, error) {
 				line = fmt.Sprintf("%d %d.%d.%d %s\r\n", a.Reply.Code, e[0], e[1], e[2], a.Reply.Message)
 			}
 			_, _ = c.Conn.Write([]byte(line))
-			c.Conn.Close()
+			_ = c.Close()
 			return 0, net.ErrClosed
 		}
 		if a.Drop {
-			c.Conn.Close()
+			_ = c.Close()
 			return 0, net.ErrClosed
 		}
 	}
@@ -71,7 +71,7 @@ func (c *wireConn) Write(p []byte) (int, error) {
 	n, err := c.Conn.Write(p)
 	if err == nil && bytes.HasPrefix(p, []byte("421")) {
 		// RFC 5321 §3.8: a server that answers 421 closes the channel.
-		c.Conn.Close()
+		_ = c.Close()
 	}
 	return n, err
 }
