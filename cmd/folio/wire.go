@@ -46,10 +46,16 @@ func (s *services) Close() error {
 	return nil
 }
 
+// openStore opens the configured store: PostgreSQL at [store] url (or
+// FOLIO_STORE_URL), else SQLite at [store] path.
 func (c *cli) openStore(ctx context.Context, cfg *config.Config) (*store.Store, error) {
-	st, err := store.Open(ctx, cfg.Store.Path)
+	st, err := store.OpenConfig(ctx, store.Config{URL: cfg.Store.URL, Path: cfg.Store.Path, Create: true})
 	if err != nil {
-		return nil, fmt.Errorf("open store %s: %w", cfg.Store.Path, err)
+		where := cfg.Store.Path
+		if cfg.Store.URL != "" {
+			where = config.Redact(cfg.Store.URL)
+		}
+		return nil, fmt.Errorf("open store %s: %w", where, err)
 	}
 	return st, nil
 }

@@ -74,9 +74,13 @@ type Build struct {
 	PageSize string `toml:"page_size"`
 }
 
-// Store names the SQLite database file.
+// Store names the database: PostgreSQL when URL is set (several
+// instances may share it), else the SQLite file at Path.
 type Store struct {
 	Path string `toml:"path"`
+	// URL is "postgres://user@host:5432/db?sslmode=…"; its password
+	// comes from PGPASSWORD, or the whole URL from FOLIO_STORE_URL.
+	URL string `toml:"url"`
 }
 
 // Delivery configures who mail comes from and how fast it goes.
@@ -187,6 +191,9 @@ func Parse(path string, data []byte, environ []string) (*Config, error) {
 		}
 		return nil, fmt.Errorf("%w: %s: unknown key %s", ErrInvalid, path, strings.Join(keys, ", "))
 	}
+	if err := cfg.Store.checkFileURL(); err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrInvalid, path, err)
+	}
 	if err := applyEnv(&cfg, environ); err != nil {
 		return nil, err
 	}
@@ -206,6 +213,9 @@ func Parse(path string, data []byte, environ []string) (*Config, error) {
 func (c *Config) validate() error {
 	if strings.TrimSpace(c.Magazine.Name) == "" {
 		return errors.New("[magazine] name is required")
+	}
+	if err := c.Store.validate(); err != nil {
+		return err
 	}
 	loc, err := time.LoadLocation(c.Magazine.Timezone)
 	if err != nil {
