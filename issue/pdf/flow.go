@@ -133,10 +133,10 @@ type frame struct {
 }
 
 func (f frame) capOf(col int) int {
-	switch {
-	case col == 0:
+	switch col {
+	case 0:
 		return f.first - f.reserve
-	case col == 1:
+	case 1:
 		return f.first
 	}
 	return f.full
