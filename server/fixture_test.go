@@ -55,7 +55,7 @@ type env struct {
 	clock   *clock
 	out     string // the build folder
 	issues  *artifact.Folder
-	public  bool // [server] public_issues
+	public  bool   // [server] public_issues
 	outbox  string // where the editor's sends land
 	srv     *server.Server
 	ts      *httptest.Server

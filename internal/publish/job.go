@@ -35,7 +35,7 @@ type Job struct {
 	// Runner, when set, runs the builds; nil builds in this process.
 	Runner Runner
 	Store  Ledger
-	Links   Linker
+	Links  Linker
 	// AttachMaxBytes and PublicIssues: see Composer.
 	AttachMaxBytes int
 	PublicIssues   bool
