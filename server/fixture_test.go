@@ -124,7 +124,11 @@ func startEnv(t testing.TB, o envOpts) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { st.Close() })
+	t.Cleanup(func() {
+		if err := st.Close(); err != nil {
+			t.Error(err)
+		}
+	})
 	if _, _, err := st.UpsertMembers(ctx, testMembers); err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +137,7 @@ func startEnv(t testing.TB, o envOpts) *env {
 	if e.issues, err = artifact.OpenFolder(e.out); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { e.issues.Close() })
+	t.Cleanup(func() { _ = e.issues.Close() })
 	all, err := st.ListMembers(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -167,7 +171,12 @@ func startEnv(t testing.TB, o envOpts) *env {
 	e.client = e.ts.Client()
 	e.client.Timeout = 10 * time.Second
 	e.client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	t.Cleanup(func() { e.ts.Close(); e.srv.Close() })
+	t.Cleanup(func() {
+		e.ts.Close()
+		if err := e.srv.Close(); err != nil {
+			t.Error(err)
+		}
+	})
 	return e
 }
 

@@ -221,16 +221,16 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:
-		s.Close()
-		return fmt.Errorf("server: %w", err)
+		return fmt.Errorf("server: %w", errors.Join(err, s.Close()))
 	case <-ctx.Done():
 	}
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.ShutdownTimeout)
 	defer cancel()
 	err := srv.Shutdown(sctx)
-	<-errc
-	s.Close()
-	if err != nil {
+	if serr := <-errc; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
+		err = errors.Join(err, serr)
+	}
+	if err = errors.Join(err, s.Close()); err != nil {
 		return fmt.Errorf("server: shutdown: %w", err)
 	}
 	return nil

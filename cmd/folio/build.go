@@ -59,16 +59,16 @@ func (c *cli) buildCmd() *cobra.Command {
 			built, err := svc.builder.BuildWith(cmd.Context(), ts, w, skipInvalid)
 			c.reportSkipped(built)
 			if errors.Is(err, publish.ErrEmptyWeek) {
-				fmt.Fprintf(c.stdout, "%s: no reviews in the week; nothing built\n", w)
+				c.stdout.printf("%s: no reviews in the week; nothing built\n", w)
 				return nil
 			}
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(c.stdout, "built %s: %d reviews in %d sections, %s (%d KB)\n",
+			c.stdout.printf("built %s: %d reviews in %d sections, %s (%d KB)\n",
 				w, len(built.Issue.Reviews()), len(built.Issue.Sections), filepath.Join(built.Dir, issue.PDFFile), built.PDFSize/1024)
 			if begun.total > 0 {
-				fmt.Fprintf(c.stdout, "rebuilt with --force: %d members already have the old version; the %d not yet sent get this one\n",
+				c.stdout.printf("rebuilt with --force: %d members already have the old version; the %d not yet sent get this one\n",
 					begun.sent, begun.total-begun.sent-begun.final)
 			}
 			return nil
@@ -88,13 +88,13 @@ func (c *cli) reportSkipped(b *publish.Built) {
 	if b == nil {
 		return
 	}
-	if b.Result != nil {
-		for _, w := range b.Result.Warnings {
-			fmt.Fprintf(c.stderr, "warning: %s\n", oneLine(w))
-		}
-	}
 	for _, err := range b.Skipped {
-		fmt.Fprintf(c.stderr, "skipped broken review: %s\n", oneLine(err.Error()))
+		c.stderr.printf("skipped broken review: %s\n", oneLine(err.Error()))
+	}
+	if b.Result != nil {
+		for _, n := range b.Result.Notes {
+			c.stderr.printf("note: %s\n", n)
+		}
 	}
 }
 
@@ -108,7 +108,7 @@ type begun struct {
 // sendBegun reads week's ledger. A database that does not exist yet has
 // no sends, so build works on a fresh checkout without creating one.
 func (c *cli) sendBegun(ctx context.Context, cfg *config.Config, w issue.Week) (begun, error) {
-	if _, err := os.Stat(cfg.Store.Path); errors.Is(err, fs.ErrNotExist) {
+	if _, err := os.Stat(cfg.Store.Path); cfg.Store.URL == "" && errors.Is(err, fs.ErrNotExist) {
 		return begun{}, nil
 	}
 	st, err := c.openStore(ctx, cfg)

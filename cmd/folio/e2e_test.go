@@ -17,9 +17,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/foliopress/folio/issue"
 	"github.com/foliopress/folio/issue/markdown"
 	"github.com/foliopress/folio/mailer/smtptest"
+	"github.com/foliopress/folio/store/storetest"
 )
 
 const sampleWeek = "2026-W10"
@@ -56,6 +59,12 @@ func sample(t *testing.T) string {
 	return dst
 }
 
+// newRootCmd is the CLI as main builds it, without main's memory bound
+// (a process-wide limit would bound the test binary too).
+func newRootCmd(stdout, stderr io.Writer, environ []string) *cobra.Command {
+	return newCLI(stdout, stderr, environ).rootCmd()
+}
+
 // folio runs the CLI in process, as main does, and returns its output.
 func folio(t *testing.T, env []string, args ...string) (string, string, error) {
 	t.Helper()
@@ -88,13 +97,27 @@ func sampleMembers(t *testing.T, dir string) []recipient {
 	return out
 }
 
+// TestSampleWeekEndToEnd runs the sample week on each store: SQLite at
+// [store] path, and PostgreSQL through FOLIO_STORE_URL.
 func TestSampleWeekEndToEnd(t *testing.T) {
+	for _, engine := range storetest.Engines() {
+		t.Run(engine, func(t *testing.T) {
+			var env []string
+			if engine == "postgres" {
+				env = append(env, "FOLIO_STORE_URL="+storetest.Target(t, engine))
+			}
+			testSampleWeekEndToEnd(t, env)
+		})
+	}
+}
+
+func testSampleWeekEndToEnd(t *testing.T, env []string) {
 	dir := sample(t)
 	srv := smtptest.Start(t)
-	env := []string{
-		"FOLIO_SMTP_HOST=" + srv.Host, fmt.Sprintf("FOLIO_SMTP_PORT=%d", srv.Port), "FOLIO_SMTP_TLS=none",
+	env = append(env,
+		"FOLIO_SMTP_HOST="+srv.Host, fmt.Sprintf("FOLIO_SMTP_PORT=%d", srv.Port), "FOLIO_SMTP_TLS=none",
 		"FOLIO_SECRET=an-end-to-end-test-secret-of-some-length",
-	}
+	)
 	cfg := filepath.Join(dir, "folio.toml")
 	if out, _, err := folio(t, env, "members", "import", filepath.Join(dir, "members.csv"), "--config", cfg); err != nil {
 		t.Fatalf("import: %v\n%s", err, out)

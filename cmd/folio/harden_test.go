@@ -36,11 +36,11 @@ func writeBomb(t *testing.T, path string, w, h int) {
 		c.Write([]byte(typ))
 		c.Write(data)
 		_ = be.Write(bw, be.BigEndian, uint32(len(data)))
-		bw.WriteString(typ)
-		bw.Write(data)
+		_, _ = bw.WriteString(typ)
+		_, _ = bw.Write(data)
 		_ = be.Write(bw, be.BigEndian, c.Sum32())
 	}
-	bw.WriteString("\x89PNG\r\n\x1a\n")
+	_, _ = bw.WriteString("\x89PNG\r\n\x1a\n")
 	ihdr := make([]byte, 13)
 	be.BigEndian.PutUint32(ihdr[0:], uint32(w))
 	be.BigEndian.PutUint32(ihdr[4:], uint32(h))
@@ -137,7 +137,8 @@ func TestServeSurvivesABuildThatRunsOutOfMemory(t *testing.T) {
 	t.Cleanup(func() {
 		_ = serve.Process.Signal(syscall.SIGTERM)
 		select {
-		case <-exited:
+		case err := <-exited:
+			t.Logf("serve stopped: %v", err)
 		case <-time.After(20 * time.Second):
 			_ = serve.Process.Kill()
 		}
@@ -192,7 +193,7 @@ func TestServeSurvivesABuildThatRunsOutOfMemory(t *testing.T) {
 	if err != nil || res.StatusCode != http.StatusOK {
 		t.Fatalf("healthz after the failed build: %v %v", res, err)
 	}
-	res.Body.Close()
+	_ = res.Body.Close()
 }
 
 // TestBuildOfASentWeekNeedsForce: once a week's send has begun, build
@@ -288,7 +289,7 @@ func TestSummaryAfterAnEarlyFailureCountsTheLedger(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = db.Exec(`CREATE TRIGGER full_disk BEFORE INSERT ON deliveries BEGIN SELECT RAISE(ABORT, 'database or disk is full (injected)'); END`)
-	db.Close()
+	_ = db.Close()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"text/tabwriter"
 
 	"github.com/foliopress/folio/internal/member"
 
@@ -49,7 +48,7 @@ func (c *cli) membersImportCmd() *cobra.Command {
 					return fmt.Errorf("members import: %d invalid rows, nothing imported: %w", len(rowErrs), errors.Join(errs...))
 				}
 				for _, e := range errs {
-					fmt.Fprintf(c.stderr, "skipped invalid row: %v\n", e)
+					c.stderr.printf("skipped invalid row: %v\n", e)
 				}
 			}
 			st, err := c.openStore(cmd.Context(), cfg)
@@ -61,7 +60,7 @@ func (c *cli) membersImportCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(c.stdout, "imported %s: %d added, %d updated, %d skipped\n", args[0], added, updated, len(rowErrs))
+			c.stdout.printf("imported %s: %d added, %d updated, %d skipped\n", args[0], added, updated, len(rowErrs))
 			return nil
 		},
 	}
@@ -88,19 +87,19 @@ func (c *cli) membersListCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tEMAIL\tNAME\tTIER\tSTATUS\tPDF")
+			tw := newTable(c.stdout)
+			tw.row("ID\tEMAIL\tNAME\tTIER\tSTATUS\tPDF\n")
 			for _, m := range members {
 				pdf := m.DeliverPDF
 				if pdf == "" {
 					pdf = "default"
 				}
-				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", m.ID, m.Email, m.Name, m.Tier, m.Status, pdf)
+				tw.row("%d\t%s\t%s\t%s\t%s\t%s\n", m.ID, m.Email, m.Name, m.Tier, m.Status, pdf)
 			}
-			if err := tw.Flush(); err != nil {
+			if err := tw.flush(); err != nil {
 				return err
 			}
-			fmt.Fprintf(c.stdout, "%d members\n", len(members))
+			c.stdout.printf("%d members\n", len(members))
 			return nil
 		},
 	}

@@ -79,7 +79,7 @@ func (f *Folder) Open(_ context.Context, week, name string) (File, error) {
 	}
 	fi, err := file.Stat()
 	if err != nil || !fi.Mode().IsRegular() {
-		file.Close()
+		_ = file.Close()
 		return nil, fmt.Errorf("%w: %s/%s is not a file", ErrNotFound, week, name)
 	}
 	return file, nil
@@ -103,7 +103,7 @@ func (f *Folder) Begin(ctx context.Context, week string) (*Draft, error) {
 		err = os.Chmod(tmp, 0o755) // readable as the folder it replaces
 	}
 	if err != nil {
-		lock.Close()
+		_ = lock.Close()
 		return nil, fmt.Errorf("artifact: %w", err)
 	}
 	publish := func(context.Context) error { return f.swap(tmp, f.Path(week)) }
@@ -128,16 +128,16 @@ func (f *Folder) lock(ctx context.Context, week string, wait bool) (*os.File, er
 			return lf, nil
 		}
 		if !errors.Is(err, unix.EWOULDBLOCK) {
-			lf.Close()
+			_ = lf.Close()
 			return nil, fmt.Errorf("artifact: lock %s: %w", week, err)
 		}
 		if !wait {
-			lf.Close()
+			_ = lf.Close()
 			return nil, errBusy
 		}
 		select {
 		case <-ctx.Done():
-			lf.Close()
+			_ = lf.Close()
 			return nil, fmt.Errorf("artifact: waiting for another build of %s: %w", week, ctx.Err())
 		case <-time.After(f.poll):
 		}
@@ -164,7 +164,7 @@ func (f *Folder) sweep(week string) {
 				continue // a build of w is running: its draft is alive
 			}
 			_ = os.RemoveAll(filepath.Join(f.dir, e.Name()))
-			lf.Close()
+			_ = lf.Close()
 			continue
 		}
 		_ = os.RemoveAll(filepath.Join(f.dir, e.Name()))

@@ -22,7 +22,7 @@ func openFolder(t *testing.T, dir string) *Folder {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { f.Close() })
+	t.Cleanup(func() { _ = f.Close() })
 	return f
 }
 
@@ -67,7 +67,7 @@ func readIssue(t *testing.T, f *Folder) map[string]string {
 			t.Fatalf("open %s: %v", name, err)
 		}
 		data, _ := io.ReadAll(file)
-		file.Close()
+		_ = file.Close()
 		out[name] = string(data)
 	}
 	return out
@@ -172,7 +172,7 @@ func TestRenameFallbackKeepsTheOldIssue(t *testing.T) {
 	if err := swapByRenames(d.Dir+"-missing", filepath.Join(dir, week)); err == nil {
 		t.Fatal("swap from a missing draft succeeded")
 	}
-	d.Close()
+	_ = d.Close()
 	if got := readIssue(t, f); got["index.html"] != "<p>v2" {
 		t.Errorf("failed fallback swap lost the issue: %v", got)
 	}
@@ -254,7 +254,7 @@ func TestBuildsOfOneWeekQueue(t *testing.T) {
 		t.Fatal(err)
 	}
 	note("first published")
-	first.Close()
+	_ = first.Close()
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
@@ -327,7 +327,7 @@ func TestOpenRefusesOutsideNames(t *testing.T) {
 		{"2026-W10/..", "secret.txt"}, {week, "images/out.jpg"}, {week, ".2026-W10.lock"}, {"2026-w10", "index.html"},
 	} {
 		if file, err := f.Open(context.Background(), c[0], c[1]); err == nil {
-			file.Close()
+			_ = file.Close()
 			t.Errorf("Open(%q, %q) succeeded", c[0], c[1])
 		} else if !errors.Is(err, ErrNotFound) && c[1] != "images/out.jpg" {
 			t.Errorf("Open(%q, %q) = %v, want ErrNotFound", c[0], c[1], err)

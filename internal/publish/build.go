@@ -12,7 +12,6 @@ import (
 
 	"github.com/foliopress/folio/internal/artifact"
 	"github.com/foliopress/folio/issue"
-	"github.com/foliopress/folio/issue/markdown"
 	"github.com/foliopress/folio/issue/newsletter"
 	"github.com/foliopress/folio/issue/pdf"
 )
@@ -41,7 +40,7 @@ type Artifacts interface {
 
 // Builder turns a week's reviews into the issue's folder of artifacts.
 type Builder struct {
-	Source    *markdown.Source
+	Source    Source
 	Masthead  issue.Masthead
 	Artifacts Artifacts
 	PDF       pdf.Options
@@ -61,7 +60,7 @@ type Built struct {
 	PDFSize int64  // bytes of issue.pdf
 	Edition *newsletter.Edition
 	Skipped []error // broken reviews left out under skipInvalid
-	Result  *markdown.Result
+	Result  *issue.Collection
 }
 
 // Build collects the week's reviews and writes the issue's files. They
@@ -94,7 +93,7 @@ func (b *Builder) BuildWith(ctx context.Context, ts *pdf.Typesetter, week issue.
 	if err != nil {
 		return nil, fmt.Errorf("publish: build %s: %w", week, err)
 	}
-	defer draft.Close()
+	defer func() { _ = draft.Close() }()
 	tmp := draft.Dir
 	// The PDF is the longest step and reads only the issue, so it is typeset
 	// on another goroutine, straight into its file. Its layout sets bodies

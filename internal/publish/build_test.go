@@ -36,7 +36,7 @@ func newBuilder(t *testing.T, reviews string) *Builder {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { folder.Close() })
+	t.Cleanup(func() { _ = folder.Close() })
 	return &Builder{
 		Source:    markdown.NewSource(reviews, loc, []string{"Film", "Stage", "Music", "Books"}),
 		Masthead:  issue.Masthead{Name: "Folio Weekly", BaseURL: "https://weekly.example.org", Location: loc},

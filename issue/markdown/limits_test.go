@@ -152,7 +152,7 @@ func TestSymlinkedFolderIsFollowedWithWarning(t *testing.T) {
 	if strings.Join(titles, ",") != "Here,Linked" {
 		t.Errorf("collected %v, want the review behind the symlinked folder too", titles)
 	}
-	all := strings.Join(res.Warnings, "\n")
+	all := strings.Join(res.Notes, "\n")
 	if !strings.Contains(all, filepath.Join(root, "stage")+": a symlinked folder, followed to") {
 		t.Errorf("no warning for the followed folder: %q", all)
 	}
