@@ -37,6 +37,13 @@ func (s *Sender) Send(ctx context.Context, issueID string) (Summary, error) {
 	sum.Added = added
 
 	r := &run{issueID: issueID, owner: newOwner(), commits: make(chan *commitReq, s.o.Workers)}
+	if b, ok := s.o.Ledger.(OwnerBinder); ok {
+		release, err := b.BindOwner(ctx, r.owner)
+		if err != nil {
+			return sum, fmt.Errorf("delivery: send %s: %w", issueID, err)
+		}
+		defer release()
+	}
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	r.cancel = cancel
