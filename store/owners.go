@@ -16,15 +16,17 @@ import (
 // without waiting for their lease. On PostgreSQL the tie is a session
 // advisory lock held on a connection of its own; on SQLite an flock on a
 // file beside the database.
-func (s *Store) BindOwner(ctx context.Context, owner string) (release func(), err error) {
+// issueID names the issue the owner sends ("" for a process's own owner,
+// such as the scheduler's run lease holder).
+func (s *Store) BindOwner(ctx context.Context, issueID, owner string) (release func(), err error) {
 	unlock, err := s.eng.bindOwner(ctx, owner)
 	if err != nil {
 		return nil, fmt.Errorf("store: bind owner %s: %w", owner, err)
 	}
 	// Listed only once locked: a listed owner with a free lock is dead.
 	err = s.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO owners (owner, bound_at) VALUES ($1, $2) ON CONFLICT (owner) DO NOTHING`,
-			owner, ms(time.Now()))
+		_, err := tx.ExecContext(ctx, `INSERT INTO owners (owner, issue_id, bound_at) VALUES ($1, $2, $3) ON CONFLICT (owner) DO NOTHING`,
+			owner, issueID, ms(time.Now()))
 		return err
 	})
 	if err != nil {
@@ -89,12 +91,70 @@ func (s *Store) releaseDead(ctx context.Context, tx *sql.Tx, issueID, me string,
 		if !dead {
 			continue
 		}
-		res, err := tx.ExecContext(ctx, qReleaseOwner, ms(now), issueID, o)
+		k, err := releaseOwner(ctx, tx, issueID, o, now)
 		if err != nil {
-			return n, fmt.Errorf("store: release owner %s: %w", o, err)
+			return n, err
 		}
-		k, _ := res.RowsAffected()
-		n += int(k)
+		n += k
 	}
 	return n, nil
+}
+
+// releaseOwner gives back dead owner's rows of issueID and, when that is
+// the issue it was bound to, forgets it.
+func releaseOwner(ctx context.Context, tx *sql.Tx, issueID, owner string, now time.Time) (int, error) {
+	res, err := tx.ExecContext(ctx, qReleaseOwner, ms(now), issueID, owner)
+	if err != nil {
+		return 0, fmt.Errorf("store: release owner %s: %w", owner, err)
+	}
+	k, _ := res.RowsAffected()
+	if _, err := tx.ExecContext(ctx, `DELETE FROM owners WHERE owner = $1 AND issue_id = $2`, owner, issueID); err != nil {
+		return int(k), fmt.Errorf("store: forget owner %s: %w", owner, err)
+	}
+	return int(k), nil
+}
+
+// ActiveSends lists the issues that a live process is sending now (a
+// bound owner's Send), oldest first. Another instance joins them. Dead
+// owners found on the way have their rows given back and are forgotten.
+func (s *Store) ActiveSends(ctx context.Context) ([]string, error) {
+	var out []string
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT owner, issue_id FROM owners WHERE issue_id <> '' ORDER BY bound_at`)
+		if err != nil {
+			return fmt.Errorf("store: active sends: %w", err)
+		}
+		type bound struct{ owner, issue string }
+		var all []bound
+		for rows.Next() {
+			var b bound
+			if err := rows.Scan(&b.owner, &b.issue); err != nil {
+				_ = rows.Close()
+				return fmt.Errorf("store: active sends: %w", err)
+			}
+			all = append(all, b)
+		}
+		if err := rows.Close(); err != nil {
+			return fmt.Errorf("store: active sends: %w", err)
+		}
+		seen := map[string]bool{}
+		for _, b := range all {
+			dead, err := s.eng.ownerDead(ctx, tx, b.owner)
+			if err != nil {
+				return fmt.Errorf("store: owner %s: %w", b.owner, err)
+			}
+			if dead {
+				if _, err := releaseOwner(ctx, tx, b.issue, b.owner, time.Now()); err != nil {
+					return err
+				}
+				continue
+			}
+			if !seen[b.issue] {
+				seen[b.issue] = true
+				out = append(out, b.issue)
+			}
+		}
+		return nil
+	})
+	return out, err
 }

@@ -116,9 +116,10 @@ type Ledger interface {
 // returns. Rows a dead owner held are claimed again straight away, not
 // after their lease, and a row it claimed but never handed to the relay
 // goes back to pending (same Message-ID) instead of counting as in
-// flight.
+// flight. A bound owner also tells other instances that issueID is being
+// sent, so they can join in.
 type OwnerBinder interface {
-	BindOwner(ctx context.Context, owner string) (release func(), err error)
+	BindOwner(ctx context.Context, issueID, owner string) (release func(), err error)
 }
 
 // OutcomeBatch is an open group commit of outcomes (Ledger.BeginOutcomes).

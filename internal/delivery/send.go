@@ -38,7 +38,7 @@ func (s *Sender) Send(ctx context.Context, issueID string) (Summary, error) {
 
 	r := &run{issueID: issueID, owner: newOwner(), commits: make(chan *commitReq, s.o.Workers)}
 	if b, ok := s.o.Ledger.(OwnerBinder); ok {
-		release, err := b.BindOwner(ctx, r.owner)
+		release, err := b.BindOwner(ctx, issueID, r.owner)
 		if err != nil {
 			return sum, fmt.Errorf("delivery: send %s: %w", issueID, err)
 		}
