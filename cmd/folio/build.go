@@ -71,6 +71,11 @@ func (c *cli) reportSkipped(b *publish.Built) {
 	for _, err := range b.Skipped {
 		c.stderr.printf("skipped broken review: %s\n", oneLine(err.Error()))
 	}
+	if b.Result != nil {
+		for _, n := range b.Result.Notes {
+			c.stderr.printf("note: %s\n", n)
+		}
+	}
 }
 
 // tuneShortRun sets the runtime for a build, a process of some 60 ms that

@@ -17,7 +17,6 @@ import (
 	"github.com/foliopress/folio/internal/config"
 	"github.com/foliopress/folio/internal/publish"
 	"github.com/foliopress/folio/issue"
-	"github.com/foliopress/folio/issue/markdown"
 	"github.com/foliopress/folio/issue/newsletter"
 	"github.com/foliopress/folio/issue/pdf"
 	"github.com/foliopress/folio/mailer"
@@ -94,9 +93,13 @@ func (c *cli) services(ctx context.Context, cfg *config.Config, withStore bool) 
 		return nil, err
 	}
 	svc.links = links
+	src, err := source(cfg)
+	if err != nil {
+		return nil, err
+	}
 	sample := member.Member{ID: 0, Email: "reader@example.org", Name: "Sample Reader", Tier: "digital", Status: member.StatusActive}
 	svc.builder = &publish.Builder{
-		Source:   markdown.NewSource(cfg.Content.Dir, cfg.Location, cfg.Content.Sections),
+		Source:   src,
 		Masthead: issue.Masthead{Name: cfg.Magazine.Name, BaseURL: cfg.Magazine.BaseURL, Location: cfg.Location, FirstIssue: first},
 		OutDir:   cfg.Build.OutDir,
 		PDF:      pdf.Options{PageSize: strings.ToLower(cfg.Build.PageSize), Author: cfg.Magazine.Name},

@@ -52,8 +52,20 @@ type Magazine struct {
 
 // Content says where reviews are and how sections are ordered.
 type Content struct {
+	// Dir is the folder of review files; empty for a magazine whose
+	// reviews all come from its site.
 	Dir      string   `toml:"dir"`
 	Sections []string `toml:"sections"`
+	// Feeds is the shorthand for sources of RSS, Atom or JSON feeds.
+	Feeds   []string `toml:"feeds"`
+	Sources []Source `toml:"source"`
+	// SectionsMap maps a post's category to a section.
+	SectionsMap map[string]string `toml:"sections_map"`
+	// RatingRules are regular expressions with a group named rating (and
+	// optionally scale) that find a post's rating in its text.
+	RatingRules []string `toml:"rating_rules"`
+	// CacheDir keeps what was fetched from the sources, for conditional GETs.
+	CacheDir string `toml:"cache_dir"`
 }
 
 // Build says where built issues go and how the PDF is set.
@@ -135,7 +147,7 @@ type DKIM struct {
 func Default() Config {
 	return Config{
 		Magazine: Magazine{Timezone: "UTC"},
-		Content:  Content{Dir: "reviews"},
+		Content:  Content{Dir: "reviews", CacheDir: "cache"},
 		Build:    Build{OutDir: "issues", PageSize: "letter"},
 		Store:    Store{Path: "folio.db"},
 		Delivery: Delivery{
@@ -190,7 +202,7 @@ func Parse(path string, data []byte, environ []string) (*Config, error) {
 	}
 	cfg.Path = path
 	cfg.Dir = filepath.Dir(path)
-	for _, p := range []*string{&cfg.Content.Dir, &cfg.Build.OutDir, &cfg.Store.Path, &cfg.Delivery.Outbox, &cfg.Templates.Dir, &cfg.DKIM.KeyFile} {
+	for _, p := range []*string{&cfg.Content.Dir, &cfg.Content.CacheDir, &cfg.Build.OutDir, &cfg.Store.Path, &cfg.Delivery.Outbox, &cfg.Templates.Dir, &cfg.DKIM.KeyFile} {
 		if *p != "" && !filepath.IsAbs(*p) {
 			*p = filepath.Join(cfg.Dir, *p)
 		}
@@ -218,6 +230,9 @@ func (c *Config) validate() error {
 		return fmt.Errorf("[magazine] base_url %q: want an absolute http(s) URL", c.Magazine.BaseURL)
 	}
 	c.Magazine.BaseURL = strings.TrimRight(c.Magazine.BaseURL, "/")
+	if err := c.Content.validate(); err != nil {
+		return err
+	}
 	if c.Delivery.From == "" {
 		return errors.New("[delivery] from is required")
 	}

@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 
 	"github.com/foliopress/folio/issue"
-	"github.com/foliopress/folio/issue/markdown"
 	"github.com/foliopress/folio/issue/newsletter"
 	"github.com/foliopress/folio/issue/pdf"
 )
@@ -29,7 +28,7 @@ const (
 
 // Builder turns a week's reviews into the issue's folder of artifacts.
 type Builder struct {
-	Source   *markdown.Source
+	Source   Source
 	Masthead issue.Masthead
 	OutDir   string
 	PDF      pdf.Options
@@ -49,7 +48,7 @@ type Built struct {
 	PDFSize int64  // bytes of issue.pdf
 	Edition *newsletter.Edition
 	Skipped []error // broken reviews left out under skipInvalid
-	Result  *markdown.Result
+	Result  *issue.Collection
 }
 
 // Dir is the folder week's issue is built into.
