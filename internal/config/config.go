@@ -125,6 +125,9 @@ type SMTP struct {
 type Schedule struct {
 	Cron    string `toml:"cron"`
 	CatchUp string `toml:"catch_up"`
+	// JoinEvery is how often `folio serve` looks for a send another
+	// instance started, to join it.
+	JoinEvery string `toml:"join_every"`
 }
 
 // Newsletter tunes the email.
@@ -172,7 +175,7 @@ func Default() Config {
 			GiveUp:     "72h",
 		},
 		SMTP:       SMTP{Port: 587, TLS: "starttls", Timeout: "30s"},
-		Schedule:   Schedule{CatchUp: "48h"},
+		Schedule:   Schedule{CatchUp: "48h", JoinEvery: "15s"},
 		Newsletter: Newsletter{Images: "url", AttachMaxKB: 5120},
 		Server:     Server{Listen: "127.0.0.1:8080", LinkTTL: "8760h"},
 	}
@@ -299,7 +302,8 @@ func (c *Config) validate() error {
 	}
 	durations := map[string]string{
 		"[smtp] timeout": c.SMTP.Timeout, "[schedule] catch_up": c.Schedule.CatchUp,
-		"[server] link_ttl": c.Server.LinkTTL, "[delivery] give_up": c.Delivery.GiveUp,
+		"[schedule] join_every": c.Schedule.JoinEvery,
+		"[server] link_ttl":     c.Server.LinkTTL, "[delivery] give_up": c.Delivery.GiveUp,
 	}
 	for i, r := range c.Delivery.Retry {
 		durations[fmt.Sprintf("[delivery] retry[%d]", i)] = r
