@@ -43,7 +43,7 @@ func newRootCmd(stdout, stderr io.Writer, environ []string) *cobra.Command {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.PersistentFlags().StringVar(&c.configPath, "config", "folio.toml", "config file (relative paths in it resolve against its folder)")
-	root.AddCommand(c.buildCmd(), c.membersCmd(), c.sendCmd(), c.runCmd(), c.serveCmd(), c.statusCmd(), c.previewCmd())
+	root.AddCommand(c.buildCmd(), c.membersCmd(), c.sendCmd(), c.runCmd(), c.serveCmd(), c.statusCmd(), c.previewCmd(), c.dkimCmd())
 	return root
 }
 

@@ -135,13 +135,6 @@ type Server struct {
 	LinkTTL string `toml:"link_ttl"`
 }
 
-// DKIM signs outgoing mail when KeyFile is set.
-type DKIM struct {
-	Domain   string `toml:"domain"`
-	Selector string `toml:"selector"`
-	KeyFile  string `toml:"key_file"`
-}
-
 // Default returns the embedded defaults: SQLite in folio.db and an outbox
 // folder, so a config needs little more than the magazine's name.
 func Default() Config {
@@ -203,7 +196,11 @@ func Parse(path string, data []byte, environ []string) (*Config, error) {
 	}
 	cfg.Path = path
 	cfg.Dir = filepath.Dir(path)
-	for _, p := range []*string{&cfg.Content.Dir, &cfg.Content.CacheDir, &cfg.Build.OutDir, &cfg.Store.Path, &cfg.Delivery.Outbox, &cfg.Templates.Dir, &cfg.DKIM.KeyFile} {
+	paths := []*string{&cfg.Content.Dir, &cfg.Content.CacheDir, &cfg.Build.OutDir, &cfg.Store.Path, &cfg.Delivery.Outbox, &cfg.Templates.Dir, &cfg.DKIM.KeyFile}
+	for i := range cfg.DKIM.Keys {
+		paths = append(paths, &cfg.DKIM.Keys[i].KeyFile)
+	}
+	for _, p := range paths {
 		if *p != "" && !filepath.IsAbs(*p) {
 			*p = filepath.Join(cfg.Dir, *p)
 		}
@@ -257,12 +254,14 @@ func (c *Config) validate() error {
 		{c.Delivery.HourlyCap >= 0, "[delivery] hourly_cap must not be negative"},
 		{c.Delivery.MaxPerConn >= 1, "[delivery] max_per_conn must be at least 1"},
 		{c.Delivery.PauseAfter >= 1, "[delivery] pause_after must be at least 1"},
-		{(c.DKIM.KeyFile == "") == (c.DKIM.Selector == ""), "[dkim] key_file and selector go together"},
 	}
 	for _, ch := range checks {
 		if !ch.ok {
 			return errors.New(ch.what)
 		}
+	}
+	if err := c.DKIM.validate(); err != nil {
+		return err
 	}
 	durations := map[string]string{
 		"[smtp] timeout": c.SMTP.Timeout, "[schedule] catch_up": c.Schedule.CatchUp,
