@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/foliopress/folio/internal/artifact"
 	"github.com/foliopress/folio/internal/delivery"
 	"github.com/foliopress/folio/internal/links"
 	"github.com/foliopress/folio/internal/member"
@@ -33,27 +34,48 @@ const (
 
 // services is everything a command may need, wired from the config.
 type services struct {
-	cfg     *config.Config
-	store   *store.Store
-	builder *publish.Builder
-	links   *links.Links
+	cfg       *config.Config
+	store     *store.Store
+	builder   *publish.Builder
+	links     *links.Links
+	artifacts *artifact.Folder
 }
 
 func (s *services) Close() error {
+	var errs []error
 	if s.store != nil {
-		return s.store.Close()
+		errs = append(errs, s.store.Close())
 	}
-	return nil
+	if s.artifacts != nil {
+		errs = append(errs, s.artifacts.Close())
+	}
+	return errors.Join(errs...)
 }
 
+// How a command opens the store.
+type storeMode int
+
+const (
+	storeExisting storeMode = iota // the database must exist already
+	storeCreate                    // members import and init may create it
+	storeReadOnly                  // status and members list only read
+)
+
 // openStore opens the configured store: PostgreSQL at [store] url (or
-// FOLIO_STORE_URL), else SQLite at [store] path.
-func (c *cli) openStore(ctx context.Context, cfg *config.Config) (*store.Store, error) {
-	st, err := store.OpenConfig(ctx, store.Config{URL: cfg.Store.URL, Path: cfg.Store.Path, Create: true})
+// FOLIO_STORE_URL), else SQLite at [store] path. Only storeCreate makes
+// a new SQLite file: a mistyped path, or a database deleted under us, is
+// an error, not an empty store.
+func (c *cli) openStore(ctx context.Context, cfg *config.Config, mode storeMode) (*store.Store, error) {
+	st, err := store.OpenConfig(ctx, store.Config{URL: cfg.Store.URL, Path: cfg.Store.Path,
+		Create: mode == storeCreate, ReadOnly: mode == storeReadOnly})
 	if err != nil {
 		where := cfg.Store.Path
 		if cfg.Store.URL != "" {
 			where = config.Redact(cfg.Store.URL)
+		}
+		if errors.Is(err, store.ErrNoDatabase) {
+			return nil, fmt.Errorf("no database at %s: create it with `folio init` or `folio members import FILE` "+
+				"(no other command creates one), or fix [store] path", where)
 		}
 		return nil, fmt.Errorf("open store %s: %w", where, err)
 	}
@@ -97,21 +119,27 @@ func (c *cli) services(ctx context.Context, cfg *config.Config, withStore bool) 
 	if err != nil {
 		return nil, err
 	}
+	folder, err := artifact.OpenFolder(cfg.Build.OutDir)
+	if err != nil {
+		return nil, fmt.Errorf("[build] out_dir: %w", err)
+	}
+	svc.artifacts = folder
 	sample := member.Member{ID: 0, Email: "reader@example.org", Name: "Sample Reader", Tier: "digital", Status: member.StatusActive}
 	svc.builder = &publish.Builder{
-		Source:   src,
-		Masthead: issue.Masthead{Name: cfg.Magazine.Name, BaseURL: cfg.Magazine.BaseURL, Location: cfg.Location, FirstIssue: first},
-		OutDir:   cfg.Build.OutDir,
-		PDF:      pdf.Options{PageSize: strings.ToLower(cfg.Build.PageSize), Author: cfg.Magazine.Name},
-		Renderer: renderer,
+		Source:    src,
+		Masthead:  issue.Masthead{Name: cfg.Magazine.Name, BaseURL: cfg.Magazine.BaseURL, Location: cfg.Location, FirstIssue: first},
+		Artifacts: folder,
+		PDF:       pdf.Options{PageSize: strings.ToLower(cfg.Build.PageSize), Author: cfg.Magazine.Name},
+		Renderer:  renderer,
 		Sample: newsletter.Recipient{
 			Name: sample.Name, Email: sample.Email, Tier: sample.Tier, PDFAttached: true,
 			ArchiveURL: links.Archive(sample), UnsubscribeURL: links.Unsubscribe(sample),
 		},
 	}
 	if withStore {
-		st, err := c.openStore(ctx, cfg)
+		st, err := c.openStore(ctx, cfg, storeExisting)
 		if err != nil {
+			_ = svc.Close()
 			return nil, err
 		}
 		svc.store = st
@@ -191,6 +219,7 @@ func (c *cli) job(svc *services, onResult func(delivery.Result)) (*publish.Job, 
 		Store:          svc.store,
 		Links:          svc.links,
 		AttachMaxBytes: cfg.Newsletter.AttachMaxKB * 1024,
+		PublicIssues:   cfg.Server.PublicIssues,
 		NewSender: func(comp delivery.Composer) (*delivery.Sender, error) {
 			return delivery.NewSender(delivery.Options{
 				Ledger: svc.store, Transport: transport, Composer: comp,
