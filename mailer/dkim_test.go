@@ -2,9 +2,9 @@ package mailer_test
 
 import (
 	"bytes"
-	"crypto"
 	"net/mail"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,8 +13,24 @@ import (
 )
 
 // dkimKeys makes an RSA-2048 and an Ed25519 key and the TXT records that
-// publish them for weekly.example.org.
+// publish them for weekly.example.org (once per test binary: an RSA key
+// takes seconds under the race detector).
 func dkimKeys(t *testing.T) ([]mailer.DKIMKey, map[string]string) {
+	t.Helper()
+	keysOnce.Do(func() { testKeys, testRecords = newDKIMKeys(t) })
+	if testKeys == nil {
+		t.Fatal("no test keys")
+	}
+	return testKeys, testRecords
+}
+
+var (
+	keysOnce    sync.Once
+	testKeys    []mailer.DKIMKey
+	testRecords map[string]string
+)
+
+func newDKIMKeys(t *testing.T) ([]mailer.DKIMKey, map[string]string) {
 	t.Helper()
 	records := map[string]string{}
 	var keys []mailer.DKIMKey
@@ -177,5 +193,3 @@ func onlySignature(t *testing.T, msg []byte, i int) []byte {
 	}
 	return append(append([]byte(nil), sigs[i]...), rest...)
 }
-
-var _ crypto.Signer // keys are crypto.Signers
