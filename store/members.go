@@ -68,7 +68,7 @@ func emailKey(email string) string { return strings.ToLower(strings.TrimSpace(em
 // the sender streams with EligibleMembers instead).
 func (s *Store) ListMembers(ctx context.Context) ([]member.Member, error) {
 	var out []member.Member
-	for m, err := range s.members(ctx, `SELECT `+memberCols+` FROM members ORDER BY id`) {
+	for m, err := range s.members(ctx, `SELECT `+lifeCols+` FROM members ORDER BY id`) {
 		if err != nil {
 			return nil, err
 		}
@@ -79,8 +79,8 @@ func (s *Store) ListMembers(ctx context.Context) ([]member.Member, error) {
 
 // Member returns the member with id, or ErrNotFound.
 func (s *Store) Member(ctx context.Context, id int64) (member.Member, error) {
-	row := s.r.QueryRowContext(ctx, `SELECT `+memberCols+` FROM members WHERE id = $1`, id)
-	m, err := scanMember(row)
+	row := s.r.QueryRowContext(ctx, `SELECT `+lifeCols+` FROM members WHERE id = $1`, id)
+	m, err := scanLife(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return member.Member{}, fmt.Errorf("store: member %d: %w", id, ErrNotFound)
 	}
@@ -92,8 +92,8 @@ func (s *Store) Member(ctx context.Context, id int64) (member.Member, error) {
 
 // MemberByEmail returns the member with that address (ignoring case).
 func (s *Store) MemberByEmail(ctx context.Context, email string) (member.Member, error) {
-	row := s.r.QueryRowContext(ctx, `SELECT `+memberCols+` FROM members WHERE email_key = $1`, emailKey(email))
-	m, err := scanMember(row)
+	row := s.r.QueryRowContext(ctx, `SELECT `+lifeCols+` FROM members WHERE email_key = $1`, emailKey(email))
+	m, err := scanLife(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return member.Member{}, fmt.Errorf("store: member %q: %w", email, ErrNotFound)
 	}
@@ -126,7 +126,7 @@ func (s *Store) SetStatus(ctx context.Context, id int64, st member.Status) error
 // audience's tiers in id order, one row at a time.
 func (s *Store) EligibleMembers(ctx context.Context, a delivery.Audience) iter.Seq2[member.Member, error] {
 	where, args := eligibleWhere(a, 1)
-	return s.members(ctx, `SELECT `+memberCols+` FROM members m WHERE `+where+` ORDER BY id`, args...)
+	return s.members(ctx, `SELECT `+lifeCols+` FROM members m WHERE `+where+` ORDER BY id`, args...)
 }
 
 // eligibleWhere is the SQL condition for an audience over members m; its
@@ -155,7 +155,7 @@ func (s *Store) members(ctx context.Context, query string, args ...any) iter.Seq
 		}
 		defer rows.Close()
 		for rows.Next() {
-			m, err := scanMember(rows)
+			m, err := scanLife(rows)
 			if err != nil {
 				yield(member.Member{}, fmt.Errorf("store: members: %w", err))
 				return
@@ -172,13 +172,6 @@ func (s *Store) members(ctx context.Context, query string, args ...any) iter.Seq
 
 type scanner interface{ Scan(dest ...any) error }
 
-func scanMember(row scanner) (member.Member, error) {
-	var m member.Member
-	var status string
-	err := row.Scan(&m.ID, &m.Email, &m.Name, &m.Tier, &status, &m.DeliverPDF)
-	m.Status = member.Status(status)
-	return m, err
-}
 
 // Suppress adds an address to the suppression list (a hard bounce, a
 // complaint); suppressed addresses are never eligible again.
