@@ -172,7 +172,6 @@ func (s *Store) members(ctx context.Context, query string, args ...any) iter.Seq
 
 type scanner interface{ Scan(dest ...any) error }
 
-
 // Suppress adds an address to the suppression list (a hard bounce, a
 // complaint); suppressed addresses are never eligible again.
 func (s *Store) Suppress(ctx context.Context, email, reason string, now time.Time) error {
