@@ -4,12 +4,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/foliopress/folio/internal/member"
 	"github.com/foliopress/folio/server"
 )
 
 func TestNewRefusesUnsafeConfig(t *testing.T) {
 	e := newEnv(t, "")
-	deps := server.Deps{Members: e.store, Archive: e.store, Ledger: e.store, Editor: e.editor}
+	deps := server.Deps{Members: e.store, Archive: e.store, Ledger: e.store, Editor: e.editor, Directory: e.store,
+		Lifecycle: &member.Lifecycle{Store: e.store}}
 	noSecret := *e.links
 	noSecret.Secret = nil
 	cases := []struct {
@@ -22,8 +24,9 @@ func TestNewRefusesUnsafeConfig(t *testing.T) {
 		{"no secret", server.Config{OutDir: e.out, Links: &noSecret}, deps, "secret"},
 		{"no members", server.Config{OutDir: e.out, Links: e.links}, server.Deps{Archive: deps.Archive}, "Members"},
 		{"short admin token", server.Config{OutDir: e.out, Links: e.links, AdminToken: "hunter2"}, deps, "too short"},
+		{"no lifecycle", server.Config{OutDir: e.out, Links: e.links}, server.Deps{Members: e.store, Archive: deps.Archive}, "Lifecycle"},
 		{"API without editor", server.Config{OutDir: e.out, Links: e.links, AdminToken: adminToken},
-			server.Deps{Members: e.store, Archive: deps.Archive}, "Editor"},
+			server.Deps{Members: e.store, Archive: deps.Archive, Lifecycle: deps.Lifecycle}, "Editor"},
 	}
 	for _, tc := range cases {
 		srv, err := server.New(tc.cfg, tc.deps)

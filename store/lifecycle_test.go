@@ -104,6 +104,7 @@ func TestLeaveRecordsSuppressionAndHistory(t *testing.T) {
 		t.Fatalf("bounce after unsubscribe: %+v %v", out, err)
 	}
 	eqStrings(t, "history", history(t, s, m["ann"].ID), []string{
+		"added >active import: active [import upsert:1]",
 		"status active>unsubscribed one-click unsubscribe [web]",
 		"suppressed >unsubscribe one-click unsubscribe [web]",
 		"suppressed unsubscribe>complaint abuse report [arf]",
@@ -134,7 +135,7 @@ func TestLeaveOnceKey(t *testing.T) {
 	if got, _ := s.Member(ctx, m["pat"].ID); got.Status != member.StatusPaused {
 		t.Errorf("pat became %s", got.Status)
 	}
-	if h := history(t, s, m["pat"].ID); len(h) != 0 {
+	if h := history(t, s, m["pat"].ID); len(h) != 1 { // added by the fixture's import
 		t.Errorf("pat's history: %q", h)
 	}
 	// A failed change does not burn its key.
@@ -235,6 +236,7 @@ func TestPauseResumeAndPDF(t *testing.T) {
 		t.Errorf("pat resumed: %+v", p)
 	}
 	eqStrings(t, "history", history(t, s, ann), []string{
+		"added >active import: active [import upsert:1]",
 		"status active>paused paused until 2026-03-27 [web manage]",
 		"deliver_pdf >link  [web manage]",
 		"status paused>active pause ended [schedule]",
@@ -274,9 +276,13 @@ func TestUnsuppress(t *testing.T) {
 	if err != nil || out.Member.Status != member.StatusActive {
 		t.Fatalf("with consent: %+v %v", out, err)
 	}
-	eqStrings(t, "ann's history", history(t, s, ann), []string{"unsuppressed bounce> relay misconfigured [cli]"})
+	eqStrings(t, "ann's history", history(t, s, ann), []string{
+		"added >active import: active [import upsert:1]",
+		"unsuppressed bounce> relay misconfigured [cli]",
+	})
 	eqStrings(t, "uma's history", history(t, s, uma), []string{
-		"suppressed >unsubscribe page [web]",
+		"added >unsubscribed import: unsubscribed [import upsert:3]",
+		"suppressed >unsubscribe import: unsubscribed [import upsert:3]",
 		"unsuppressed unsubscribe> opted in [cli]",
 		"consent > signed up again at the book fair [cli]",
 		"status unsubscribed>active opted in [cli]",
@@ -332,7 +338,10 @@ func TestUpsertKeepsMembersWhoLeft(t *testing.T) {
 		t.Fatalf("ann re-added: %+v %v", out, err)
 	}
 	eqStrings(t, "uma's history", history(t, s, m["uma"].ID), []string{
+		"added >unsubscribed import: unsubscribed [import upsert:3]",
+		"suppressed >unsubscribe import: unsubscribed [import upsert:3]",
 		"status unsubscribed>active billing sync [api]",
+		"unsuppressed unsubscribe> renewed on the website 2026-03-05 [api]",
 		"consent > renewed on the website 2026-03-05 [api]",
 	})
 }

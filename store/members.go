@@ -20,45 +20,21 @@ const (
 
 // UpsertMembers adds new members and updates existing ones, matched by
 // email ignoring case, all in one transaction: a failing row leaves the
-// store unchanged.
+// store unchanged. It is ImportMembers for a slice (rows numbered from 1),
+// so a member who left stays out.
 func (s *Store) UpsertMembers(ctx context.Context, members []member.Member) (added, updated int, err error) {
-	for _, m := range members {
-		if err := m.Validate(); err != nil {
-			return 0, 0, fmt.Errorf("store: upsert: %w", err)
-		}
-	}
-	now := time.Now().UnixMilli()
-	err = s.tx(ctx, func(tx *sql.Tx) error {
-		for _, m := range members {
-			var id int64
-			err := tx.QueryRowContext(ctx, `SELECT id FROM members WHERE email_key = $1`, emailKey(m.Email)).Scan(&id)
-			switch {
-			case errors.Is(err, sql.ErrNoRows):
-				_, err = tx.ExecContext(ctx, `INSERT INTO members (email, email_key, name, tier, status, deliver_pdf, created_at, updated_at)
-					VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`,
-					m.Email, emailKey(m.Email), m.Name, m.Tier, string(m.Status), m.DeliverPDF, now)
-				if err != nil {
-					return fmt.Errorf("store: insert member %s: %w", m.Email, err)
-				}
-				added++
-			case err != nil:
-				return fmt.Errorf("store: find member: %w", err)
-			default:
-				_, err = tx.ExecContext(ctx, `UPDATE members SET email = $1, name = $2, tier = $3, status = $4,
-					deliver_pdf = $5, updated_at = $6 WHERE id = $7`,
-					m.Email, m.Name, m.Tier, string(m.Status), m.DeliverPDF, now, id)
-				if err != nil {
-					return fmt.Errorf("store: update member %d: %w", id, err)
-				}
-				updated++
+	rows := func(yield func(member.ImportRow, error) bool) {
+		for i, m := range members {
+			if !yield(member.ImportRow{Line: i + 1, Member: m, From: string(m.Status)}, nil) {
+				return
 			}
 		}
-		return nil
-	})
+	}
+	rep, err := s.ImportMembers(ctx, rows, member.ImportOptions{File: "upsert"})
 	if err != nil {
 		return 0, 0, err
 	}
-	return added, updated, nil
+	return rep.Added, rep.Updated, nil
 }
 
 // emailKey is the case-insensitive identity of an address.

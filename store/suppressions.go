@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"iter"
 	"time"
@@ -132,4 +133,30 @@ func (s *Store) ResumePaused(ctx context.Context, now time.Time) (int, error) {
 		return nil
 	})
 	return n, err
+}
+
+// SuppressionOf returns the address's suppression, if any.
+func (s *Store) SuppressionOf(ctx context.Context, email string) (member.Suppression, bool, error) {
+	sp, err := scanSuppression(s.r.QueryRowContext(ctx, `SELECT `+suppressionCols+` FROM suppressions WHERE email_key = $1`, emailKey(email)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return member.Suppression{}, false, nil
+	}
+	if err != nil {
+		return member.Suppression{}, false, fmt.Errorf("store: suppression: %w", err)
+	}
+	return sp, true, nil
+}
+
+// MembersAfter lists up to limit members with ids above after, in id
+// order (a page of the members API); status, when set, filters.
+func (s *Store) MembersAfter(ctx context.Context, after int64, limit int, status member.Status) ([]member.Member, error) {
+	q := `SELECT ` + lifeCols + ` FROM members WHERE id > $1 AND ($2 = '' OR status = $2) ORDER BY id LIMIT $3`
+	var out []member.Member
+	for m, err := range s.members(ctx, q, after, string(status), limit) {
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, nil
 }

@@ -68,7 +68,8 @@ func (c *cli) serveCmd() *cobra.Command {
 				},
 				ErrorLog: slog.NewLogLogger(c.log.Handler(), slog.LevelWarn),
 			}, server.Deps{
-				Members: svc.store, Archive: svc.store, Ledger: svc.store,
+				Members: svc.store, Lifecycle: c.lifecycle(cfg, svc.store), Directory: svc.store,
+				Archive: svc.store, Ledger: svc.store,
 				Editor: publish.Editor{Job: job}, Metrics: metrics,
 			})
 			if err != nil {

@@ -34,6 +34,8 @@ type Outcome struct {
 	// Changed reports whether the status, the suppression list or the
 	// preference changed (false when it was already so).
 	Changed bool
+	// Added: a new member was created (Upsert).
+	Added bool
 	// Kept is set when an incoming status was refused because the member
 	// had left (Upsert): "kept unsubscribed".
 	Kept bool

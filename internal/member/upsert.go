@@ -63,7 +63,7 @@ func (l *Lifecycle) Upsert(ctx context.Context, m Member, u Upsert, c Change) (O
 			if err := tx.AddEvent(Event{MemberID: next.ID, At: now, What: EventAdded, To: string(next.Status), Why: c.Why, Source: c.Source}); err != nil {
 				return err
 			}
-			out.Changed = true
+			out.Changed, out.Added = true, true
 		}
 		if d.Resubscribed {
 			if had {
