@@ -11,6 +11,9 @@ type Issue struct {
 	Date     time.Time // Monday 00:00 of the week in the magazine's time zone
 	BaseURL  string    // the magazine's public web address, without a trailing slash
 	Sections []Section
+	// Labels name the Opens line by section ("Books": "Published"); a
+	// section not named here gets OpensLabel's default.
+	Labels map[string]string `json:",omitempty"`
 }
 
 // Section is a named group of reviews, such as Film.

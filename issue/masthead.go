@@ -10,6 +10,8 @@ type Masthead struct {
 	// FirstIssue is the week of issue number 1; zero numbers each issue by
 	// its week of the year.
 	FirstIssue Week
+	// Labels name the Opens line by section (see Issue.OpensLabel).
+	Labels map[string]string
 }
 
 // New assembles the issue of week w from its sections.
@@ -25,6 +27,7 @@ func New(m Masthead, w Week, sections []Section) *Issue {
 		Date:     w.Start(loc),
 		BaseURL:  m.BaseURL,
 		Sections: sections,
+		Labels:   m.Labels,
 	}
 }
 

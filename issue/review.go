@@ -24,23 +24,30 @@ type Review struct {
 	Pullquote   string
 	Photo       *Photo // nil when the review has no photo
 	Body        []Block
+	// Origin is the post the review was collected from, for reviews from
+	// the magazine's site; nil for review files.
+	Origin *Origin `json:",omitempty"`
+}
+
+// Origin names the post a review came from and the version of it the
+// review was made from. The issue's manifest keeps it, so a built issue
+// records which version of each post it used.
+type Origin struct {
+	Feed string // the source's URL
+	// ID is the post's key: its GUID (or the source's id), else its URL.
+	// A post met twice is one review.
+	ID       string
+	URL      string    // the post's address
+	Modified time.Time `json:",omitzero"` // the post's last edit, when the source says
+	// Version is "sha256:" and the digest of the post as fetched (and of
+	// its photo): any edit changes it.
+	Version string
 }
 
 // Credit is one ordered "role: names" line, such as Director: Pedro Almodóvar.
 type Credit struct {
 	Role  string
 	Names string
-}
-
-// Photo is an image that accompanies a review. Path is absolute and the
-// image has been decoded once, so Width, Height and Format are known.
-type Photo struct {
-	Path    string
-	Caption string
-	Credit  string
-	Format  string // "jpeg" or "png"
-	Width   int
-	Height  int
 }
 
 // Rating is a score from 0 to 5 stars in steps of half a star, kept as a

@@ -132,26 +132,26 @@ func AppendMessage(dst []byte, spec MessageSpec, c *Content, enc *Encodings) ([]
 	switch {
 	case text && html:
 		dst = open(dst, "alternative", alt)
-		dst = appendTextPart(dst, "plain", c.Text, c.TextParts, enc)
+		dst = appendTextPart(dst, "plain", c.Text, c.TextParts, SharedText, enc)
 		dst = appendBoundary(dst, alt, false)
-		dst = appendTextPart(dst, "html", c.HTML, c.HTMLParts, enc)
+		dst = appendTextPart(dst, "html", c.HTML, c.HTMLParts, SharedHTML, enc)
 		dst = appendBoundary(dst, alt, true)
 	case text:
-		dst = appendTextPart(dst, "plain", c.Text, c.TextParts, enc)
+		dst = appendTextPart(dst, "plain", c.Text, c.TextParts, SharedText, enc)
 	default:
-		dst = appendTextPart(dst, "html", c.HTML, c.HTMLParts, enc)
+		dst = appendTextPart(dst, "html", c.HTML, c.HTMLParts, SharedHTML, enc)
 	}
 	if len(c.Inline) > 0 {
-		for _, a := range c.Inline {
+		for i, a := range c.Inline {
 			dst = appendBoundary(dst, related, false)
-			dst = appendFilePart(dst, a, true, enc)
+			dst = appendFilePart(dst, a, Shared{SharedInline, i}, enc)
 		}
 		dst = appendBoundary(dst, related, true)
 	}
 	if len(c.Attachments) > 0 {
-		for _, a := range c.Attachments {
+		for i, a := range c.Attachments {
 			dst = appendBoundary(dst, mixed, false)
-			dst = appendFilePart(dst, a, false, enc)
+			dst = appendFilePart(dst, a, Shared{SharedAttachment, i}, enc)
 		}
 		dst = appendBoundary(dst, mixed, true)
 	}

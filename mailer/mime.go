@@ -1,6 +1,7 @@
 package mailer
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -8,7 +9,6 @@ import (
 	"net/mail"
 	"strings"
 	"sync"
-	"unsafe"
 )
 
 // headerLine is the length past which writeHeader folds a header field
@@ -87,7 +87,7 @@ func appendBoundary(dst []byte, b string, closing bool) []byte {
 
 // appendTextPart appends a text part: its headers and its body in
 // quoted-printable, from the pieces when there are any.
-func appendTextPart(dst []byte, subtype, body string, pieces []string, enc *Encodings) []byte {
+func appendTextPart(dst []byte, subtype, body string, pieces []string, kind SharedKind, enc *Encodings) []byte {
 	dst = append(dst, "Content-Type: text/"...)
 	dst = append(dst, subtype...)
 	dst = append(dst, "; charset=UTF-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"...)
@@ -96,7 +96,7 @@ func appendTextPart(dst []byte, subtype, body string, pieces []string, enc *Enco
 	}
 	for i, p := range pieces {
 		if i%2 == 0 {
-			dst = append(dst, enc.quotedPrintable(p)...)
+			dst = append(dst, enc.quotedPrintable(Shared{kind, i / 2}, p)...)
 		} else {
 			dst = appendQPPiece(dst, p)
 		}
@@ -120,7 +120,8 @@ func appendQPPiece(dst []byte, p string) []byte {
 }
 
 // appendFilePart appends an inline image or an attachment in base64.
-func appendFilePart(dst []byte, a Attachment, inline bool, enc *Encodings) []byte {
+func appendFilePart(dst []byte, a Attachment, key Shared, enc *Encodings) []byte {
+	inline := key.Kind == SharedInline
 	ct := contentType(a)
 	name := oneLine(a.Name)
 	dst = appendHeader(dst, "Content-Type", mime.FormatMediaType(ct, map[string]string{"name": name}))
@@ -134,7 +135,7 @@ func appendFilePart(dst []byte, a Attachment, inline bool, enc *Encodings) []byt
 		dst = appendHeader(dst, "Content-ID", "<"+strings.Trim(oneLine(a.CID), "<> ")+">")
 	}
 	dst = append(dst, "Content-Transfer-Encoding: base64\r\n\r\n"...)
-	return append(dst, enc.encodeBase64(a.Data)...)
+	return append(dst, enc.encodeBase64(key, a.Data)...)
 }
 
 // contentType is an attachment's media type, application/octet-stream
@@ -151,78 +152,115 @@ func contentType(a Attachment) string {
 // quoted-printable of the newsletter's shared pieces. Each is encoded
 // once per send rather than once per message. Safe for concurrent use.
 type Encodings struct {
-	mu     sync.Mutex
-	base64 map[encKey][]byte
-	qp     map[encKey][]byte
+	mu    sync.Mutex
+	cache map[Shared]encoded
 }
 
-// maxQPPieces bounds the quoted-printable cache: an edition has a few
-// dozen shared pieces, and a composer whose "shared" pieces are in fact
-// new every time must not grow it without end.
-const maxQPPieces = 4096
-
-// encKey identifies bytes by where they live, not by their content: the
-// composer hands every member the same slices of the built issue. The
-// pointer in the map keeps that memory from being reused.
-type encKey struct {
-	p *byte
-	n int
+// Shared names a piece of a message that every member's copy of a send
+// has in the same place: the i-th shared piece of the HTML or text body
+// (Content.HTMLParts, TextParts), or the i-th inline image or
+// attachment. A cached encoding is used only for the very bytes it was
+// made from: a composer whose "shared" pieces differ between members
+// gets correct messages, just no saving.
+type Shared struct {
+	Kind  SharedKind
+	Index int
 }
 
-// quotedPrintable returns a shared piece encoded by appendQPPiece.
-func (e *Encodings) quotedPrintable(p string) []byte {
+// SharedKind says which list of a Content a Shared piece is in.
+type SharedKind uint8
+
+// The kinds of shared pieces.
+const (
+	SharedText SharedKind = iota + 1
+	SharedHTML
+	SharedInline
+	SharedAttachment
+)
+
+// encoded is a cached encoding and the source it was made from: text
+// for a body piece, data for a file.
+type encoded struct {
+	text string
+	data []byte
+	out  []byte
+}
+
+// same reports whether the cached encoding was made from text or data.
+// The comparison costs nothing when the source is the very one cached
+// (Go compares equal pointers first), which is the point of the cache.
+func (c encoded) same(text string, data []byte) bool {
+	if data != nil {
+		return bytes.Equal(c.data, data)
+	}
+	return c.text == text
+}
+
+// maxShared bounds the cache: an edition has a few dozen shared pieces,
+// and a composer whose "shared" pieces are in fact new every time must
+// not grow it without end.
+const maxShared = 4096
+
+// lookup returns the cached encoding of the source at key.
+func (e *Encodings) lookup(key Shared, text string, data []byte) ([]byte, bool) {
+	if e == nil {
+		return nil, false
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	c, ok := e.cache[key]
+	if !ok || !c.same(text, data) {
+		return nil, false
+	}
+	return c.out, true
+}
+
+// store caches out as the encoding of the source at key.
+func (e *Encodings) store(key Shared, c encoded) {
+	if e == nil {
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.cache == nil {
+		e.cache = map[Shared]encoded{}
+	}
+	if _, ok := e.cache[key]; ok || len(e.cache) < maxShared {
+		e.cache[key] = c
+	}
+}
+
+// quotedPrintable returns the shared piece p at key encoded by
+// appendQPPiece.
+func (e *Encodings) quotedPrintable(key Shared, p string) []byte {
 	if p == "" {
 		return nil
 	}
-	if e == nil {
-		return appendQPPiece(nil, p)
-	}
-	key := encKey{unsafe.StringData(p), len(p)}
-	e.mu.Lock()
-	out, ok := e.qp[key]
-	e.mu.Unlock()
-	if ok {
+	if out, ok := e.lookup(key, p, nil); ok {
 		return out
 	}
-	out = appendQPPiece(nil, p)
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.qp == nil {
-		e.qp = map[encKey][]byte{}
-	}
-	if len(e.qp) < maxQPPieces {
-		e.qp[key] = out
-	}
+	out := appendQPPiece(nil, p)
+	e.store(key, encoded{text: p, out: out})
 	return out
 }
 
-// encodeBase64 returns data in base64 with CRLF-terminated 76-character
-// lines.
-func (e *Encodings) encodeBase64(data []byte) []byte {
+// encodeBase64 returns the file data at key in base64 with
+// CRLF-terminated 76-character lines.
+func (e *Encodings) encodeBase64(key Shared, data []byte) []byte {
 	if len(data) == 0 {
 		return nil
 	}
-	key := encKey{unsafe.SliceData(data), len(data)}
-	if e != nil {
-		e.mu.Lock()
-		defer e.mu.Unlock()
-		if out, ok := e.base64[key]; ok {
-			return out
-		}
+	if out, ok := e.lookup(key, "", data); ok {
+		return out
 	}
 	const lineBytes = 57 // 76 base64 characters
 	out := make([]byte, 0, base64.StdEncoding.EncodedLen(len(data))+(len(data)/lineBytes+1)*2)
-	for len(data) > 0 {
-		n := min(len(data), lineBytes)
-		out = base64.StdEncoding.AppendEncode(out, data[:n])
+	for src := data; len(src) > 0; {
+		n := min(len(src), lineBytes)
+		out = base64.StdEncoding.AppendEncode(out, src[:n])
 		out = append(out, '\r', '\n')
-		data = data[n:]
+		src = src[n:]
 	}
-	if e != nil {
-		if e.base64 == nil {
-			e.base64 = map[encKey][]byte{}
-		}
-		e.base64[key] = out
-	}
+	e.store(key, encoded{data: data, out: out})
 	return out
 }

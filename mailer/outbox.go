@@ -2,6 +2,7 @@ package mailer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -37,14 +38,12 @@ func (c outboxConn) Deliver(_ context.Context, o *Outgoing) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("mailer: outbox: %w", err)
 	}
-	defer os.Remove(tmp.Name())
+	defer func() { _ = os.Remove(tmp.Name()) }() // gone once renamed
 	if _, err := tmp.Write(o.Data); err != nil {
-		tmp.Close()
-		return "", fmt.Errorf("mailer: outbox write %s: %w", name, err)
+		return "", fmt.Errorf("mailer: outbox write %s: %w", name, errors.Join(err, tmp.Close()))
 	}
 	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return "", fmt.Errorf("mailer: outbox sync %s: %w", name, err)
+		return "", fmt.Errorf("mailer: outbox sync %s: %w", name, errors.Join(err, tmp.Close()))
 	}
 	if err := tmp.Close(); err != nil {
 		return "", fmt.Errorf("mailer: outbox close %s: %w", name, err)

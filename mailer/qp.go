@@ -61,7 +61,7 @@ func appendQP(dst []byte, s string) []byte {
 		default:
 			// A literal byte here is one the line had no room for;
 			// whitespace before a line end is encoded instead.
-			lit := qpLiteral(c) && !((c == ' ' || c == '\t') && lineEndAt(s, 1))
+			lit := qpLiteral(c) && (c != ' ' && c != '\t' || !lineEndAt(s, 1))
 			if lit || col+3 > qpLine {
 				dst = append(dst, '=', '\r', '\n')
 				col = 0

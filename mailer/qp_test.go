@@ -172,14 +172,38 @@ func TestPiecesDecodeToTheWhole(t *testing.T) {
 		var dst []byte
 		for i, p := range pieces {
 			if i%2 == 0 {
-				dst = append(dst, enc.quotedPrintable(p)...)
+				dst = append(dst, enc.quotedPrintable(Shared{SharedText, i / 2}, p)...)
 			} else {
 				dst = appendQPPiece(dst, p)
 			}
 		}
 		checkQP(t, strings.Join(pieces, ""), dst)
 	}
-	if len(enc.qp) != len(shared) {
-		t.Errorf("cache holds %d pieces, want the %d shared ones", len(enc.qp), len(shared))
+	if len(enc.cache) != len(shared) {
+		t.Errorf("cache holds %d pieces, want the %d shared ones", len(enc.cache), len(shared))
+	}
+}
+
+// TestSharedCacheChecksTheSource: the cache is keyed by a piece's place
+// in the message, and an entry serves only the very text or bytes it was
+// made from: another member's different "shared" piece in the same
+// place is encoded afresh, never given the first member's encoding.
+func TestSharedCacheChecksTheSource(t *testing.T) {
+	var enc Encodings
+	key := Shared{SharedHTML, 0}
+	first := enc.quotedPrintable(key, "Dear Ann,\n")
+	if got := enc.quotedPrintable(key, "Dear Bob,\n"); string(got) == string(first) {
+		t.Fatalf("a different piece in the same place got the cached encoding %q", got)
+	}
+	checkQP(t, "Dear Bob,\n", enc.quotedPrintable(key, "Dear Bob,\n"))
+	pdf := []byte("%PDF-1.7 one")
+	other := []byte("%PDF-1.7 two")
+	fk := Shared{SharedAttachment, 0}
+	a, b := enc.encodeBase64(fk, pdf), enc.encodeBase64(fk, other)
+	if string(a) == string(b) {
+		t.Fatal("a different attachment in the same place got the cached base64")
+	}
+	if again := enc.encodeBase64(fk, other); &again[0] != &b[0] {
+		t.Error("the same bytes were encoded again instead of coming from the cache")
 	}
 }

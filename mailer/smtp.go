@@ -152,7 +152,7 @@ func (c *smtpConn) Deliver(_ context.Context, o *Outgoing) (string, error) {
 	c.buf = dotStuff(c.buf[:0], o.Data)
 	tw := c.c.Text.W
 	body := c.buf[:max(len(c.buf)-2, 0)]
-	if _, err := tw.Write(body); err == nil {
+	if _, err = tw.Write(body); err == nil {
 		err = tw.Flush()
 	}
 	if err != nil {

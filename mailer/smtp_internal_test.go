@@ -55,7 +55,9 @@ func TestGateHoldsBackTheDot(t *testing.T) {
 	if conn.Usable() {
 		t.Error("connection still usable after an abandoned DATA")
 	}
-	conn.Close()
+	if err := conn.Close(); err != nil {
+		t.Error(err)
+	}
 
 	conn, err = tr.Open(ctx)
 	if err != nil {

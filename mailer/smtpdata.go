@@ -141,7 +141,7 @@ func dotStuff(dst, data []byte) []byte {
 			return dst
 		}
 	}
-	if n := len(dst); n > 0 && !(n >= 2 && dst[n-2] == '\r' && dst[n-1] == '\n') {
+	if n := len(dst); n > 0 && (n < 2 || dst[n-2] != '\r' || dst[n-1] != '\n') {
 		dst = append(dst, '\r', '\n')
 	}
 	return dst

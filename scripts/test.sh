@@ -11,6 +11,7 @@ command -v qpdf >/dev/null || need+=(qpdf)
 command -v chromium >/dev/null || need+=(chromium)
 fc-list 2>/dev/null | grep -qi liberation || need+=(fonts-liberation)
 [ -f /usr/share/zoneinfo/America/New_York ] || need+=(tzdata)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
 	if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
 	echo "installing: ${need[*]}"
@@ -20,4 +21,23 @@ fi
 
 go version
 go vet ./...
+
+# Lint gates the suite: staticcheck and golangci-lint (.golangci.yml), at
+# pinned versions from the Go module proxy. Any finding fails.
+GOBIN="$(go env GOPATH)/bin"
+[ -x "$GOBIN/staticcheck" ] && "$GOBIN/staticcheck" -version | grep -q "(0.8.2)" ||
+	go install honnef.co/go/tools/cmd/staticcheck@v0.8.2
+"$GOBIN/golangci-lint" version 2>/dev/null | grep -q "version 2.15.0 " ||
+	go install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0
+"$GOBIN/staticcheck" ./...
+"$GOBIN/golangci-lint" run --max-issues-per-linter=0 --max-same-issues=0 ./...
+
+# One throwaway PostgreSQL cluster for the whole run: the store's contract
+# tests run on it and on SQLite (each test in a schema of its own).
+if [ -z "${FOLIO_TEST_POSTGRES_URL:-}" ]; then
+	pgdir=$(mktemp -d)
+	trap 'bash scripts/pg.sh stop "$pgdir"' EXIT
+	eval "$(PG_OPTS="-c fsync=off -c synchronous_commit=off" bash scripts/pg.sh start "$pgdir")"
+	export FOLIO_TEST_POSTGRES_URL
+fi
 go test -race -count=1 -timeout 15m "$@" ./...

@@ -97,7 +97,9 @@ func TestEditorAPISend(t *testing.T) {
 		t.Fatalf("resend: %d", res.StatusCode)
 	}
 	<-g.started
-	<-g.finished
+	if err := <-g.finished; err != nil {
+		t.Fatalf("resend: %v", err)
+	}
 	st = waitIdle(t, e, auth)
 	if st.Counts["sent"] != 2 || st.Job.Summary.Sent != 0 || e.outboxFiles() != 2 {
 		t.Errorf("resend: %+v job %+v, outbox %d", st, st.Job.Summary, e.outboxFiles())

@@ -120,7 +120,11 @@ func startEnv(t testing.TB, o envOpts) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { st.Close() })
+	t.Cleanup(func() {
+		if err := st.Close(); err != nil {
+			t.Error(err)
+		}
+	})
 	if _, _, err := st.UpsertMembers(ctx, testMembers); err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +163,12 @@ func startEnv(t testing.TB, o envOpts) *env {
 	e.client = e.ts.Client()
 	e.client.Timeout = 10 * time.Second
 	e.client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	t.Cleanup(func() { e.ts.Close(); e.srv.Close() })
+	t.Cleanup(func() {
+		e.ts.Close()
+		if err := e.srv.Close(); err != nil {
+			t.Error(err)
+		}
+	})
 	return e
 }
 

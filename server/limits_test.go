@@ -109,7 +109,7 @@ func TestRejectedRequestsChangeNothing(t *testing.T) {
 				t.Fatal(err)
 			}
 			out, _ := io.ReadAll(res.Body)
-			res.Body.Close()
+			_ = res.Body.Close()
 			if res.StatusCode != tc.want {
 				t.Errorf("%s %s: %d, want %d (%s)", tc.method, tc.name, res.StatusCode, tc.want, out)
 			}

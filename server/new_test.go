@@ -31,7 +31,7 @@ func TestNewRefusesUnsafeConfig(t *testing.T) {
 	for _, tc := range cases {
 		srv, err := server.New(tc.cfg, tc.deps)
 		if err == nil {
-			srv.Close()
+			_ = srv.Close()
 			t.Errorf("%s: New accepted it", tc.name)
 			continue
 		}

@@ -219,7 +219,7 @@ func raw(t *testing.T, addr, target string) (int, string) {
 			t.Fatal(err)
 		}
 		body, _ := io.ReadAll(res.Body)
-		conn.Close()
+		_ = conn.Close()
 		if loc := res.Header.Get("Location"); res.StatusCode/100 == 3 && loc != "" {
 			if strings.HasPrefix(loc, "http") {
 				t.Fatalf("%s redirects off-site to %s", target, loc)

@@ -38,7 +38,7 @@ func post(t *testing.T, url, body string) *http.Response {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res.Body.Close()
+	_ = res.Body.Close()
 	return res
 }
 
@@ -62,7 +62,7 @@ func TestServeCancelsBackgroundSends(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res.Body.Close()
+	_ = res.Body.Close()
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("/healthz: %d", res.StatusCode)
 	}
@@ -94,7 +94,7 @@ func TestServeDrainsRequestsInFlight(t *testing.T) {
 			answer <- -1
 			return
 		}
-		res.Body.Close()
+		_ = res.Body.Close()
 		answer <- res.StatusCode
 	}()
 	<-g.started

@@ -162,14 +162,12 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	}
 	pg, err := loadPages()
 	if err != nil {
-		root.Close()
-		return nil, err
+		return nil, errors.Join(err, root.Close())
 	}
 	s := &Server{cfg: cfg, deps: deps, root: root, pages: pg, jobs: map[string]*Job{}}
 	if deps.Ledger != nil {
 		if err := deps.Metrics.reg.Register(&ledgerCollector{s: s}); err != nil {
-			root.Close()
-			return nil, fmt.Errorf("server: metrics: %w", err)
+			return nil, errors.Join(fmt.Errorf("server: metrics: %w", err), root.Close())
 		}
 	}
 	s.bg, s.bgCancel = context.WithCancel(context.Background())
@@ -235,16 +233,16 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:
-		s.Close()
-		return fmt.Errorf("server: %w", err)
+		return fmt.Errorf("server: %w", errors.Join(err, s.Close()))
 	case <-ctx.Done():
 	}
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.ShutdownTimeout)
 	defer cancel()
 	err := srv.Shutdown(sctx)
-	<-errc
-	s.Close()
-	if err != nil {
+	if serr := <-errc; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
+		err = errors.Join(err, serr)
+	}
+	if err = errors.Join(err, s.Close()); err != nil {
 		return fmt.Errorf("server: shutdown: %w", err)
 	}
 	return nil

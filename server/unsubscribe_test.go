@@ -76,7 +76,9 @@ func TestUnsubscribeMultipartBody(t *testing.T) {
 	if err := mw.WriteField("List-Unsubscribe", "One-Click"); err != nil {
 		t.Fatal(err)
 	}
-	mw.Close()
+	if err := mw.Close(); err != nil {
+		t.Fatal(err)
+	}
 	res, _ := e.do("POST", e.path(e.links.Unsubscribe(grace)), buf.Bytes(),
 		http.Header{"Content-Type": {mw.FormDataContentType()}})
 	if res.StatusCode != http.StatusOK || e.status(grace.ID) != member.StatusUnsubscribed {
@@ -115,7 +117,7 @@ func TestOneClickFromTheEmail(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res.Body.Close()
+	_ = res.Body.Close()
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("one-click POST: %d", res.StatusCode)
 	}

@@ -37,29 +37,41 @@ func (s *Store) EnsureDeliveries(ctx context.Context, issueID string, a delivery
 const dueStates = `d.state IN ('pending', 'sending', 'failed_temp')`
 
 // claimFrom joins due rows to their members and the suppression list.
-const claimFrom = `SELECT d.member_id, d.message_id, d.attempts, d.first_try, ` + memberColsM + `,
+const claimFrom = `SELECT d.member_id, d.message_id, d.attempts, d.first_try, d.state, d.owner, d.next_attempt, ` + memberColsM + `,
 	EXISTS (SELECT 1 FROM suppressions x WHERE x.email_key = m.email_key)
 	FROM deliveries d JOIN members m ON m.id = d.member_id WHERE d.issue_id = $1 AND `
+
+// dueQuery is one kind of due row; timed ones take now as $2 and the
+// limit as $3, the pending one the limit as $2.
+type dueQuery struct {
+	sql   string
+	timed bool
+}
 
 // claimQueries find due rows: pending rows first (the common case, one
 // indexed range), then due retries, then expired leases. Every Send
 // drains all three, so the order only affects latency. Pending rows all
 // have next_attempt 0: ordering by it first lets deliveries_due serve
-// every query without a sort.
-func claimQueries() [3]string {
-	return [...]string{
-		claimFrom + dueStates + ` AND d.state = 'pending' AND $2 = $2 ORDER BY d.next_attempt, d.member_id LIMIT $3`,
-		claimFrom + dueStates + ` AND d.state = 'failed_temp' AND d.next_attempt <= $2 ORDER BY d.next_attempt LIMIT $3`,
-		claimFrom + dueStates + ` AND d.state = 'sending' AND d.next_attempt <= $2 ORDER BY d.next_attempt LIMIT $3`,
+// every query without a sort. On PostgreSQL each locks what it returns
+// and skips rows another transaction holds (engine.lockDue).
+func claimQueries(e engine) [3]dueQuery {
+	lock := e.lockDue()
+	return [...]dueQuery{
+		{claimFrom + dueStates + ` AND d.state = 'pending' ORDER BY d.next_attempt, d.member_id LIMIT $2` + lock, false},
+		{claimFrom + dueStates + ` AND d.state = 'failed_temp' AND d.next_attempt <= $2 ORDER BY d.next_attempt LIMIT $3` + lock, true},
+		{claimFrom + dueStates + ` AND d.state = 'sending' AND d.next_attempt <= $2 ORDER BY d.next_attempt LIMIT $3` + lock, true},
 	}
 }
 
-// The delivery loop's writes, prepared once (hotQueries).
+// The delivery loop's writes. Each guards on the row's state and owner as
+// read (or as the run holds it): a row that changed in between is left
+// alone, never taken or overwritten.
 const (
 	qSkip = `UPDATE deliveries SET state = 'skipped', reply = $1, owner = '', updated_at = $2
-			WHERE issue_id = $3 AND member_id = $4`
+			WHERE issue_id = $3 AND member_id = $4 AND state = $5 AND owner = $6`
 	qClaim = `UPDATE deliveries SET state = 'sending', owner = $1, message_id = $2, attempts = $3,
-		first_try = $4, next_attempt = $5, updated_at = $6 WHERE issue_id = $7 AND member_id = $8`
+		first_try = $4, next_attempt = $5, updated_at = $6
+		WHERE issue_id = $7 AND member_id = $8 AND state = $9 AND owner = $10 AND next_attempt = $11`
 	qRelease = `UPDATE deliveries SET state = 'pending', owner = '', next_attempt = 0,
 					attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END, updated_at = $1
 					WHERE issue_id = $2 AND member_id = $3 AND state = 'sending' AND owner = $4`
@@ -69,14 +81,17 @@ const (
 					VALUES ($1, $2, $3, $4) ON CONFLICT (email_key) DO UPDATE SET reason = excluded.reason`
 )
 
-// hotQueries lists the statements Open prepares.
-func hotQueries() []string {
-	q := claimQueries()
-	return append(q[:], qSkip, qClaim, qRelease, qOutcome, qSuppress)
+// hotQueries lists the statements a SQLite store prepares on Open.
+func hotQueries(e engine) []string {
+	out := []string{qSkip, qClaim, qRelease, qOutcome, qSuppress}
+	for _, q := range claimQueries(e) {
+		out = append(out, q.sql)
+	}
+	return out
 }
 
-// Claim implements delivery.Ledger: in one IMMEDIATE transaction it takes
-// up to n due rows for owner, moving them to sending with a lease until
+// Claim implements delivery.Ledger: in one transaction it takes up to n
+// due rows for owner, moving them to sending with a lease until
 // leaseUntil; rows whose member left (unsubscribed, paused, suppressed)
 // become skipped instead.
 func (s *Store) Claim(ctx context.Context, issueID, owner string, n int, now, leaseUntil time.Time, messageID func(member.Member) string) ([]delivery.Claim, error) {
@@ -93,7 +108,7 @@ func (s *Store) Claim(ctx context.Context, issueID, owner string, n int, now, le
 func (s *Store) claim(ctx context.Context, tx *sql.Tx, issueID, owner string, n int, now, leaseUntil time.Time, messageID func(member.Member) string) ([]delivery.Claim, error) {
 	n = max(n, 1)
 	var out []delivery.Claim
-	for _, q := range claimQueries() {
+	for _, q := range claimQueries(s.eng) {
 		for len(out) < n {
 			due, err := s.dueRows(ctx, tx, q, issueID, now, n-len(out))
 			if err != nil {
@@ -102,27 +117,42 @@ func (s *Store) claim(ctx context.Context, tx *sql.Tx, issueID, owner string, n 
 			if len(due) == 0 {
 				break
 			}
+			changed := 0
 			for _, d := range due {
-				c, ok, err := s.claimRow(ctx, tx, d, issueID, owner, now, leaseUntil, messageID)
+				c, did, err := s.claimRow(ctx, tx, d, issueID, owner, now, leaseUntil, messageID)
 				if err != nil {
 					return nil, err
 				}
-				if ok {
+				if did == claimed {
 					out = append(out, c)
 				}
+				if did != untouched {
+					changed++
+				}
+			}
+			if changed == 0 {
+				break // every row changed under us: never loop on them
 			}
 		}
 	}
 	return out, nil
 }
 
+// dueRow is a due row as read, with what its guarded update checks.
 type dueRow struct {
 	c          delivery.Claim
 	suppressed bool
+	state      string
+	owner      string
+	next       int64
 }
 
-func (s *Store) dueRows(ctx context.Context, tx *sql.Tx, q, issueID string, now time.Time, limit int) ([]dueRow, error) {
-	rows, err := s.query(ctx, tx, q, issueID, ms(now), limit)
+func (s *Store) dueRows(ctx context.Context, tx *sql.Tx, q dueQuery, issueID string, now time.Time, limit int) ([]dueRow, error) {
+	args := []any{issueID, limit}
+	if q.timed {
+		args = []any{issueID, ms(now), limit}
+	}
+	rows, err := s.query(ctx, tx, q.sql, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: due rows: %w", err)
 	}
@@ -133,8 +163,8 @@ func (s *Store) dueRows(ctx context.Context, tx *sql.Tx, q, issueID string, now 
 		var first int64
 		var status string
 		c := &d.c
-		if err := rows.Scan(&c.MemberID, &c.MessageID, &c.Attempts, &first, &c.Member.ID, &c.Member.Email,
-			&c.Member.Name, &c.Member.Tier, &status, &c.Member.DeliverPDF, &d.suppressed); err != nil {
+		if err := rows.Scan(&c.MemberID, &c.MessageID, &c.Attempts, &first, &d.state, &d.owner, &d.next,
+			&c.Member.ID, &c.Member.Email, &c.Member.Name, &c.Member.Tier, &status, &c.Member.DeliverPDF, &d.suppressed); err != nil {
 			return nil, fmt.Errorf("store: due rows: %w", err)
 		}
 		c.Member.Status = member.Status(status)
@@ -144,19 +174,28 @@ func (s *Store) dueRows(ctx context.Context, tx *sql.Tx, q, issueID string, now 
 	return out, rows.Err()
 }
 
-// claimRow moves one due row to sending (or skipped) inside tx.
-func (s *Store) claimRow(ctx context.Context, tx *sql.Tx, d dueRow, issueID, owner string, now, leaseUntil time.Time, messageID func(member.Member) string) (delivery.Claim, bool, error) {
+// What claimRow did with a due row.
+const (
+	untouched = iota // it had changed since it was read
+	skipped
+	claimed
+)
+
+// claimRow moves one due row to sending (or skipped) inside tx. The
+// update checks the row is still as it was read.
+func (s *Store) claimRow(ctx context.Context, tx *sql.Tx, d dueRow, issueID, owner string, now, leaseUntil time.Time, messageID func(member.Member) string) (delivery.Claim, int, error) {
 	c := d.c
 	if c.Member.Status != member.StatusActive || d.suppressed {
 		why := "member " + string(c.Member.Status)
 		if d.suppressed {
 			why = "address suppressed"
 		}
-		_, err := s.exec(ctx, tx, qSkip, why, ms(now), issueID, c.MemberID)
+		res, err := s.exec(ctx, tx, qSkip, why, ms(now), issueID, c.MemberID, d.state, d.owner)
 		if err != nil {
-			return c, false, fmt.Errorf("store: skip: %w", err)
+			return c, untouched, fmt.Errorf("store: skip: %w", err)
 		}
-		return c, false, nil
+		r, err := did(res, skipped)
+		return c, r, err
 	}
 	if c.MessageID == "" {
 		c.MessageID = messageID(c.Member)
@@ -166,9 +205,24 @@ func (s *Store) claimRow(ctx context.Context, tx *sql.Tx, d dueRow, issueID, own
 	}
 	c.IssueID, c.State, c.NextAttempt, c.UpdatedAt = issueID, delivery.StateSending, leaseUntil, now
 	c.Attempts++
-	_, err := s.exec(ctx, tx, qClaim, owner, c.MessageID, c.Attempts, ms(c.FirstTry), ms(leaseUntil), ms(now), issueID, c.MemberID)
+	res, err := s.exec(ctx, tx, qClaim, owner, c.MessageID, c.Attempts, ms(c.FirstTry), ms(leaseUntil), ms(now),
+		issueID, c.MemberID, d.state, d.owner, d.next)
 	if err != nil {
-		return c, false, fmt.Errorf("store: claim: %w", err)
+		return c, untouched, fmt.Errorf("store: claim: %w", err)
 	}
-	return c, true, nil
+	r, err := did(res, claimed)
+	return c, r, err
+}
+
+// did is what a guarded update did: what, or untouched when it matched
+// no row.
+func did(res sql.Result, what int) (int, error) {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return untouched, fmt.Errorf("store: claim: %w", err)
+	}
+	if n != 1 {
+		return untouched, nil
+	}
+	return what, nil
 }

@@ -37,7 +37,7 @@ func (s *Store) ImportMembers(ctx context.Context, rows iter.Seq2[member.ImportR
 			tier TEXT NOT NULL, status TEXT NOT NULL, deliver_pdf TEXT NOT NULL, src TEXT NOT NULL, want_supp TEXT NOT NULL, want_detail TEXT NOT NULL,
 			member_id INTEGER, is_new INTEGER NOT NULL DEFAULT 0, old_status TEXT NOT NULL DEFAULT '',
 			old_pdf TEXT NOT NULL DEFAULT '', supp TEXT NOT NULL DEFAULT '', eff TEXT NOT NULL DEFAULT '',
-			kept INTEGER NOT NULL DEFAULT 0, resub INTEGER NOT NULL DEFAULT 0)`); err != nil {
+			kept INTEGER NOT NULL DEFAULT 0, resub INTEGER NOT NULL DEFAULT 0, changed INTEGER NOT NULL DEFAULT 0)`); err != nil {
 			return fmt.Errorf("store: import: %w", err)
 		}
 		// A failure rolls the table back with everything else.
@@ -48,7 +48,7 @@ func (s *Store) ImportMembers(ctx context.Context, rows iter.Seq2[member.ImportR
 		if err := applyImport(ctx, tx, total, now, o, &rep); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `DROP TABLE temp.import_rows`); err != nil {
+		if _, err := tx.ExecContext(ctx, `DROP TABLE import_rows`); err != nil {
 			return fmt.Errorf("store: import: %w", err)
 		}
 		return nil
@@ -173,11 +173,15 @@ func applyImport(ctx context.Context, tx *sql.Tx, total int, now int64, o member
 			return fmt.Errorf("store: import: %s: %w", st.what, err)
 		}
 	}
+	if _, err := tx.ExecContext(ctx, `UPDATE import_rows SET changed = 1 FROM members m WHERE m.id = import_rows.member_id
+		AND (m.email <> import_rows.email OR m.name <> import_rows.name OR m.tier <> import_rows.tier
+			OR m.status <> import_rows.eff OR m.deliver_pdf <> import_rows.deliver_pdf)`); err != nil {
+		return fmt.Errorf("store: import: compare members: %w", err)
+	}
 	res, err := tx.ExecContext(ctx, `UPDATE members SET email = i.email, name = i.name, tier = i.tier, status = i.eff,
 			deliver_pdf = i.deliver_pdf,
 			paused_until = CASE WHEN i.eff = members.status THEN members.paused_until ELSE 0 END, updated_at = $1
-		FROM import_rows i WHERE members.id = i.member_id AND (members.email <> i.email OR members.name <> i.name
-			OR members.tier <> i.tier OR members.status <> i.eff OR members.deliver_pdf <> i.deliver_pdf)`, now)
+		FROM import_rows i WHERE members.id = i.member_id AND i.changed = 1`, now)
 	if err != nil {
 		return fmt.Errorf("store: import: update members: %w", err)
 	}
@@ -242,8 +246,7 @@ func applyImport(ctx context.Context, tx *sql.Tx, total int, now int64, o member
 	// Kept rows whose other fields did not change either count as kept
 	// only, not as unchanged.
 	var keptOnly int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM import_rows i JOIN members m ON m.id = i.member_id
-		WHERE i.kept = 1 AND i.is_new = 0 AND m.updated_at <> $1`, now).Scan(&keptOnly); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM import_rows WHERE kept = 1 AND is_new = 0 AND changed = 0`).Scan(&keptOnly); err != nil {
 		return fmt.Errorf("store: import: %w", err)
 	}
 	rep.Added, rep.Updated = int(added), int(updated)

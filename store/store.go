@@ -3,64 +3,89 @@ package store
 import (
 	"context"
 	"database/sql"
-	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
-	"net/url"
+	"strings"
 	"time"
-
-	"github.com/pressly/goose/v3"
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
-
-//go:embed migrations/*.sql
-var migrations embed.FS
 
 // ErrNotFound is returned when a looked-up row does not exist.
 var ErrNotFound = errors.New("store: not found")
 
-// Store is the SQLite database. It is safe for concurrent use: writes go
-// through one connection, reads through a small pool of their own.
+// Store is Folio's database on one of the two engines. It is safe for
+// concurrent use.
 type Store struct {
-	w *sql.DB // the one writer connection
-	r *sql.DB // readers (WAL lets them run beside the writer)
-	// hot holds the delivery loop's statements, prepared once on the
-	// writer: SQLite parsing them on every claim and outcome cost more
-	// CPU than running them.
+	eng engine
+	w   *sql.DB // writes (SQLite: the one writer connection)
+	r   *sql.DB // reads (SQLite: a small pool beside the writer; PostgreSQL: w)
+	// hot holds statements prepared once on the writer (SQLite only:
+	// parsing them on every claim and outcome cost more CPU than running
+	// them; pgx caches its prepared statements by itself).
 	hot map[string]*sql.Stmt
 }
 
-// Open opens (creating if needed) the database at path and applies the
-// migrations.
-func Open(ctx context.Context, path string) (*Store, error) {
-	w, err := openDB(path, false)
+// Config says which database to open and how.
+type Config struct {
+	// URL selects PostgreSQL: "postgres://user@host:5432/db?sslmode=…".
+	// Empty means SQLite at Path.
+	URL string
+	// Path is the SQLite database file.
+	Path string
+	// Create lets Open make a new SQLite database when Path does not
+	// exist; without it a missing file is an error (ErrNoDatabase).
+	Create bool
+}
+
+// ErrNoDatabase is returned when the SQLite file does not exist and
+// Config.Create is false.
+var ErrNoDatabase = errors.New("store: no database")
+
+// IsURL reports whether target names a PostgreSQL database rather than a
+// SQLite file.
+func IsURL(target string) bool {
+	return strings.HasPrefix(target, "postgres://") || strings.HasPrefix(target, "postgresql://")
+}
+
+// Open opens target — a postgres:// URL, or the path of a SQLite file,
+// created when missing — and applies the migrations.
+func Open(ctx context.Context, target string) (*Store, error) {
+	if IsURL(target) {
+		return OpenConfig(ctx, Config{URL: target})
+	}
+	return OpenConfig(ctx, Config{Path: target, Create: true})
+}
+
+// OpenConfig opens the database cfg names and applies the migrations.
+func OpenConfig(ctx context.Context, cfg Config) (*Store, error) {
+	var (
+		s   *Store
+		err error
+	)
+	if cfg.URL != "" {
+		s, err = openPostgres(ctx, cfg.URL)
+	} else {
+		s, err = openSQLite(ctx, cfg.Path, cfg.Create)
+	}
 	if err != nil {
 		return nil, err
 	}
-	w.SetMaxOpenConns(1)
-	w.SetMaxIdleConns(1)
-	w.SetConnMaxLifetime(0)
-	if err := migrate(ctx, w); err != nil {
-		w.Close()
-		return nil, err
+	return s, nil
+}
+
+// Engine names the store's engine: "sqlite" or "postgres".
+func (s *Store) Engine() string { return s.eng.name() }
+
+// Close closes the connection pools.
+func (s *Store) Close() error {
+	var errs []error
+	for _, stmt := range s.hot {
+		errs = append(errs, stmt.Close())
 	}
-	r, err := openDB(path, true)
-	if err != nil {
-		w.Close()
-		return nil, err
+	errs = append(errs, s.eng.close())
+	if s.r != s.w {
+		errs = append(errs, s.r.Close())
 	}
-	r.SetMaxOpenConns(4)
-	st := &Store{w: w, r: r, hot: map[string]*sql.Stmt{}}
-	for _, q := range hotQueries() {
-		stmt, err := w.PrepareContext(ctx, q)
-		if err != nil {
-			st.Close()
-			return nil, fmt.Errorf("store: prepare: %w", err)
-		}
-		st.hot[q] = stmt
-	}
-	return st, nil
+	return errors.Join(append(errs, s.w.Close())...)
 }
 
 // exec runs q in tx, through its prepared statement when it is a hot one.
@@ -79,61 +104,20 @@ func (s *Store) query(ctx context.Context, tx *sql.Tx, q string, args ...any) (*
 	return tx.QueryContext(ctx, q, args...)
 }
 
-// openDB builds the DSN: WAL, synchronous FULL (a committed `sending` or
-// `sent` survives power loss), a busy timeout for a second process, and
-// IMMEDIATE transactions so writers queue instead of failing on upgrade.
-func openDB(path string, readOnly bool) (*sql.DB, error) {
-	q := url.Values{}
-	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous(FULL)")
-	q.Add("_pragma", "busy_timeout(10000)")
-	q.Add("_pragma", "foreign_keys(1)")
-	if readOnly {
-		q.Add("_pragma", "query_only(1)")
-	} else {
-		q.Set("_txlock", "immediate")
-	}
-	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
-	db, err := sql.Open("sqlite", dsn)
+// begin starts a write transaction.
+func (s *Store) begin(ctx context.Context) (*sql.Tx, error) {
+	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
+		return nil, fmt.Errorf("store: begin: %w", err)
 	}
-	if err := db.Ping(); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
-	}
-	return db, nil
-}
-
-func migrate(ctx context.Context, db *sql.DB) error {
-	sub, err := fs.Sub(migrations, "migrations")
-	if err != nil {
-		return fmt.Errorf("store: migrations: %w", err)
-	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, db, sub)
-	if err != nil {
-		return fmt.Errorf("store: migrations: %w", err)
-	}
-	if _, err := p.Up(ctx); err != nil {
-		return fmt.Errorf("store: migrate: %w", err)
-	}
-	return nil
-}
-
-// Close closes both connection pools.
-func (s *Store) Close() error {
-	var errs []error
-	for _, stmt := range s.hot {
-		errs = append(errs, stmt.Close())
-	}
-	return errors.Join(append(errs, s.r.Close(), s.w.Close())...)
+	return tx, nil
 }
 
 // tx runs fn in one write transaction and commits it.
 func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx)
 	if err != nil {
-		return fmt.Errorf("store: begin: %w", err)
+		return err
 	}
 	if err := fn(tx); err != nil {
 		_ = tx.Rollback()

@@ -113,13 +113,11 @@ func (s *Store) ResumePaused(ctx context.Context, now time.Time) (int, error) {
 		for rows.Next() {
 			var id int64
 			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return fmt.Errorf("store: resume paused: %w", err)
+				return errors.Join(fmt.Errorf("store: resume paused: %w", err), rows.Close())
 			}
 			ids = append(ids, id)
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 			return fmt.Errorf("store: resume paused: %w", err)
 		}
 		lt := &lifeTx{ctx: ctx, tx: tx}

@@ -5,6 +5,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"image"
@@ -158,8 +159,7 @@ func photo(path string, w, h, seed int) error {
 		return err
 	}
 	if err := jpeg.Encode(f, img, &jpeg.Options{Quality: 85}); err != nil {
-		f.Close()
-		return err
+		return errors.Join(err, f.Close())
 	}
 	return f.Close()
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -46,13 +45,13 @@ func (c *cli) buildCmd() *cobra.Command {
 			built, err := svc.builder.BuildWith(cmd.Context(), ts, w, skipInvalid)
 			c.reportSkipped(built)
 			if errors.Is(err, publish.ErrEmptyWeek) {
-				fmt.Fprintf(c.stdout, "%s: no reviews in the week; nothing built\n", w)
+				c.stdout.printf("%s: no reviews in the week; nothing built\n", w)
 				return nil
 			}
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(c.stdout, "built %s: %d reviews in %d sections, %s (%d KB)\n",
+			c.stdout.printf("built %s: %d reviews in %d sections, %s (%d KB)\n",
 				w, len(built.Issue.Reviews()), len(built.Issue.Sections), filepath.Join(built.Dir, issue.PDFFile), built.PDFSize/1024)
 			return nil
 		},
@@ -70,7 +69,12 @@ func (c *cli) reportSkipped(b *publish.Built) {
 		return
 	}
 	for _, err := range b.Skipped {
-		fmt.Fprintf(c.stderr, "skipped broken review: %s\n", oneLine(err.Error()))
+		c.stderr.printf("skipped broken review: %s\n", oneLine(err.Error()))
+	}
+	if b.Result != nil {
+		for _, n := range b.Result.Notes {
+			c.stderr.printf("note: %s\n", n)
+		}
 	}
 }
 

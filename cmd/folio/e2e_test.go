@@ -20,6 +20,7 @@ import (
 	"github.com/foliopress/folio/issue"
 	"github.com/foliopress/folio/issue/markdown"
 	"github.com/foliopress/folio/mailer/smtptest"
+	"github.com/foliopress/folio/store/storetest"
 )
 
 const sampleWeek = "2026-W10"
@@ -88,13 +89,27 @@ func sampleMembers(t *testing.T, dir string) []recipient {
 	return out
 }
 
+// TestSampleWeekEndToEnd runs the sample week on each store: SQLite at
+// [store] path, and PostgreSQL through FOLIO_STORE_URL.
 func TestSampleWeekEndToEnd(t *testing.T) {
+	for _, engine := range storetest.Engines() {
+		t.Run(engine, func(t *testing.T) {
+			var env []string
+			if engine == "postgres" {
+				env = append(env, "FOLIO_STORE_URL="+storetest.Target(t, engine))
+			}
+			testSampleWeekEndToEnd(t, env)
+		})
+	}
+}
+
+func testSampleWeekEndToEnd(t *testing.T, env []string) {
 	dir := sample(t)
 	srv := smtptest.Start(t)
-	env := []string{
-		"FOLIO_SMTP_HOST=" + srv.Host, fmt.Sprintf("FOLIO_SMTP_PORT=%d", srv.Port), "FOLIO_SMTP_TLS=none",
+	env = append(env,
+		"FOLIO_SMTP_HOST="+srv.Host, fmt.Sprintf("FOLIO_SMTP_PORT=%d", srv.Port), "FOLIO_SMTP_TLS=none",
 		"FOLIO_SECRET=an-end-to-end-test-secret-of-some-length",
-	}
+	)
 	cfg := filepath.Join(dir, "folio.toml")
 	if out, _, err := folio(t, env, "members", "import", filepath.Join(dir, "members.csv"), "--config", cfg); err != nil {
 		t.Fatalf("import: %v\n%s", err, out)

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/foliopress/folio/internal/member"
 
@@ -72,12 +71,12 @@ func (c *cli) membersImportCmd() *cobra.Command {
 					return fmt.Errorf("members import: %d invalid rows, nothing imported: %w", len(sum.Errors), errors.Join(errs...))
 				}
 				for _, e := range errs {
-					fmt.Fprintf(c.stderr, "skipped invalid row: %v\n", e)
+					c.stderr.printf("skipped invalid row: %v\n", e)
 				}
 			}
-			fmt.Fprintf(c.stdout, "%s: %s, %d rows\n", file, formatNames[sum.Format], sum.Rows)
+			c.stdout.printf("%s: %s, %d rows\n", file, formatNames[sum.Format], sum.Rows)
 			for _, m := range sum.Mapping {
-				fmt.Fprintf(c.stdout, "status mapping: %s → %s (%s)\n", m.From, m.To, plural(m.Rows, "row", "rows"))
+				c.stdout.printf("status mapping: %s → %s (%s)\n", m.From, m.To, plural(m.Rows, "row", "rows"))
 			}
 			st, err := c.openStore(cmd.Context(), cfg)
 			if err != nil {
@@ -91,12 +90,12 @@ func (c *cli) membersImportCmd() *cobra.Command {
 				return fmt.Errorf("members import: %w", err)
 			}
 			for _, k := range rep.Kept {
-				fmt.Fprintln(c.stdout, k.String())
+				c.stdout.println(k.String())
 			}
-			fmt.Fprintf(c.stdout, "imported %s: %d added, %d updated, %d unchanged, %d kept out, %d resubscribed, %d skipped\n",
+			c.stdout.printf("imported %s: %d added, %d updated, %d unchanged, %d kept out, %d resubscribed, %d skipped\n",
 				file, rep.Added, rep.Updated, rep.Unchanged, len(rep.Kept), rep.Resubscribed, len(sum.Errors))
 			if len(rep.Kept) > 0 && !resubscribe {
-				fmt.Fprintln(c.stdout, "members who left stay out; if they opted in again, import them with --resubscribe --consent \"…\"")
+				c.stdout.println("members who left stay out; if they opted in again, import them with --resubscribe --consent \"…\"")
 			}
 			return nil
 		},
@@ -127,8 +126,8 @@ func (c *cli) membersListCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tEMAIL\tNAME\tTIER\tSTATUS\tPDF")
+			tw := newTable(c.stdout)
+			tw.row("ID\tEMAIL\tNAME\tTIER\tSTATUS\tPDF\n")
 			for _, m := range members {
 				pdf := m.DeliverPDF
 				if pdf == "" {
@@ -138,12 +137,12 @@ func (c *cli) membersListCmd() *cobra.Command {
 				if !m.PausedUntil.IsZero() {
 					status += " until " + m.PausedUntil.Format("2006-01-02")
 				}
-				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", m.ID, m.Email, m.Name, m.Tier, status, pdf)
+				tw.row("%d\t%s\t%s\t%s\t%s\t%s\n", m.ID, m.Email, m.Name, m.Tier, status, pdf)
 			}
-			if err := tw.Flush(); err != nil {
+			if err := tw.flush(); err != nil {
 				return err
 			}
-			fmt.Fprintf(c.stdout, "%d members\n", len(members))
+			c.stdout.printf("%d members\n", len(members))
 			return nil
 		},
 	}
@@ -168,13 +167,13 @@ func (c *cli) membersExportCmd() *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			w := c.stdout
+			var w io.Writer = c.stdout
 			var f *os.File
 			if out != "" && out != "-" {
 				if f, err = os.CreateTemp(filepath.Dir(out), ".export-*.csv"); err != nil {
 					return fmt.Errorf("members export: %w", err)
 				}
-				defer os.Remove(f.Name())
+				defer func() { _ = os.Remove(f.Name()) }() // gone already once renamed
 				defer f.Close()
 				w = f
 			}
@@ -189,7 +188,7 @@ func (c *cli) membersExportCmd() *cobra.Command {
 				if err := os.Rename(f.Name(), out); err != nil {
 					return fmt.Errorf("members export: %w", err)
 				}
-				fmt.Fprintf(c.stderr, "exported %d rows to %s\n", n, out)
+				c.stderr.printf("exported %d rows to %s\n", n, out)
 			}
 			return nil
 		},

@@ -71,7 +71,9 @@ func TestImportKeepsUnsubscribedMembersOut(t *testing.T) {
 	if _, err := lc.Leave(ctx, member.Ref{ID: zoe.ID}, member.ReasonUnsubscribe, member.Change{Why: "one-click", Source: "web one-click"}); err != nil {
 		t.Fatal(err)
 	}
-	st.Close()
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
 
 	// The billing system's file still says active, and now says so for
 	// Chloë (unsubscribed in the sample) too.

@@ -56,11 +56,10 @@ func (c *cli) previewCmd() *cobra.Command {
 			base := "http://" + ln.Addr().String()
 			p, err := publish.NewPreview(svc.builder.Renderer, built, rc, base)
 			if err != nil {
-				ln.Close()
-				return err
+				return errors.Join(err, ln.Close())
 			}
 			srv := &http.Server{Handler: p.Handler(), ReadHeaderTimeout: 10 * time.Second}
-			fmt.Fprintf(c.stdout, "previewing %s at %s/ (Ctrl-C to stop)\n", w, base)
+			c.stdout.printf("previewing %s at %s/ (Ctrl-C to stop)\n", w, base)
 			go func() {
 				<-ctx.Done()
 				sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

@@ -78,7 +78,7 @@ func TestPreviewServesEverything(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	if resp.StatusCode != http.StatusNotFound {
 		t.Errorf("traversal: %s", resp.Status)
 	}

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"regexp"
@@ -17,14 +15,14 @@ import (
 // progress draws a one-line progress counter while a send runs, only when
 // stdout is a terminal; logs carry member ids, never addresses.
 type progress struct {
-	w   io.Writer
+	w   *output
 	tty bool
 	mu  sync.Mutex
 	n   map[delivery.State]int
 }
 
-func newProgress(w io.Writer) *progress {
-	f, ok := w.(*os.File)
+func newProgress(w *output) *progress {
+	f, ok := w.w.(*os.File)
 	return &progress{w: w, tty: ok && term.IsTerminal(int(f.Fd())), n: map[delivery.State]int{}}
 }
 
@@ -43,14 +41,14 @@ func (p *progress) observe(log *slog.Logger) func(delivery.Result) {
 		defer p.mu.Unlock()
 		p.n[r.State]++
 		if p.tty {
-			fmt.Fprintf(p.w, "\r%s: %d sent, %d retrying, %d failed ", r.IssueID, p.n[delivery.StateSent], p.n[delivery.StateFailedTemp], p.n[delivery.StateFailedPerm])
+			p.w.printf("\r%s: %d sent, %d retrying, %d failed ", r.IssueID, p.n[delivery.StateSent], p.n[delivery.StateFailedTemp], p.n[delivery.StateFailedPerm])
 		}
 	}
 }
 
 func (p *progress) done() {
 	if p.tty {
-		fmt.Fprintln(p.w)
+		p.w.println()
 	}
 }
 

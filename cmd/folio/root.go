@@ -15,7 +15,7 @@ import (
 // cli is what every command shares: where it writes, the environment it
 // was started with, and the --config flag.
 type cli struct {
-	stdout, stderr io.Writer
+	stdout, stderr *output
 	environ        []string
 	configPath     string
 	now            func() time.Time
@@ -23,7 +23,7 @@ type cli struct {
 }
 
 func newRootCmd(stdout, stderr io.Writer, environ []string) *cobra.Command {
-	c := &cli{stdout: stdout, stderr: stderr, environ: environ, now: time.Now,
+	c := &cli{stdout: &output{w: stdout}, stderr: &output{w: stderr}, environ: environ, now: time.Now,
 		log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))}
 	root := &cobra.Command{
 		Use:   "folio",
@@ -32,6 +32,13 @@ func newRootCmd(stdout, stderr io.Writer, environ []string) *cobra.Command {
 			"email for every member and delivers both over SMTP or to an outbox folder.",
 		SilenceErrors: true,
 		SilenceUsage:  true,
+		// A report that could not be written is a failure, not a success.
+		PersistentPostRunE: func(*cobra.Command, []string) error {
+			if c.stdout.err != nil {
+				return fmt.Errorf("writing output: %w", c.stdout.err)
+			}
+			return nil
+		},
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)

@@ -55,14 +55,14 @@ func (c *cli) runJob(ctx context.Context, job *publish.Job, w issue.Week, prog *
 		c.reportSkipped(p.Built)
 	}
 	if errors.Is(err, publish.ErrEmptyWeek) {
-		fmt.Fprintf(c.stdout, "%s: no reviews in the week; nothing built, nothing sent\n", w)
+		c.stdout.printf("%s: no reviews in the week; nothing built, nothing sent\n", w)
 		return nil
 	}
 	if p != nil && p.Built != nil && p.Rebuilt {
-		fmt.Fprintf(c.stdout, "built %s: %d reviews, %s\n", w, len(p.Built.Issue.Reviews()), p.Built.Dir)
+		c.stdout.printf("built %s: %d reviews, %s\n", w, len(p.Built.Issue.Reviews()), p.Built.Dir)
 	}
 	if p != nil && p.Sender != nil {
-		fmt.Fprintln(c.stdout, summaryLine(sum))
+		c.stdout.println(summaryLine(sum))
 	}
 	if err == nil && ctx.Err() != nil {
 		return nil // stopped on request: the rest is pending for the next run

@@ -50,7 +50,7 @@ func (c *cli) sendCmd() *cobra.Command {
 				return err
 			}
 			if p.Rebuilt {
-				fmt.Fprintf(c.stdout, "built %s into %s\n", w, p.Built.Dir)
+				c.stdout.printf("built %s into %s\n", w, p.Built.Dir)
 			}
 			switch {
 			case to != "":
@@ -58,7 +58,7 @@ func (c *cli) sendCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(c.stdout, "test copy of %s sent to %s (%s)\n", w, to, reply)
+				c.stdout.printf("test copy of %s sent to %s (%s)\n", w, to, reply)
 				return nil
 			case dryRun:
 				dir := dryRunDir
@@ -69,12 +69,12 @@ func (c *cli) sendCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(c.stdout, "dry run of %s: %d messages written to %s (ledger untouched)\n", w, n, dir)
+				c.stdout.printf("dry run of %s: %d messages written to %s (ledger untouched)\n", w, n, dir)
 				return nil
 			}
 			sum, err := p.Sender.Send(ctx, w.String())
 			prog.done()
-			fmt.Fprintln(c.stdout, summaryLine(sum))
+			c.stdout.println(summaryLine(sum))
 			if err == nil && ctx.Err() != nil {
 				// SIGINT/SIGTERM: messages in flight finished, the rest is
 				// pending; stopping on request is not a failure.

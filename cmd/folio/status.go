@@ -1,9 +1,6 @@
 package main
 
 import (
-	"fmt"
-	"text/tabwriter"
-
 	"github.com/foliopress/folio/internal/delivery"
 
 	"github.com/spf13/cobra"
@@ -34,28 +31,28 @@ func (c *cli) statusCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(c.stdout, "%s ledger:\n", w)
-			tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+			c.stdout.printf("%s ledger:\n", w)
+			tw := newTable(c.stdout)
 			total := 0
 			for _, s := range delivery.States() {
-				fmt.Fprintf(tw, "  %s\t%d\n", s, counts[s])
+				tw.row("  %s\t%d\n", s, counts[s])
 				total += counts[s]
 			}
-			fmt.Fprintf(tw, "  total\t%d\n", total)
-			if err := tw.Flush(); err != nil {
+			tw.row("  total\t%d\n", total)
+			if err := tw.flush(); err != nil {
 				return err
 			}
 			if len(fails) > 0 {
-				fmt.Fprintln(c.stdout, "failed:")
-				tw = tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+				c.stdout.println("failed:")
+				tw = newTable(c.stdout)
 				for _, f := range fails {
 					next := ""
 					if f.State == delivery.StateFailedTemp {
 						next = "next attempt " + f.NextAttempt.In(cfg.Location).Format("Mon Jan 2 15:04")
 					}
-					fmt.Fprintf(tw, "  %d\t%s\t%s\t%s\t%s\n", f.MemberID, f.Email, f.State, f.Reply, next)
+					tw.row("  %d\t%s\t%s\t%s\t%s\n", f.MemberID, f.Email, f.State, f.Reply, next)
 				}
-				return tw.Flush()
+				return tw.flush()
 			}
 			return nil
 		},

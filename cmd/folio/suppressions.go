@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"text/tabwriter"
 	"time"
 
 	"github.com/foliopress/folio/internal/member"
@@ -31,7 +30,7 @@ func (c *cli) membersSuppressCmd() *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("members suppress: %w", err)
 			}
-			fmt.Fprintf(c.stdout, "%s: %s\n", args[0], out.Note)
+			c.stdout.printf("%s: %s\n", args[0], out.Note)
 			return nil
 		},
 	}
@@ -70,7 +69,7 @@ func (c *cli) membersUnsuppressCmd() *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("members unsuppress: %w", err)
 			}
-			fmt.Fprintf(c.stdout, "%s: %s\n", args[0], out.Note)
+			c.stdout.printf("%s: %s\n", args[0], out.Note)
 			return nil
 		},
 	}
@@ -94,20 +93,20 @@ func (c *cli) membersSuppressionsCmd() *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "EMAIL\tREASON\tSINCE\tSOURCE\tDETAIL")
+			tw := newTable(c.stdout)
+			tw.row("EMAIL\tREASON\tSINCE\tSOURCE\tDETAIL\n")
 			n := 0
 			for s, err := range st.Suppressions(cmd.Context()) {
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.Email, s.Reason, s.At.Format(time.RFC3339), s.Source, oneLine(s.Detail))
+				tw.row("%s\t%s\t%s\t%s\t%s\n", s.Email, s.Reason, s.At.Format(time.RFC3339), s.Source, oneLine(s.Detail))
 				n++
 			}
-			if err := tw.Flush(); err != nil {
+			if err := tw.flush(); err != nil {
 				return err
 			}
-			fmt.Fprintf(c.stdout, "%d suppressed\n", n)
+			c.stdout.printf("%d suppressed\n", n)
 			return nil
 		},
 	}
@@ -136,17 +135,17 @@ func (c *cli) membersHistoryCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(c.stdout, "%s (member %d): %s\n", m.Email, m.ID, m.Status)
-			tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "WHEN\tWHAT\tCHANGE\tWHY\tFROM")
+			c.stdout.printf("%s (member %d): %s\n", m.Email, m.ID, m.Status)
+			tw := newTable(c.stdout)
+			tw.row("WHEN\tWHAT\tCHANGE\tWHY\tFROM\n")
 			for _, e := range evs {
 				change := e.To
 				if e.From != "" {
 					change = e.From + " → " + e.To
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.At.Format(time.RFC3339), e.What, change, oneLine(e.Why), e.Source)
+				tw.row("%s\t%s\t%s\t%s\t%s\n", e.At.Format(time.RFC3339), e.What, change, oneLine(e.Why), e.Source)
 			}
-			return tw.Flush()
+			return tw.flush()
 		},
 	}
 }

@@ -17,7 +17,6 @@ import (
 	"github.com/foliopress/folio/internal/config"
 	"github.com/foliopress/folio/internal/publish"
 	"github.com/foliopress/folio/issue"
-	"github.com/foliopress/folio/issue/markdown"
 	"github.com/foliopress/folio/issue/newsletter"
 	"github.com/foliopress/folio/issue/pdf"
 	"github.com/foliopress/folio/mailer"
@@ -33,8 +32,6 @@ const (
 	// envSecretPrevious lists retired secrets, comma-separated: links and
 	// addresses signed with them still verify after a rotation.
 	envSecretPrevious = "FOLIO_SECRET_PREVIOUS"
-	// envPostmarkPassword is the Postmark webhook's basic-auth password.
-	envPostmarkPassword = "FOLIO_POSTMARK_PASSWORD"
 )
 
 // services is everything a command may need, wired from the config.
@@ -52,10 +49,16 @@ func (s *services) Close() error {
 	return nil
 }
 
+// openStore opens the configured store: PostgreSQL at [store] url (or
+// FOLIO_STORE_URL), else SQLite at [store] path.
 func (c *cli) openStore(ctx context.Context, cfg *config.Config) (*store.Store, error) {
-	st, err := store.Open(ctx, cfg.Store.Path)
+	st, err := store.OpenConfig(ctx, store.Config{URL: cfg.Store.URL, Path: cfg.Store.Path, Create: true})
 	if err != nil {
-		return nil, fmt.Errorf("open store %s: %w", cfg.Store.Path, err)
+		where := cfg.Store.Path
+		if cfg.Store.URL != "" {
+			where = config.Redact(cfg.Store.URL)
+		}
+		return nil, fmt.Errorf("open store %s: %w", where, err)
 	}
 	return st, nil
 }
@@ -93,9 +96,13 @@ func (c *cli) services(ctx context.Context, cfg *config.Config, withStore bool) 
 		return nil, err
 	}
 	svc.links = links
+	src, err := source(cfg)
+	if err != nil {
+		return nil, err
+	}
 	sample := member.Member{ID: 0, Email: "reader@example.org", Name: "Sample Reader", Tier: "digital", Status: member.StatusActive}
 	svc.builder = &publish.Builder{
-		Source:   markdown.NewSource(cfg.Content.Dir, cfg.Location, cfg.Content.Sections),
+		Source:   src,
 		Masthead: issue.Masthead{Name: cfg.Magazine.Name, BaseURL: cfg.Magazine.BaseURL, Location: cfg.Location, FirstIssue: first},
 		OutDir:   cfg.Build.OutDir,
 		PDF:      pdf.Options{PageSize: strings.ToLower(cfg.Build.PageSize), Author: cfg.Magazine.Name},

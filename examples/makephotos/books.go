@@ -60,7 +60,7 @@ func bookshelf() scene {
 			board := box(x, y, 0, base, aspect, base+0.035)
 			c = mix(c, mix(wood, scale(wood, 0.6), (y-base)/0.035), cover(board))
 		}
-		light := 0.35 + 0.75*math.Exp(-(math.Pow(x-0.25, 2)+math.Pow(y+0.1, 2))/0.6)
+		light := 0.35 + 0.75*math.Exp(-((x-0.25)*(x-0.25)+(y+0.1)*(y+0.1))/0.6)
 		return scale(c, light)
 	}
 }

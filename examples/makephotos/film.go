@@ -53,7 +53,7 @@ func treeRow(c rgb, x, y float64, k int, leaf, rim, fruit rgb, sunX, sunY float6
 		lx, ly := sunX-cx, sunY-cy
 		l := math.Hypot(lx, ly)
 		lit := math.Max(0, (nx*lx+ny*ly)/l)
-		fill := mix(leaf, rim, 0.45*math.Pow(lit, 3)*(1-0.15*kf))
+		fill := mix(leaf, rim, 0.45*lit*lit*lit*(1-0.15*kf))
 		fill = apples(fill, fruit, x, y, cx, cy, r, k, int(i), lit)
 		c = mix(c, fill, cover(d))
 	}

@@ -118,7 +118,7 @@ func windows() scene {
 		if math.Mod(y, 0.025) < 0.003 || math.Mod(x+shift, 0.06) < 0.003 {
 			c = mix(c, mortar, 0.5)
 		}
-		c = add(c, lamp, 0.4*math.Exp(-(math.Pow(x-0.12, 2)+math.Pow(y-0.72, 2))/0.03))
+		c = add(c, lamp, 0.4*math.Exp(-((x-0.12)*(x-0.12)+(y-0.72)*(y-0.72))/0.03))
 		// Only the window whose cell holds the point can touch it.
 		i, j := int(math.Floor((x-0.1)/0.26)), int(math.Floor((y-0.04)/0.27))
 		if i >= 0 && i < cols && j >= 0 && j < rows {

@@ -58,8 +58,20 @@ type Magazine struct {
 
 // Content says where reviews are and how sections are ordered.
 type Content struct {
+	// Dir is the folder of review files; empty for a magazine whose
+	// reviews all come from its site.
 	Dir      string   `toml:"dir"`
 	Sections []string `toml:"sections"`
+	// Feeds is the shorthand for sources of RSS, Atom or JSON feeds.
+	Feeds   []string `toml:"feeds"`
+	Sources []Source `toml:"source"`
+	// SectionsMap maps a post's category to a section.
+	SectionsMap map[string]string `toml:"sections_map"`
+	// RatingRules are regular expressions with a group named rating (and
+	// optionally scale) that find a post's rating in its text.
+	RatingRules []string `toml:"rating_rules"`
+	// CacheDir keeps what was fetched from the sources, for conditional GETs.
+	CacheDir string `toml:"cache_dir"`
 }
 
 // Build says where built issues go and how the PDF is set.
@@ -68,9 +80,13 @@ type Build struct {
 	PageSize string `toml:"page_size"`
 }
 
-// Store names the SQLite database file.
+// Store names the database: PostgreSQL when URL is set (several
+// instances may share it), else the SQLite file at Path.
 type Store struct {
 	Path string `toml:"path"`
+	// URL is "postgres://user@host:5432/db?sslmode=…"; its password
+	// comes from PGPASSWORD, or the whole URL from FOLIO_STORE_URL.
+	URL string `toml:"url"`
 }
 
 // Delivery configures who mail comes from and how fast it goes.
@@ -176,7 +192,7 @@ type Webhooks struct {
 func Default() Config {
 	return Config{
 		Magazine: Magazine{Timezone: "UTC"},
-		Content:  Content{Dir: "reviews"},
+		Content:  Content{Dir: "reviews", CacheDir: "cache"},
 		Build:    Build{OutDir: "issues", PageSize: "letter"},
 		Store:    Store{Path: "folio.db"},
 		Delivery: Delivery{
@@ -225,12 +241,15 @@ func Parse(path string, data []byte, environ []string) (*Config, error) {
 		}
 		return nil, fmt.Errorf("%w: %s: unknown key %s", ErrInvalid, path, strings.Join(keys, ", "))
 	}
+	if err := cfg.Store.checkFileURL(); err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrInvalid, path, err)
+	}
 	if err := applyEnv(&cfg, environ); err != nil {
 		return nil, err
 	}
 	cfg.Path = path
 	cfg.Dir = filepath.Dir(path)
-	for _, p := range []*string{&cfg.Content.Dir, &cfg.Build.OutDir, &cfg.Store.Path, &cfg.Delivery.Outbox, &cfg.Templates.Dir, &cfg.DKIM.KeyFile,
+	for _, p := range []*string{&cfg.Content.Dir, &cfg.Content.CacheDir, &cfg.Build.OutDir, &cfg.Store.Path, &cfg.Delivery.Outbox, &cfg.Templates.Dir, &cfg.DKIM.KeyFile,
 		&cfg.Inbound.TLSCert, &cfg.Inbound.TLSKey, &cfg.Webhooks.SNSCAFile} {
 		if *p != "" && !filepath.IsAbs(*p) {
 			*p = filepath.Join(cfg.Dir, *p)
@@ -246,6 +265,9 @@ func (c *Config) validate() error {
 	if strings.TrimSpace(c.Magazine.Name) == "" {
 		return errors.New("[magazine] name is required")
 	}
+	if err := c.Store.validate(); err != nil {
+		return err
+	}
 	loc, err := time.LoadLocation(c.Magazine.Timezone)
 	if err != nil {
 		return fmt.Errorf("[magazine] timezone %q: %w", c.Magazine.Timezone, err)
@@ -256,6 +278,9 @@ func (c *Config) validate() error {
 		return fmt.Errorf("[magazine] base_url %q: want an absolute http(s) URL", c.Magazine.BaseURL)
 	}
 	c.Magazine.BaseURL = strings.TrimRight(c.Magazine.BaseURL, "/")
+	if err := c.Content.validate(); err != nil {
+		return err
+	}
 	if c.Delivery.From == "" {
 		return errors.New("[delivery] from is required")
 	}
@@ -321,7 +346,8 @@ func validDomain(d string) bool {
 			return false
 		}
 		for _, r := range l {
-			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-') {
+			letter := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
+			if !letter && (r < '0' || r > '9') && r != '-' {
 				return false
 			}
 		}

@@ -72,6 +72,9 @@ func setField(f reflect.Value, s string) error {
 		}
 		f.SetFloat(x)
 	case reflect.Slice:
+		if f.Type().Elem().Kind() != reflect.String {
+			return fmt.Errorf("cannot set a list of %s from the environment; use the config file", f.Type().Elem().Kind())
+		}
 		var parts []string
 		for p := range strings.SplitSeq(s, ",") {
 			if p = strings.TrimSpace(p); p != "" {

@@ -19,16 +19,18 @@ import (
 func ExampleSender_Send() {
 	ctx := context.Background()
 	dir, _ := os.MkdirTemp("", "folio-example")
-	defer os.RemoveAll(dir)
+	defer func() { _ = os.RemoveAll(dir) }()
 	st, err := store.Open(ctx, filepath.Join(dir, "folio.db"))
 	if err != nil {
 		panic(err)
 	}
 	defer st.Close()
-	st.UpsertMembers(ctx, []member.Member{
+	if _, _, err := st.UpsertMembers(ctx, []member.Member{
 		{Email: "ann@example.org", Name: "Ann Lee", Status: member.StatusActive},
 		{Email: "bob@example.org", Name: "Bob Roe", Status: member.StatusPaused},
-	})
+	}); err != nil {
+		panic(err)
+	}
 	s, err := delivery.NewSender(delivery.Options{
 		Ledger:    st,
 		Transport: mailer.NewOutbox(filepath.Join(dir, "outbox")),

@@ -2,7 +2,6 @@ package delivery_test
 
 import (
 	"context"
-	"encoding/base64"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -48,7 +47,11 @@ func newStore(t testing.TB, n int, extra ...member.Member) *store.Store {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { s.Close() })
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Error(err)
+		}
+	})
 	ms := make([]member.Member, 0, n+len(extra))
 	for i := 1; i <= n; i++ {
 		ms = append(ms, member.Member{Email: fmt.Sprintf("m%d@example.org", i), Name: fmt.Sprintf("Member %d", i), Tier: "print", Status: member.StatusActive})
@@ -65,13 +68,3 @@ type clock struct{ t time.Time }
 
 func (c *clock) Now() time.Time          { return c.t }
 func (c *clock) Advance(d time.Duration) { c.t = c.t.Add(d) }
-
-func decodeBase64(raw []byte) ([]byte, error) {
-	clean := strings.Map(func(r rune) rune {
-		if r == '\r' || r == '\n' {
-			return -1
-		}
-		return r
-	}, string(raw))
-	return base64.StdEncoding.DecodeString(clean)
-}

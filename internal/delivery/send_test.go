@@ -89,7 +89,9 @@ func TestSendOncePerActiveMemberAndSecondSendSendsNothing(t *testing.T) {
 		}
 		got[m.To[0]] = true
 		var n int
-		fmt.Sscanf(m.To[0], "m%d@", &n)
+		if _, err := fmt.Sscanf(m.To[0], "m%d@", &n); err != nil {
+			t.Fatalf("recipient %s: %v", m.To[0], err)
+		}
 		smtptest.CheckTree(t, m.Data, fmt.Sprintf("Member %d", n), fakePDF)
 		if !strings.HasPrefix(m.MessageID, "<"+issueID+"."+fmt.Sprint(n)+".") {
 			t.Errorf("Message-ID %s for %s", m.MessageID, m.To[0])
@@ -461,7 +463,9 @@ func TestLeaseRunningOutWhileQueuedKeepsEnvelopesStraight(t *testing.T) {
 	seen := map[string]bool{}
 	for _, m := range msgs {
 		var n int
-		fmt.Sscanf(m.To[0], "m%d@", &n)
+		if _, err := fmt.Sscanf(m.To[0], "m%d@", &n); err != nil {
+			t.Fatalf("recipient %s: %v", m.To[0], err)
+		}
 		if seen[m.To[0]] || !strings.HasPrefix(m.MessageID, fmt.Sprintf("<%s.%d.", issueID, n)) {
 			t.Errorf("message %s to %v (again: %v)", m.MessageID, m.To, seen[m.To[0]])
 		}

@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 
 	"github.com/foliopress/folio/issue"
-	"github.com/foliopress/folio/issue/markdown"
 	"github.com/foliopress/folio/issue/newsletter"
 	"github.com/foliopress/folio/issue/pdf"
 )
@@ -29,7 +28,7 @@ const (
 
 // Builder turns a week's reviews into the issue's folder of artifacts.
 type Builder struct {
-	Source   *markdown.Source
+	Source   Source
 	Masthead issue.Masthead
 	OutDir   string
 	PDF      pdf.Options
@@ -49,7 +48,7 @@ type Built struct {
 	PDFSize int64  // bytes of issue.pdf
 	Edition *newsletter.Edition
 	Skipped []error // broken reviews left out under skipInvalid
-	Result  *markdown.Result
+	Result  *issue.Collection
 }
 
 // Dir is the folder week's issue is built into.
@@ -87,7 +86,7 @@ func (b *Builder) BuildWith(ctx context.Context, ts *pdf.Typesetter, week issue.
 	if err != nil {
 		return nil, fmt.Errorf("publish: %w", err)
 	}
-	defer os.RemoveAll(tmp) // a no-op once swapped in
+	defer func() { _ = os.RemoveAll(tmp) }() // a no-op once swapped in
 	// The PDF is the longest step and reads only the issue, so it is typeset
 	// on another goroutine, straight into its file. Its layout sets bodies
 	// on both cores, so the newsletter is rendered and the folder filled

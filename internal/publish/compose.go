@@ -110,7 +110,7 @@ func (c *Composer) attach(m member.Member) bool {
 func (c *Composer) pdfName() string {
 	iss := c.Built.Issue
 	name := strings.ToLower(strings.Join(strings.FieldsFunc(iss.Magazine, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
+		return (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') && (r < '0' || r > '9')
 	}), "-"))
 	if name == "" {
 		name = "issue"

@@ -60,7 +60,9 @@ func TestSampleMembersGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	members, rowErrs, err := member.ParseMembersCSV(f, "members.csv")
-	f.Close()
+	if cerr := f.Close(); cerr != nil {
+		t.Fatal(cerr)
+	}
 	if err != nil || len(rowErrs) > 0 {
 		t.Fatalf("sample members: %v %v", err, rowErrs)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
+	extast "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/text"
 
 	"github.com/foliopress/folio/issue"
@@ -24,9 +25,28 @@ type bodyParser struct {
 
 func newBodyParser() *bodyParser {
 	return &bodyParser{
-		md:    goldmark.New(goldmark.WithExtensions(extension.Linkify, extension.Strikethrough)),
+		md:    goldmark.New(goldmark.WithExtensions(extension.Linkify, extension.Strikethrough, typographer())),
 		strip: bluemonday.StrictPolicy(),
 	}
+}
+
+// typographer curls quotes and apostrophes and turns "--", "---" and
+// "..." into dashes and an ellipsis, as characters rather than the HTML
+// entities goldmark writes by default (bodies become issue.Inline text,
+// never HTML). "<<" and ">>" stay as written.
+func typographer() goldmark.Extender {
+	return extension.NewTypographer(extension.WithTypographicSubstitutions(map[extension.TypographicPunctuation]string{
+		extension.LeftSingleQuote:  "‘",
+		extension.RightSingleQuote: "’",
+		extension.LeftDoubleQuote:  "“",
+		extension.RightDoubleQuote: "”",
+		extension.EnDash:           "–",
+		extension.EmDash:           "—",
+		extension.Ellipsis:         "…",
+		extension.LeftAngleQuote:   "<<",
+		extension.RightAngleQuote:  ">>",
+		extension.Apostrophe:       "’",
+	}))
 }
 
 // Parse converts a Markdown body to blocks.
@@ -127,6 +147,10 @@ func (c *converter) inlines(n ast.Node, style issue.Style, link string) []issue.
 				s = issue.Bold
 			}
 			for _, in := range c.inlines(ch, style|s, link) {
+				add(in)
+			}
+		case *extast.Strikethrough:
+			for _, in := range c.inlines(ch, style|issue.Strike, link) {
 				add(in)
 			}
 		case *ast.CodeSpan:

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/foliopress/folio/issue"
 )
 
 // frontMatter is the review's YAML header, decoded field by field so every
@@ -25,8 +27,9 @@ type frontMatter struct {
 }
 
 type photoRef struct {
-	File, Caption, Credit string
-	Line                  int
+	File, Caption, Credit, Alt string
+	Focus                      *issue.Focus
+	Line                       int
 }
 
 // splitFrontMatter separates "---\nYAML\n---\nbody". bodyLine is the
@@ -172,7 +175,7 @@ func parseCredits(v *yaml.Node, fail func(*yaml.Node, string, ...any)) [][2]stri
 
 func parsePhoto(v *yaml.Node, fail func(*yaml.Node, string, string, ...any)) *photoRef {
 	if v.Kind != yaml.MappingNode {
-		fail(v, "file", "want a mapping with file, caption and credit")
+		fail(v, "file", "want a mapping with file, caption, credit, alt and focus")
 		return nil
 	}
 	p := &photoRef{Line: v.Line}
@@ -189,8 +192,17 @@ func parsePhoto(v *yaml.Node, fail func(*yaml.Node, string, string, ...any)) *ph
 			p.Caption = strings.TrimSpace(val.Value)
 		case "credit":
 			p.Credit = strings.TrimSpace(val.Value)
+		case "alt":
+			p.Alt = strings.TrimSpace(val.Value)
+		case "focus":
+			f, err := issue.ParseFocus(val.Value)
+			if err != nil {
+				fail(val, k.Value, "%v", err)
+				continue
+			}
+			p.Focus = &f
 		default:
-			fail(k, k.Value, "unknown field (known: file, caption, credit)")
+			fail(k, k.Value, "unknown field (known: file, caption, credit, alt, focus)")
 		}
 	}
 	if p.File == "" {

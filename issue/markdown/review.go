@@ -47,14 +47,14 @@ func (s *Source) parseReview(path string, data []byte) (*parsed, []error) {
 	}
 	r := &issue.Review{
 		Source:      path,
-		Title:       fm.Title,
+		Title:       smartText(fm.Title),
 		Section:     fm.Section,
-		Deck:        fm.Deck,
-		Byline:      fm.Byline,
+		Deck:        smartText(fm.Deck),
+		Byline:      smartText(fm.Byline),
 		Published:   fm.Published,
 		Certificate: fm.Certificate,
-		Opens:       fm.Opens,
-		Pullquote:   fm.Pullquote,
+		Opens:       smartText(fm.Opens),
+		Pullquote:   smartText(fm.Pullquote),
 	}
 	if fm.Rating != nil {
 		rt, err := issue.NewRating(*fm.Rating)
@@ -65,7 +65,7 @@ func (s *Source) parseReview(path string, data []byte) (*parsed, []error) {
 		}
 	}
 	for _, c := range fm.Credits {
-		r.Credits = append(r.Credits, issue.Credit{Role: c[0], Names: c[1]})
+		r.Credits = append(r.Credits, issue.Credit{Role: smartText(c[0]), Names: smartText(c[1])})
 	}
 	return &parsed{review: r, fm: fm, draft: fm.Draft, body: body, bodyLine: bodyLine}, errs
 }

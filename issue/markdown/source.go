@@ -31,13 +31,7 @@ func NewSource(dir string, loc *time.Location, sections []string) *Source {
 }
 
 // Result is what Collect found for a week.
-type Result struct {
-	Reviews   []*issue.Review // collected, in issue order
-	Sections  []issue.Section // the reviews grouped, in section order
-	Skipped   []error         // broken reviews left out under skipInvalid
-	Drafts    int             // drafts in the week, never collected
-	OtherWeek int             // reviews of other weeks
-}
+type Result = issue.Collection
 
 // Collect reads every review file and keeps the week's. A broken review
 // fails the whole collection with every problem listed (errors.Join of
@@ -133,6 +127,12 @@ func (s *Source) check(p *parsed) []error {
 		if err != nil {
 			errs = append(errs, &ReviewError{File: r.Source, Line: p.fm.Photo.Line + 1, Field: "photo.file", Err: err})
 		}
+		if ph != nil {
+			ph.Caption = smartText(ph.Caption)
+			ph.Credit = smartText(ph.Credit)
+			ph.Alt = smartText(p.fm.Photo.Alt)
+			ph.Focus = p.fm.Photo.Focus
+		}
 		r.Photo = ph
 	}
 	return errs
@@ -141,30 +141,5 @@ func (s *Source) check(p *parsed) []error {
 // group orders reviews into sections: the configured order, else
 // alphabetical; within a section by publication time, then title.
 func (s *Source) group(reviews []*issue.Review) []issue.Section {
-	by := map[string][]*issue.Review{}
-	for _, r := range reviews {
-		by[r.Section] = append(by[r.Section], r)
-	}
-	order := s.sections
-	if len(order) == 0 {
-		for name := range by {
-			order = append(order, name)
-		}
-		slices.Sort(order)
-	}
-	var out []issue.Section
-	for _, name := range order {
-		rs := by[name]
-		if len(rs) == 0 {
-			continue
-		}
-		slices.SortStableFunc(rs, func(a, b *issue.Review) int {
-			if c := a.Published.Compare(b.Published); c != 0 {
-				return c
-			}
-			return strings.Compare(a.Title, b.Title)
-		})
-		out = append(out, issue.Section{Name: name, Reviews: rs})
-	}
-	return out
+	return issue.Group(reviews, s.sections)
 }

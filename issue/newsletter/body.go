@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/microcosm-cc/bluemonday"
 
@@ -69,7 +68,7 @@ func asciiURL(s string) string {
 // to http, https and mailto.
 func bodyPolicy() *bluemonday.Policy {
 	p := bluemonday.NewPolicy()
-	p.AllowElements("p", "h3", "blockquote", "ul", "ol", "li", "hr", "br", "em", "strong", "code")
+	p.AllowElements("p", "h3", "blockquote", "ul", "ol", "li", "hr", "br", "em", "strong", "code", "s")
 	p.AllowAttrs("start").Matching(bluemonday.Integer).OnElements("ol")
 	p.AllowAttrs("href").OnElements("a")
 	p.AllowURLSchemes("http", "https", "mailto")
@@ -155,6 +154,9 @@ func writeInlines(sb *strings.Builder, ins []issue.Inline) {
 		if in.Style&issue.Code != 0 {
 			open, close = open+"<code>", "</code>"+close
 		}
+		if in.Style&issue.Strike != 0 {
+			open, close = open+"<s>", "</s>"+close
+		}
 		sb.WriteString(open)
 		sb.WriteString(html.EscapeString(in.Text))
 		sb.WriteString(close)
@@ -167,44 +169,4 @@ func writeInlines(sb *strings.Builder, ins []issue.Inline) {
 // sanitizeBody renders and sanitizes a body for a page.
 func sanitizeBody(p *bluemonday.Policy, blocks []issue.Block) template.HTML {
 	return template.HTML(p.Sanitize(BodyHTML(blocks)))
-}
-
-// Excerpt is the opening of a body as plain text, about max characters
-// long: whole paragraphs while they fit, then cut at a word with "…".
-// Headings are skipped; a very short first paragraph is joined by the next.
-func Excerpt(blocks []issue.Block, max int) string {
-	var parts []string
-	n := 0
-	for _, b := range blocks {
-		if b.Kind != issue.Paragraph {
-			continue
-		}
-		t := strings.Join(strings.Fields(b.PlainText()), " ")
-		if t == "" {
-			continue
-		}
-		if n > 0 && n+1+utf8.RuneCountInString(t) > max {
-			break
-		}
-		parts = append(parts, t)
-		n += utf8.RuneCountInString(t) + 1
-		if n >= max/2 {
-			break
-		}
-	}
-	return truncate(strings.Join(parts, " "), max)
-}
-
-// truncate cuts s to at most max characters at a word boundary, ending it
-// with an ellipsis when anything was cut.
-func truncate(s string, max int) string {
-	if utf8.RuneCountInString(s) <= max {
-		return s
-	}
-	r := []rune(s)[:max]
-	cut := string(r)
-	if i := strings.LastIndexByte(cut, ' '); i > len(cut)/2 {
-		cut = cut[:i]
-	}
-	return strings.TrimRight(cut, " ,;:—–-") + "…"
 }

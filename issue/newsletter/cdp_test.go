@@ -40,7 +40,7 @@ func startBrowser(t testing.TB) *browser {
 	b := &browser{t: t, cmd: cmd}
 	t.Cleanup(func() { // before chromiumtest's: the socket first, then the browser
 		if b.ws != nil {
-			b.ws.Close()
+			_ = b.ws.Close() // the browser is going away either way
 		}
 	})
 	port := ""

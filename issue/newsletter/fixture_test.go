@@ -48,7 +48,7 @@ func fixtureReviews() []fixtureReview {
 			"Still, when the band launches into its twelve-minute medley, the audience — audibly — stops being polite.",
 		}},
 		{"Music", "small-hours", "Small Hours", "Lullabies for adults who cannot sleep.", "Hana Sato", -1, "", []string{
-			"This is less an album than a mood: thirty-four minutes of muted synthesisers and a cello that sounds half-asleep itself.",
+			"This is less an album than a mood: thirty-four minutes of muted synthesisers and a cello that is ~~never~~ rarely fully awake. The liner notes: https://smallhours.example.org/liner-notes/the-complete-annotated-edition/track-by-track?utm_campaign=folioweeklyissue2026w10smallhoursreviewlinernotes1234567890",
 			"We have not given it a rating, because it refuses to be judged on the usual terms. Put it on after midnight and see.",
 		}},
 		{"Books", "the-cartographers-daughter", "The Cartographer’s Daughter", "A debut novel about maps, inheritance and the lies in both.", "Priya Raman", 4, "jpeg", []string{
@@ -113,7 +113,7 @@ func testIssue(t testing.TB, dir string, n int) *issue.Issue {
 			r.Photo.Credit = "Folio Weekly"
 		}
 		for _, p := range f.paras {
-			r.Body = append(r.Body, issue.Block{Kind: issue.Paragraph, Inlines: []issue.Inline{{Text: p}}})
+			r.Body = append(r.Body, issue.Block{Kind: issue.Paragraph, Inlines: struck(p)})
 		}
 		if len(sections) == 0 || sections[len(sections)-1].Name != f.section {
 			sections = append(sections, issue.Section{Name: f.section})
@@ -179,4 +179,20 @@ func newRenderer(t testing.TB, opts Options) *Renderer {
 		t.Fatal(err)
 	}
 	return r
+}
+
+// struck turns "~~words~~" in fixture text into struck-through runs.
+func struck(p string) []issue.Inline {
+	var out []issue.Inline
+	for i, part := range strings.Split(p, "~~") {
+		if part == "" {
+			continue
+		}
+		in := issue.Inline{Text: part}
+		if i%2 == 1 {
+			in.Style = issue.Strike
+		}
+		out = append(out, in)
+	}
+	return out
 }

@@ -52,15 +52,16 @@ func (e *Edition) RenderParts(rc Recipient) (Parts, error) {
 	}
 	var hv, tv [slotCount]string
 	var sb strings.Builder
-	for i := range personalNames() {
+	names := personalNames()
+	for i := range names {
 		sb.Reset()
 		if err := e.r.personal.html[i].Execute(&sb, rv); err != nil {
-			return Parts{}, fmt.Errorf("%w %s: %w", ErrTemplate, personalNames()[i], err)
+			return Parts{}, fmt.Errorf("%w %s: %w", ErrTemplate, names[i], err)
 		}
 		hv[i] = sb.String()
 		sb.Reset()
 		if err := e.r.personal.text[i].Execute(&sb, rv); err != nil {
-			return Parts{}, fmt.Errorf("%w %s (text): %w", ErrTemplate, personalNames()[i], err)
+			return Parts{}, fmt.Errorf("%w %s (text): %w", ErrTemplate, names[i], err)
 		}
 		tv[i] = strings.TrimSpace(sb.String())
 	}

@@ -2,6 +2,7 @@ package newsletter
 
 import (
 	"errors"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -190,8 +191,20 @@ func TestEmailStructure(t *testing.T) {
 	if e.Preheader() != fixtureReviews()[0].deck {
 		t.Errorf("preheader %q, want the lead deck", e.Preheader())
 	}
-	if !strings.Contains(msg.HTML, `class="excerpt" style="margin:0 0 12px;font-family:Georgia`) {
+	if !regexp.MustCompile(`class="excerpt" style="[^"]*margin:0 0 12px;font-family:Georgia`).MatchString(msg.HTML) {
 		t.Errorf("CSS was not inlined")
+	}
+	// Long unbroken text (a URL) wraps in every text cell, and alt text is
+	// styled for clients that block images.
+	for _, re := range []string{
+		`<p class="excerpt" style="[^"]*overflow-wrap:anywhere;[^"]*word-break:break-word`,
+		`<td class="card-body stack" [^>]*style="[^"]*overflow-wrap:anywhere`,
+		`<img class="card-img" [^>]*alt="[^"]+"[^>]*style="[^"]*background-color:#e4ddd0;[^"]*font-family:Georgia[^"]*font-style:italic`,
+		`<img class="lead-img" [^>]*alt="[^"]+"[^>]*style="[^"]*font-size:14px`,
+	} {
+		if !regexp.MustCompile(re).MatchString(msg.HTML) {
+			t.Errorf("the email lacks %s", re)
+		}
 	}
 	if !strings.Contains(msg.HTML, "max-width:600px") {
 		t.Errorf("no 600 px frame")

@@ -4,10 +4,12 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"testing/fstest"
 
+	"github.com/foliopress/folio/issue"
 	"github.com/foliopress/folio/templates"
 )
 
@@ -189,5 +191,52 @@ func TestRenderConcurrently(t *testing.T) {
 		if err := <-errs; err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// TestStrikeSurvives checks a struck-through word keeps its strike in the
+// email (HTML and text) and on the web page: "which is never rarely off"
+// without it says the opposite of what was written.
+func TestStrikeSurvives(t *testing.T) {
+	e, err := newRenderer(t, Options{}).Edition(testIssue(t, t.TempDir(), 12))
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, err := e.Render(member("Ana María López"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	web, err := e.WebPage()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ name, doc, want string }{
+		{"email HTML", msg.HTML, "a cello that is <s"},
+		{"email text", msg.Text, "a cello that is ~~never~~ rarely"},
+		{"web page", string(web), "a cello that is <s>never</s> rarely"},
+	} {
+		if !strings.Contains(oneLine(c.doc), c.want) {
+			t.Errorf("%s lacks %q", c.name, c.want)
+		}
+	}
+	if !regexp.MustCompile(`a cello that is <s style="[^"]*line-through[^"]*">never</s> rarely`).MatchString(msg.HTML) {
+		t.Error("the email's strike is not styled inline")
+	}
+	if got := Excerpt(testIssue(t, t.TempDir(), 12).Sections[1].Reviews[2].Body, 280); !strings.Contains(got, "is never rarely") {
+		t.Errorf("plain excerpt %q", got)
+	}
+}
+
+func TestExcerptStyles(t *testing.T) {
+	body := []issue.Block{
+		{Kind: issue.Heading, Inlines: []issue.Inline{{Text: "Skipped"}}},
+		{Kind: issue.Paragraph, Inlines: []issue.Inline{{Text: "It is "}, {Text: "never", Style: issue.Strike}, {Text: " "}, {Text: "quite", Style: issue.Italic | issue.Strike}, {Text: " <right>."}}},
+	}
+	ex := excerptOf(body, 280)
+	if got := string(ex.html()); got != "It is <s>never </s><em><s>quite</s></em> &lt;right&gt;." {
+		t.Errorf("html = %q", got)
+	}
+	if got := ex.markedText(); got != "It is ~~never quite~~ <right>." {
+		t.Errorf("text = %q", got)
 	}
 }

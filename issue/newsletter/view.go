@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"html/template"
 	"net/url"
-	"strings"
 
 	"github.com/foliopress/folio/issue"
 )
@@ -47,16 +46,24 @@ type CardView struct {
 	Byline      string
 	Certificate string
 	Opens       string
-	Pullquote   string
-	Credits     []issue.Credit
+	// OpensLabel names the Opens line for the section: "Opens", "Out",
+	// "Published" (issue.Issue.OpensLabel).
+	OpensLabel string
+	Pullquote  string
+	Credits    []issue.Credit
 	// HasRating is false for an unrated review; Stars is "★★★½☆",
 	// RatingText "3.5/5" and RatingLabel "★★★½☆ (3.5/5)".
 	HasRating   bool
 	Stars       string
 	RatingText  string
 	RatingLabel string
-	// Excerpt is a short plain-text opening of the body.
-	Excerpt string
+	// Excerpt is a short plain-text opening of the body; ExcerptHTML is
+	// the same with struck-through words in <s> and emphasis kept, and
+	// ExcerptText the same for the plain-text part, struck-through words
+	// between "~~".
+	Excerpt     string
+	ExcerptHTML template.HTML
+	ExcerptText string
 	// URL is the review on the web version; PDFURL the issue's PDF.
 	URL    string
 	PDFURL string
@@ -125,6 +132,7 @@ type viewBuilder struct {
 }
 
 func (b viewBuilder) card(r *issue.Review, lead bool) (CardView, error) {
+	ex := excerptOf(r.Body, b.excerpt)
 	c := CardView{
 		Slug:        r.Slug,
 		Section:     r.Section,
@@ -133,9 +141,12 @@ func (b viewBuilder) card(r *issue.Review, lead bool) (CardView, error) {
 		Byline:      r.Byline,
 		Certificate: r.Certificate,
 		Opens:       r.Opens,
+		OpensLabel:  b.iss.OpensLabel(r.Section),
 		Pullquote:   r.Pullquote,
 		Credits:     r.Credits,
-		Excerpt:     Excerpt(r.Body, b.excerpt),
+		Excerpt:     ex.plain(),
+		ExcerptHTML: ex.html(),
+		ExcerptText: ex.markedText(),
 		URL:         b.iss.WebURL() + (&url.URL{Fragment: r.Slug}).String(),
 		PDFURL:      b.iss.PDFURL(),
 	}
@@ -157,7 +168,7 @@ func (b viewBuilder) card(r *issue.Review, lead bool) (CardView, error) {
 
 func (b viewBuilder) picture(r *issue.Review, lead bool) (*PictureView, error) {
 	ph := r.Photo
-	p := &PictureView{Alt: altText(r), Caption: ph.Caption, Credit: ph.Credit}
+	p := &PictureView{Alt: ph.AltText(r.Title), Caption: ph.Caption, Credit: ph.Credit}
 	switch b.mode {
 	case imagesEmbed:
 		p.Src = template.URL("cid:" + url.PathEscape(contentID(r)))
@@ -181,15 +192,6 @@ func (b viewBuilder) picture(r *issue.Review, lead bool) (*PictureView, error) {
 		p.Height = p.Width * 2 / 3
 	}
 	return p, nil
-}
-
-// altText describes a photo for readers who cannot see it: its caption,
-// else what it accompanies.
-func altText(r *issue.Review) string {
-	if c := strings.TrimSpace(r.Photo.Caption); c != "" {
-		return c
-	}
-	return "Photo for the review of " + r.Title
 }
 
 // contentID is the Content-ID of a review's photo in embed mode; it is the

@@ -155,7 +155,7 @@ func (l *layouter) opening(items *[]Item, r *issue.Review, top float64, photo bo
 		y = l.place(items, l.lines(inl, paraStyle{face: Sans, size: 8.5, color: grey}, g.textW), 8.5, 12, g.left, y+2, 0, 0, Sans)
 	}
 	if r.Opens != "" {
-		inl := []issue.Inline{{Text: "Opens: ", Style: issue.Bold}, {Text: r.Opens}}
+		inl := []issue.Inline{{Text: l.iss.OpensLabel(r.Section) + ": ", Style: issue.Bold}, {Text: r.Opens}}
 		y = l.place(items, l.lines(inl, paraStyle{face: Sans, size: 8.5, color: grey}, g.textW), 8.5, 12, g.left, y, 0, 0, Sans)
 	}
 	if r.Photo != nil && photo {

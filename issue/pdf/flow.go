@@ -38,6 +38,13 @@ func lineItems(ln textLine) int {
 		if f.url != "" {
 			n++
 		}
+		if f.strike {
+			n++
+		}
+	}
+	n += 2 * ln.head
+	if ln.tail != "" {
+		n += 2
 	}
 	return n
 }
@@ -123,10 +130,10 @@ type frame struct {
 }
 
 func (f frame) capOf(col int) int {
-	switch {
-	case col == 0:
+	switch col {
+	case 0:
 		return f.first - f.reserve
-	case col == 1:
+	case 1:
 		return f.first
 	}
 	return f.full

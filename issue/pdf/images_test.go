@@ -97,7 +97,9 @@ func TestHugeCoverPhotoIsDownscaled(t *testing.T) {
 	if err := jpeg.Encode(f, img, &jpeg.Options{Quality: 90}); err != nil {
 		t.Fatal(err)
 	}
-	f.Close()
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
 	lead.Photo.Width, lead.Photo.Height = 4800, 3200
 	var buf bytes.Buffer
 	if err := Typeset(&buf, iss, Options{}); err != nil {

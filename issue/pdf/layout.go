@@ -267,8 +267,26 @@ func appendLine(items []Item, ln textLine, size, x, y float64) []Item {
 	if items == nil {
 		items = make([]Item, 0, len(ln.frags)+1)
 	}
-	for _, f := range ln.frags {
+	for i, f := range ln.frags {
+		span := ""
+		switch {
+		case i < ln.head:
+			span = "\x00" // extracts as nothing: the line before carries it
+		case i == len(ln.frags)-1 && ln.tail != "":
+			span = f.text + ln.tail
+		}
+		if span != "" {
+			items = append(items, Item{Kind: KSpanBegin, Actual: strings.TrimPrefix(span, "\x00")})
+		}
 		items = append(items, Item{Kind: KText, X: x + f.x, Y: y, Face: f.face, Size: size, Color: f.color, Text: f.text, W: f.w})
+		if span != "" {
+			items = append(items, Item{Kind: KSpanEnd})
+		}
+		if f.strike {
+			// The strike sits at half the x-height, a little heavier
+			// than a hairline, in the text's colour.
+			items = append(items, Item{Kind: KRule, X: x + f.x, Y: y - size*0.24, W: f.w, Stroke: size * 0.06, Color: f.color})
+		}
 		if f.url != "" {
 			items = append(items, Item{Kind: KLink, X: x + f.x, Y: y - size*0.8, W: f.w, H: size * 1.05, URL: f.url})
 		}

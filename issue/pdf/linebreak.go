@@ -97,11 +97,9 @@ func breakLines(sc *breakScratch, items []kpItem, width func(k int) float64) (li
 	// after[b] is where the line after a break at b starts: discardable
 	// glue and penalties are dropped.
 	after := func(b int) int {
-		i := b
+		i := 0
 		if b >= 0 {
 			i = b + 1
-		} else {
-			i = 0
 		}
 		for i < n && items[i].kind != kBox {
 			if items[i].kind == kPenalty && items[i].pen <= -infPenalty {

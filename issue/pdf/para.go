@@ -9,11 +9,12 @@ import (
 
 // piece is a run of text in one face within a word.
 type piece struct {
-	face  Face
-	color RGB
-	url   string
-	text  string
-	w     float64
+	face   Face
+	color  RGB
+	strike bool
+	url    string
+	text   string
+	w      float64
 }
 
 // paraStyle sets how a paragraph is set.
@@ -61,10 +62,11 @@ func styleFace(base Face, s issue.Style) Face {
 
 // glyph is one rune of a word with its drawing attributes.
 type glyph struct {
-	r     rune
-	face  Face
-	color RGB
-	url   string
+	r      rune
+	face   Face
+	color  RGB
+	strike bool
+	url    string
 }
 
 // paraBuilder turns inline runs into Knuth–Plass items. The boxes' text
@@ -119,7 +121,7 @@ func (fs *fontSet) paragraph(hy *hyphenator, inl []issue.Inline, st paraStyle, m
 			if unicode.IsControl(r) || r == '\u00ad' {
 				continue // soft hyphens and controls never print
 			}
-			pb.word = append(pb.word, glyph{r: r, face: fs.faceFor(f, r), color: c, url: in.URL})
+			pb.word = append(pb.word, glyph{r: r, face: fs.faceFor(f, r), color: c, strike: in.Style&issue.Strike != 0, url: in.URL})
 		}
 		if in.Break {
 			pb.flush()
@@ -172,7 +174,11 @@ func (pb *paraBuilder) flush() {
 		return
 	}
 	defer func() { pb.word = g[:0] }() // boxes copy the text out
-	var pen []float64                  // by rune offset: the penalty of a break there, 0 for none
+	if urlLike(g) {
+		pb.urlBreaks(g)
+		return
+	}
+	var pen []float64 // by rune offset: the penalty of a break there, 0 for none
 	if pb.st.hyphenate {
 		for _, p := range pb.patternBreaks(g) {
 			if pen == nil {
@@ -199,7 +205,7 @@ func (pb *paraBuilder) flush() {
 		pb.box(g[start:i])
 		hf := pb.fs.faceFor(g[i-1].face, '-')
 		hw := pb.fs.width(hf, "-", pb.st.size)
-		pb.pieces = append(pb.pieces, piece{face: hf, color: g[i-1].color, url: g[i-1].url, text: "-", w: hw})
+		pb.pieces = append(pb.pieces, piece{face: hf, color: g[i-1].color, strike: g[i-1].strike, url: g[i-1].url, text: "-", w: hw})
 		n := len(pb.pieces)
 		pb.items = append(pb.items, kpItem{kind: kPenalty, w: hw, pen: pen[i], flagged: true, pieces: pb.pieces[n-1 : n : n]})
 		start = i
@@ -257,10 +263,10 @@ func (pb *paraBuilder) box(g []glyph) {
 		}
 		t := pb.text.String()[start:]
 		start = pb.text.Len()
-		pb.pieces = append(pb.pieces, piece{face: proto.face, color: proto.color, url: proto.url, text: t, w: pb.fs.width(proto.face, t, pb.st.size)})
+		pb.pieces = append(pb.pieces, piece{face: proto.face, color: proto.color, strike: proto.strike, url: proto.url, text: t, w: pb.fs.width(proto.face, t, pb.st.size)})
 	}
 	for i, x := range g {
-		if i > 0 && (x.face != g[i-1].face || x.color != g[i-1].color || x.url != g[i-1].url) {
+		if i > 0 && (x.face != g[i-1].face || x.color != g[i-1].color || x.url != g[i-1].url || x.strike != g[i-1].strike) {
 			flushPiece(g[i-1])
 		}
 		pb.text.WriteRune(x.r)
@@ -273,4 +279,57 @@ func (pb *paraBuilder) box(g []glyph) {
 		w += p.w
 	}
 	pb.items = append(pb.items, kpItem{kind: kBox, w: w, pieces: ps})
+}
+
+// urlLike reports whether a word is an address: a link's word with a
+// slash or dot in it, or any word with "://" or starting "www.". Such a
+// word never takes a hyphen, which would read as part of the address.
+func urlLike(g []glyph) bool {
+	link, mark := false, false
+	for i, x := range g {
+		link = link || x.url != ""
+		mark = mark || x.r == '/' || x.r == '.' || x.r == '@'
+		if x.r == ':' && i+2 < len(g) && g[i+1].r == '/' && g[i+2].r == '/' {
+			return true
+		}
+	}
+	if len(g) > 4 && g[0].r == 'w' && g[1].r == 'w' && g[2].r == 'w' && g[3].r == '.' {
+		return true
+	}
+	return link && mark
+}
+
+// urlBreaks adds an address as boxes with breaks that add nothing: after
+// a slash, a dot or a hyphen (not inside "//", and never leaving fewer
+// than two characters on either side), and, when the address is still
+// wider than a line, between any two characters at a high cost.
+func (pb *paraBuilder) urlBreaks(g []glyph) {
+	pen := make([]float64, len(g)+1)
+	for i := 2; i <= len(g)-2; i++ {
+		prev, next := g[i-1].r, g[i].r
+		switch {
+		case prev == '/' && next == '/', next == '/' && prev == ':':
+		case prev == '/':
+			pen[i] = 20
+		case prev == '.' || prev == '-' || prev == '?' || prev == '&' || prev == '=' || prev == '_' || prev == '#':
+			pen[i] = 60
+		}
+	}
+	if pb.glyphsWidth(g) > 0.8*pb.minW {
+		for i := 2; i <= len(g)-2; i++ {
+			if pen[i] == 0 {
+				pen[i] = 5000
+			}
+		}
+	}
+	start := 0
+	for i := 1; i < len(g); i++ {
+		if pen[i] == 0 {
+			continue
+		}
+		pb.box(g[start:i])
+		pb.items = append(pb.items, kpItem{kind: kPenalty, pen: pen[i]})
+		start = i
+	}
+	pb.box(g[start:])
 }

@@ -13,12 +13,14 @@ import (
 )
 
 type session struct {
-	s      *Server
-	c      *smtp.Conn
-	id     int
-	authed bool
-	from   string
-	to     []string
+	s        *Server
+	c        *smtp.Conn
+	id       int
+	accepted int // messages accepted on this connection
+	authed   bool
+	from     string
+	utf8     bool
+	to       []string
 }
 
 func (x *session) AuthMechanisms() []string {
@@ -38,29 +40,34 @@ func (x *session) Auth(mech string) (sasl.Server, error) {
 	}), nil
 }
 
-func (x *session) Mail(from string, _ *smtp.MailOptions) error {
+func (x *session) call(stage Stage, rcpt string) Action {
+	a := x.s.decide(Call{Stage: stage, From: x.from, Rcpt: rcpt, Conn: x.id, Accepted: x.accepted})
+	x.s.stall(a)
+	return a
+}
+
+func (x *session) Mail(from string, opts *smtp.MailOptions) error {
 	if x.s.user != "" && !x.authed {
 		return smtp.ErrAuthRequired
 	}
-	if a := x.s.decide(StageMail, from, ""); a.Reply != nil {
+	x.from = from
+	if a := x.call(StageMail, ""); a.Reply != nil {
+		x.from = ""
 		return a.Reply
 	} else if a.Drop {
-		x.c.Conn().Close()
+		_ = x.c.Conn().Close() // the fault under test: the peer drops
 		return errors.New("dropped")
 	}
-	x.from = from
+	x.utf8 = opts != nil && opts.UTF8
 	return nil
 }
 
 func (x *session) Rcpt(to string, _ *smtp.RcptOptions) error {
-	a := x.s.decide(StageRcpt, x.from, to)
-	if a.Delay > 0 {
-		time.Sleep(a.Delay)
-	}
+	a := x.call(StageRcpt, to)
 	if a.Reply != nil {
 		return a.Reply
 	} else if a.Drop {
-		x.c.Conn().Close()
+		_ = x.c.Conn().Close() // the fault under test: the peer drops
 		return errors.New("dropped")
 	}
 	x.to = append(x.to, to)
@@ -72,26 +79,28 @@ func (x *session) Data(r io.Reader) error {
 	if len(x.to) > 0 {
 		rcpt = x.to[0]
 	}
-	a := x.s.decide(StageData, x.from, rcpt)
+	a := x.s.decide(Call{Stage: StageData, From: x.from, Rcpt: rcpt, Conn: x.id, Accepted: x.accepted})
 	if a.Drop {
 		// Read part of the message, then vanish: the client sees a reset
 		// or EOF in the middle of DATA.
 		_, _ = io.CopyN(io.Discard, r, 512)
-		x.c.Conn().Close()
+		_ = x.c.Conn().Close() // the fault under test: the peer drops
 		return errors.New("dropped")
 	}
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return err
 	}
+	x.s.stall(a)
 	if a.Reply != nil {
 		return a.Reply
 	}
-	m := Message{From: x.from, To: append([]string(nil), x.to...), Data: data, ConnID: x.id, At: time.Now()}
+	m := Message{From: x.from, To: append([]string(nil), x.to...), Data: data, ConnID: x.id, SMTPUTF8: x.utf8, At: time.Now()}
 	_, m.TLS = x.c.TLSConnectionState()
 	if pm, err := mail.ReadMessage(bytes.NewReader(data)); err == nil {
 		m.MessageID = strings.TrimSpace(pm.Header.Get("Message-ID"))
 	}
+	x.accepted++
 	x.s.mu.Lock()
 	x.s.msgs = append(x.s.msgs, m)
 	x.s.mu.Unlock()
@@ -100,13 +109,13 @@ func (x *session) Data(r io.Reader) error {
 	default:
 	}
 	if a.DropAfterAccept {
-		x.c.Conn().Close()
+		_ = x.c.Conn().Close() // the fault under test: the peer drops
 		return errors.New("dropped")
 	}
 	return nil
 }
 
-func (x *session) Reset() { x.from, x.to = "", nil }
+func (x *session) Reset() { x.from, x.to, x.utf8 = "", nil, false }
 
 func (x *session) Logout() error { return nil }
 

@@ -1,0 +1,57 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/foliopress/folio/internal/config"
+	"github.com/foliopress/folio/internal/publish"
+	"github.com/foliopress/folio/issue/feed"
+	"github.com/foliopress/folio/issue/fetch"
+	"github.com/foliopress/folio/issue/markdown"
+	"github.com/foliopress/folio/issue/post"
+	"github.com/foliopress/folio/issue/wordpress"
+)
+
+// source wires [content]: the review files, each of the site's sources,
+// or both filling one issue.
+func source(cfg *config.Config) (publish.Source, error) {
+	var list []publish.Source
+	if cfg.Content.Dir != "" {
+		list = append(list, markdown.NewSource(cfg.Content.Dir, cfg.Location, cfg.Content.Sections))
+	}
+	sites := cfg.Content.AllSources()
+	if len(sites) > 0 {
+		client, err := fetch.New(fetch.Options{CacheDir: cfg.Content.CacheDir})
+		if err != nil {
+			return nil, fmt.Errorf("config: [content] cache_dir: %w", err)
+		}
+		rules := post.Rules{Sections: cfg.Content.Sections, SectionsMap: cfg.Content.SectionsMap, Location: cfg.Location}
+		for _, r := range cfg.Content.RatingRules {
+			rule, err := post.NewRatingRule(r)
+			if err != nil {
+				return nil, fmt.Errorf("config: [content] rating_rules: %w", err)
+			}
+			rules.Ratings = append(rules.Ratings, rule)
+		}
+		for _, s := range sites {
+			var l post.Lister
+			switch s.Type {
+			case config.SourceWordPress:
+				l = wordpress.New(s.URL, client, s.AllowPrivate, cfg.Location)
+			case config.SourceRSS:
+				l = feed.New(s.URL, feed.RSS, client, s.AllowPrivate)
+			case config.SourceAtom:
+				l = feed.New(s.URL, feed.Atom, client, s.AllowPrivate)
+			case config.SourceJSONFeed:
+				l = feed.New(s.URL, feed.JSONFeed, client, s.AllowPrivate)
+			default:
+				l = feed.New(s.URL, feed.Any, client, s.AllowPrivate)
+			}
+			list = append(list, post.NewSource(s.URL, l, client, s.AllowPrivate, rules, markdown.CheckPhoto))
+		}
+	}
+	if len(list) == 1 {
+		return list[0], nil
+	}
+	return publish.Sources{List: list, Sections: cfg.Content.Sections}, nil
+}

@@ -1,0 +1,83 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+
+	"github.com/pressly/goose/v3/database"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// sqliteEngine is the embedded default: one file, one writer.
+type sqliteEngine struct {
+	path string
+}
+
+func (e *sqliteEngine) name() string    { return "sqlite" }
+func (e *sqliteEngine) lockDue() string { return "" }
+func (e *sqliteEngine) close() error    { return nil }
+
+// openSQLite opens the database file at path, creating it only when
+// create is set, and applies the migrations.
+func openSQLite(ctx context.Context, path string, create bool) (*Store, error) {
+	if !create {
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("store: %s: %w", path, ErrNoDatabase)
+		}
+	}
+	w, err := openSQLiteDB(path, false)
+	if err != nil {
+		return nil, err
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	if err := migrate(ctx, w, database.DialectSQLite3, "sqlite"); err != nil {
+		return nil, errors.Join(err, w.Close())
+	}
+	r, err := openSQLiteDB(path, true)
+	if err != nil {
+		return nil, errors.Join(err, w.Close())
+	}
+	r.SetMaxOpenConns(4)
+	st := &Store{eng: &sqliteEngine{path: path}, w: w, r: r, hot: map[string]*sql.Stmt{}}
+	for _, q := range hotQueries(st.eng) {
+		stmt, err := w.PrepareContext(ctx, q)
+		if err != nil {
+			return nil, errors.Join(fmt.Errorf("store: prepare: %w", err), st.Close())
+		}
+		st.hot[q] = stmt
+	}
+	return st, nil
+}
+
+// openSQLiteDB builds the DSN: WAL, synchronous FULL (a committed
+// `sending` or `sent` survives power loss), a busy timeout for a second
+// process, and IMMEDIATE transactions so writers queue instead of failing
+// on upgrade.
+func openSQLiteDB(path string, readOnly bool) (*sql.DB, error) {
+	q := url.Values{}
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(FULL)")
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "foreign_keys(1)")
+	if readOnly {
+		q.Add("_pragma", "query_only(1)")
+	} else {
+		q.Set("_txlock", "immediate")
+	}
+	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	if err := db.Ping(); err != nil {
+		return nil, errors.Join(fmt.Errorf("store: open %s: %w", path, err), db.Close())
+	}
+	return db, nil
+}
