@@ -1,9 +1,11 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
+	"time"
 
 	"github.com/foliopress/folio/internal/delivery"
 
@@ -72,7 +74,7 @@ func (c *cli) sendCmd() *cobra.Command {
 				c.stdout.printf("dry run of %s: %d messages written to %s (ledger untouched)\n", w, n, dir)
 				return nil
 			}
-			sum, err := p.Sender.Send(ctx, w.String())
+			sum, err := sendAll(ctx, p.Sender, w.String())
 			prog.done()
 			c.stdout.println(summaryLine(sum))
 			if err == nil && ctx.Err() != nil {
@@ -99,4 +101,29 @@ func (c *cli) sendCmd() *cobra.Command {
 // summaryLine is the closing summary of a send for the operator.
 func summaryLine(s delivery.Summary) string {
 	return "sent " + s.String()
+}
+
+// sendAll sends issueID and, while the only rows left are being sent by
+// other instances (several `folio serve` on one store), waits for them
+// and resumes, so that the send's outcome is the whole run's. Rows of a
+// dead instance come back at once; failed_temp rows end the wait.
+func sendAll(ctx context.Context, s *delivery.Sender, issueID string) (delivery.Summary, error) {
+	sum, err := s.Send(ctx, issueID)
+	for err == nil && ctx.Err() == nil && sum.Remaining() > 0 && sum.Remaining() == sum.Counts[delivery.StateSending] {
+		t := time.NewTimer(time.Second)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return sum, nil
+		case <-t.C:
+		}
+		var next delivery.Summary
+		next, err = s.Send(ctx, issueID)
+		next.Added += sum.Added
+		next.Sent += sum.Sent
+		next.Retrying += sum.Retrying
+		next.Failed += sum.Failed
+		sum = next
+	}
+	return sum, err
 }

@@ -102,6 +102,9 @@ type Delivery struct {
 	GiveUp     string   `toml:"give_up"`
 	ListID     string   `toml:"list_id"`
 	ReplyTo    string   `toml:"reply_to"`
+	// PauseAfter is how many members refused with the same reply pause
+	// the run (the reply is the relay's, not theirs).
+	PauseAfter int `toml:"pause_after"`
 }
 
 // SMTP is the relay. An empty Host means "write to the outbox instead".
@@ -118,6 +121,9 @@ type SMTP struct {
 type Schedule struct {
 	Cron    string `toml:"cron"`
 	CatchUp string `toml:"catch_up"`
+	// JoinEvery is how often `folio serve` looks for a send another
+	// instance started, to join it.
+	JoinEvery string `toml:"join_every"`
 }
 
 // Newsletter tunes the email.
@@ -199,11 +205,12 @@ func Default() Config {
 			Outbox:     "outbox",
 			Workers:    4,
 			MaxPerConn: 100,
+			PauseAfter: 3,
 			Retry:      []string{"5m", "15m", "30m", "1h", "2h"},
 			GiveUp:     "72h",
 		},
 		SMTP:       SMTP{Port: 587, TLS: "starttls", Timeout: "30s"},
-		Schedule:   Schedule{CatchUp: "48h"},
+		Schedule:   Schedule{CatchUp: "48h", JoinEvery: "15s"},
 		Newsletter: Newsletter{Images: "url", AttachMaxKB: 5120},
 		Server:     Server{Listen: "127.0.0.1:8080", LinkTTL: "8760h"},
 		Bounces:    Bounces{SoftLimit: 3, KeepMaxKB: 256},
@@ -303,6 +310,7 @@ func (c *Config) validate() error {
 		{c.Delivery.Rate >= 0, "[delivery] rate must not be negative"},
 		{c.Delivery.HourlyCap >= 0, "[delivery] hourly_cap must not be negative"},
 		{c.Delivery.MaxPerConn >= 1, "[delivery] max_per_conn must be at least 1"},
+		{c.Delivery.PauseAfter >= 1, "[delivery] pause_after must be at least 1"},
 		{(c.DKIM.KeyFile == "") == (c.DKIM.Selector == ""), "[dkim] key_file and selector go together"},
 		{c.SMTP.Host == "" || strings.TrimSpace(c.Magazine.Address) != "", "[magazine] address is required once [smtp] host is set: every email must show the magazine's postal address (CAN-SPAM, CASL)"},
 		{!strings.ContainsAny(c.Magazine.Address, "<>"), "[magazine] address must be plain text"},
@@ -320,7 +328,8 @@ func (c *Config) validate() error {
 	}
 	durations := map[string]string{
 		"[smtp] timeout": c.SMTP.Timeout, "[schedule] catch_up": c.Schedule.CatchUp,
-		"[server] link_ttl": c.Server.LinkTTL, "[delivery] give_up": c.Delivery.GiveUp,
+		"[schedule] join_every": c.Schedule.JoinEvery,
+		"[server] link_ttl":     c.Server.LinkTTL, "[delivery] give_up": c.Delivery.GiveUp,
 		"[inbound] timeout": c.Inbound.Timeout,
 	}
 	for i, r := range c.Delivery.Retry {

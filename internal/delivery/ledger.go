@@ -53,6 +53,9 @@ type Delivery struct {
 type Claim struct {
 	Delivery
 	Member member.Member
+	// tries counts the times the Sender put the claim back in this run,
+	// after failures that were not the member's.
+	tries int
 }
 
 // Failure is a failed delivery with the member it was for (Status reports).
@@ -109,6 +112,17 @@ type Ledger interface {
 	Counts(ctx context.Context, issueID string) (map[State]int, error)
 	// Failures lists the failed_perm and failed_temp rows of issueID.
 	Failures(ctx context.Context, issueID string) ([]Failure, error)
+}
+
+// OwnerBinder is a Ledger that can tell at once that a run died: Send
+// binds its owner name before its first claim and releases it when it
+// returns. Rows a dead owner held are claimed again straight away, not
+// after their lease, and a row it claimed but never handed to the relay
+// goes back to pending (same Message-ID) instead of counting as in
+// flight. A bound owner also tells other instances that issueID is being
+// sent, so they can join in.
+type OwnerBinder interface {
+	BindOwner(ctx context.Context, issueID, owner string) (release func(), err error)
 }
 
 // OutcomeBatch is an open group commit of outcomes (Ledger.BeginOutcomes).

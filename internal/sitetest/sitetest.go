@@ -56,9 +56,19 @@ type page struct {
 // New starts the site; it is closed when the test ends.
 func New(t testing.TB) *Site {
 	t.Helper()
+	s, err := Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Start starts the site outside a test (the benchmark script's server);
+// Close stops it.
+func Start() (*Site, error) {
 	s := &Site{pages: map[string]page{}, fails: map[string]int{}, delays: map[string]time.Duration{}}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
-	t.Cleanup(s.Close)
 	files := map[string]string{
 		"/feed/":     "site/feed.xml",
 		"/atom.xml":  "site/atom.xml",
@@ -72,7 +82,8 @@ func New(t testing.TB) *Site {
 	for p, file := range files {
 		data, err := fs.ReadFile(siteFS, file)
 		if err != nil {
-			t.Fatal(err)
+			s.Close()
+			return nil, err
 		}
 		s.pages[p] = page{body: s.based(data), contentType: types[p], modified: Modified}
 	}
@@ -89,7 +100,7 @@ func New(t testing.TB) *Site {
 	} {
 		s.AddPhoto(p)
 	}
-	return s
+	return s, nil
 }
 
 // based puts the server's address in for {{BASE}}.

@@ -86,12 +86,22 @@ func (l *Lister) read(ctx context.Context, u string) (*gofeed.Feed, error) {
 	if err != nil {
 		return nil, err // a fetch error names the URL
 	}
+	// The strict check reads the feed on the other core while gofeed
+	// parses it; its verdict comes first.
+	checked := make(chan error, 1)
 	if body := bytes.TrimLeft(resp.Body, "\ufeff \t\r\n"); len(body) > 0 && body[0] == '<' {
-		if err := checkXML(body); err != nil {
-			return nil, xmlError(u, err)
-		}
+		go func() { checked <- checkXML(body) }()
+	} else {
+		checked <- nil
 	}
-	f, err := gofeed.NewParser().Parse(bytes.NewReader(resp.Body))
+	parser := gofeed.NewParser()
+	// The post package finds the first <img> itself, with its caption;
+	// gofeed's own scan would parse every item's HTML once more.
+	parser.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
+	f, err := parser.Parse(bytes.NewReader(resp.Body))
+	if xerr := <-checked; xerr != nil {
+		return nil, xmlError(u, xerr)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: not a readable RSS, Atom or JSON feed: %w", u, err)
 	}

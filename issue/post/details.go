@@ -28,6 +28,9 @@ var abbreviations = map[string]bool{
 // "is rated R".
 func findCertificate(paragraphs []string) string {
 	for _, p := range paragraphs {
+		if !strings.Contains(p, "ated ") {
+			continue // the regexp's cost is for the few paragraphs that may match
+		}
 		if m := ratedRe.FindStringSubmatch(p); m != nil {
 			return m[1]
 		}
@@ -39,6 +42,9 @@ func findCertificate(paragraphs []string) string {
 // when: "Friday, Oct. 11 at the Angelika".
 func findOpens(paragraphs []string) string {
 	for _, p := range paragraphs {
+		if !strings.Contains(strings.ToLower(p), "opens") {
+			continue
+		}
 		loc := opensRe.FindStringSubmatchIndex(p)
 		if loc == nil {
 			continue

@@ -101,6 +101,9 @@ func parseScore(s string) (float64, error) {
 // counts when it is parenthesised, draws all five places, or stands alone
 // on its line, so a lone ★ used as an ornament is not read as one star.
 func findStars(text string) (ratingMatch, bool) {
+	if !strings.ContainsAny(text, "★☆½") {
+		return ratingMatch{}, false
+	}
 	for _, loc := range starRun.FindAllStringIndex(text, -1) {
 		run := text[loc[0]:loc[1]]
 		paren := strings.HasPrefix(run, "(") && strings.HasSuffix(run, ")")
@@ -137,7 +140,11 @@ func aloneOnLine(text string, from, to int) bool {
 // "Rating: x/y", then stars, in the text; then a tag or category like
 // "4 stars". A rating that is there but makes no sense is an error.
 func findRating(rules []*RatingRule, text string, tags []string) (*ratingMatch, error) {
+	hasRating := strings.Contains(strings.ToLower(text), "rating")
 	for _, r := range append(rules, ratingLine) {
+		if r == ratingLine && !hasRating {
+			continue
+		}
 		m, ok, err := r.find(text)
 		if err != nil {
 			return nil, err
