@@ -136,8 +136,8 @@ func TestRotatingTheSecretKeepsOldLinks(t *testing.T) {
 	rotated := *e.links
 	rotated.Secret = []byte("the rotated secret, also long enough")
 	rotated.Previous = [][]byte{[]byte("a retired secret from long ago!!"), e.links.Secret}
-	srv, err := server.New(server.Config{OutDir: e.out, Links: &rotated, Now: e.clock.Now},
-		server.Deps{Members: e.store, Archive: e.store, Lifecycle: &member.Lifecycle{Store: e.store}})
+	srv, err := server.New(server.Config{Links: &rotated, Now: e.clock.Now},
+		server.Deps{Members: e.store, Archive: e.store, Issues: e.issues, Lifecycle: &member.Lifecycle{Store: e.store}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,8 +164,8 @@ func TestRotatingTheSecretKeepsOldLinks(t *testing.T) {
 	// Without the previous secret, the same link is refused.
 	bare := rotated
 	bare.Previous = nil
-	srv2, err := server.New(server.Config{OutDir: e.out, Links: &bare},
-		server.Deps{Members: e.store, Archive: e.store, Lifecycle: &member.Lifecycle{Store: e.store}})
+	srv2, err := server.New(server.Config{Links: &bare},
+		server.Deps{Members: e.store, Archive: e.store, Issues: e.issues, Lifecycle: &member.Lifecycle{Store: e.store}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,8 +187,8 @@ func TestRotatingTheSecretRevokesLinks(t *testing.T) {
 	// The operator restarts with a new FOLIO_SECRET.
 	rotated := *e.links
 	rotated.Secret = []byte("the rotated secret, also long enough")
-	srv, err := server.New(server.Config{OutDir: e.out, Links: &rotated},
-		server.Deps{Members: e.store, Archive: e.store, Lifecycle: &member.Lifecycle{Store: e.store}})
+	srv, err := server.New(server.Config{Links: &rotated},
+		server.Deps{Members: e.store, Archive: e.store, Issues: e.issues, Lifecycle: &member.Lifecycle{Store: e.store}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,8 +237,9 @@ func raw(t *testing.T, addr, target string) (int, string) {
 }
 
 func TestPathTraversal(t *testing.T) {
-	e := newEnv(t, "")
+	e := startEnv(t, envOpts{public: true})
 	e.buildIssue("2026-W10", []testReview{{Section: "Film", Title: "Lanterns at Low Tide", Photo: true}})
+	e.sendWeek("2026-W10")
 	base := filepath.Dir(e.out)
 	// A symlink planted in the images folder, and a week folder that is a
 	// symlink out of the build folder: neither may be followed.
@@ -285,6 +286,13 @@ func TestPathTraversal(t *testing.T) {
 		{"/archive/..%2f..%2fsecret.txt", 403},
 		{"/archive/%2e%2e%2f%2e%2e%2fsecret.txt", 403},
 		{arch + "/../../secret.txt", 404},
+		{arch + "/2026-W10/images/../../../secret.txt", 403}, // cleaned to /archive/secret.txt
+		{arch + "/2026-W10/images/..%2f..%2f..%2fsecret.txt", 404},
+		{arch + "/2026-W10/images/evil.jpg", 404},
+		{arch + "/2026-W20/", 404},
+		{arch + "/..%2f2026-W10/issue.json", 404},
+		{arch + "/2026-W10/issue.json", 404},
+		{arch + "/2026-W10/", 200},
 		{"/u/..%2f..%2fsecret.txt", 403},
 		// The legitimate addresses, for contrast.
 		{"/issues/2026-W10/", 200},

@@ -76,7 +76,7 @@ func (c *cli) sendCmd() *cobra.Command {
 			}
 			sum, err := sendAll(ctx, p.Sender, w.String())
 			prog.done()
-			c.stdout.println(summaryLine(sum))
+			c.stdout.println(summaryLine(ctx, job.Store, sum))
 			if err == nil && ctx.Err() != nil {
 				// SIGINT/SIGTERM: messages in flight finished, the rest is
 				// pending; stopping on request is not a failure.
@@ -98,8 +98,18 @@ func (c *cli) sendCmd() *cobra.Command {
 	return cmd
 }
 
-// summaryLine is the closing summary of a send for the operator.
-func summaryLine(s delivery.Summary) string {
+// summaryLine is the closing summary of a send for the operator. A send
+// that failed early (the ledger could not be extended, say) has no ledger
+// counts of its own: they are read afresh, so the summary never reports
+// an empty ledger for one that holds a week's deliveries.
+func summaryLine(ctx context.Context, l publish.Ledger, s delivery.Summary) string {
+	if s.Counts == nil && l != nil {
+		counts, err := l.Counts(context.WithoutCancel(ctx), s.IssueID)
+		if err != nil {
+			return "sent " + s.IssueID + fmt.Sprintf(": %d sent, %d retrying, %d failed in this run (the ledger could not be read: %v)", s.Sent, s.Retrying, s.Failed, err)
+		}
+		s.Counts = counts
+	}
 	return "sent " + s.String()
 }
 

@@ -58,18 +58,23 @@ func (c *cli) serveCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if c.exe != "" {
+				// Builds run in a child process under [build] memory_limit_mb.
+				job.Runner = &childBuilder{exe: c.exe, configPath: cfg.Path, environ: c.environ, limitMB: cfg.Build.MemoryLimitMB,
+					warn: func(line string) { c.log.Warn("build", "msg", line) }}
+			}
 			srv, err := server.New(server.Config{
-				OutDir:     cfg.Build.OutDir,
-				Links:      svc.links,
-				AdminToken: c.getenv(envAdminToken),
-				Magazine:   cfg.Magazine.Name,
+				PublicIssues: cfg.Server.PublicIssues,
+				Links:        svc.links,
+				AdminToken:   c.getenv(envAdminToken),
+				Magazine:     cfg.Magazine.Name,
 				OnError: func(op string, err error) {
 					c.log.Error("http", "op", op, "err", err)
 				},
 				ErrorLog: slog.NewLogLogger(c.log.Handler(), slog.LevelWarn),
 			}, server.Deps{
 				Members: svc.store, Lifecycle: c.lifecycle(cfg, svc.store), Directory: svc.store,
-				Archive: svc.store, Ledger: svc.store,
+				Archive: svc.store, Ledger: svc.store, Issues: svc.artifacts,
 				Editor: publish.Editor{Job: job}, Metrics: metrics,
 			})
 			if err != nil {

@@ -81,6 +81,14 @@ func TestErrors(t *testing.T) {
 		{"bad bounce domain", minimal + "[bounces]\ndomain = \"bounces@example.org\"\n", nil, "[bounces] domain"},
 		{"soft limit", minimal + "[bounces]\nsoft_limit = 0\n", nil, "[bounces] soft_limit"},
 		{"half TLS", minimal + "[inbound]\ntls_cert = \"c.pem\"\n", nil, "[inbound] tls_cert and tls_key go together"},
+		{"password in the file", minimal + "[smtp]\npassword = \"hunter2\"\n", nil, "set the environment variable FOLIO_SMTP_PASSWORD"},
+		{"bad reply_to", strings.Replace(minimal, "[delivery]\n", "[delivery]\nreply_to = \"letters at example\"\n", 1), nil, `[delivery] reply_to "letters at example"`},
+		{"two reply_to", strings.Replace(minimal, "[delivery]\n", "[delivery]\nreply_to = \"a@example.org, b@example.org\"\n", 1), nil, "[delivery] reply_to"},
+		{"bad first_issue", strings.Replace(minimal, "[delivery]\n", "[delivery]\n", 1) + "", []string{"FOLIO_MAGAZINE_FIRST_ISSUE=2019-41"}, `[magazine] first_issue "2019-41"`},
+		{"first_issue week 54", minimal, []string{"FOLIO_MAGAZINE_FIRST_ISSUE=2019-W54"}, "[magazine] first_issue"},
+		{"bad public_issues", minimal, []string{"FOLIO_SERVER_PUBLIC_ISSUES=yes please"}, "FOLIO_SERVER_PUBLIC_ISSUES"},
+		{"tiny memory limit", minimal + "[build]\nmemory_limit_mb = 16\n", nil, "[build] memory_limit_mb"},
+		{"zero photo limit", minimal + "[content]\nmax_photo_megapixels = 0\n", nil, "[content] max_photo_megapixels"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -107,6 +115,18 @@ func TestAddressAndBounceDomain(t *testing.T) {
 	cfg, err = Parse("/x/folio.toml", []byte(minimal+"[bounces]\ndomain = \"Bounces.Weekly.example.org\"\n"), nil)
 	if err != nil || cfg.BounceDomain() != "bounces.weekly.example.org" || cfg.Bounces.SoftLimit != 3 {
 		t.Errorf("bounce domain %q soft limit %d: %v", cfg.BounceDomain(), cfg.Bounces.SoftLimit, err)
+	}
+}
+
+func TestValidOptionalKeys(t *testing.T) {
+	toml := minimal + "[server]\npublic_issues = true\n[smtp]\npassword = \"\" # an empty one in the file is harmless\n"
+	env := []string{"FOLIO_DELIVERY_REPLY_TO=Letters <letters@weekly.example.org>", "FOLIO_MAGAZINE_FIRST_ISSUE=2019-W41", "FOLIO_SMTP_PASSWORD=from-env"}
+	cfg, err := Parse("/x/folio.toml", []byte(toml), env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cfg.Server.PublicIssues || cfg.SMTP.Password != "from-env" || cfg.Build.MemoryLimitMB != 1024 || cfg.Content.MaxPhotoMegapixels != 40 {
+		t.Errorf("cfg = %+v %+v %+v", cfg.Server, cfg.Build, cfg.Content)
 	}
 }
 
