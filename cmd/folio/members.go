@@ -78,7 +78,7 @@ func (c *cli) membersImportCmd() *cobra.Command {
 			for _, m := range sum.Mapping {
 				c.stdout.printf("status mapping: %s → %s (%s)\n", m.From, m.To, plural(m.Rows, "row", "rows"))
 			}
-			st, err := c.openStore(cmd.Context(), cfg)
+			st, err := c.openStore(cmd.Context(), cfg, storeCreate)
 			if err != nil {
 				return err
 			}
@@ -117,7 +117,7 @@ func (c *cli) membersListCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			st, err := c.openStore(cmd.Context(), cfg)
+			st, err := c.openStore(cmd.Context(), cfg, storeReadOnly)
 			if err != nil {
 				return err
 			}
@@ -162,7 +162,7 @@ func (c *cli) membersExportCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			st, err := c.openStore(cmd.Context(), cfg)
+			st, err := c.openStore(cmd.Context(), cfg, storeReadOnly)
 			if err != nil {
 				return err
 			}

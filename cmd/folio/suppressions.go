@@ -21,7 +21,7 @@ func (c *cli) membersSuppressCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			st, err := c.openStore(cmd.Context(), cfg)
+			st, err := c.openStore(cmd.Context(), cfg, storeExisting)
 			if err != nil {
 				return err
 			}
@@ -53,7 +53,7 @@ func (c *cli) membersUnsuppressCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			st, err := c.openStore(cmd.Context(), cfg)
+			st, err := c.openStore(cmd.Context(), cfg, storeExisting)
 			if err != nil {
 				return err
 			}
@@ -88,7 +88,7 @@ func (c *cli) membersSuppressionsCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			st, err := c.openStore(cmd.Context(), cfg)
+			st, err := c.openStore(cmd.Context(), cfg, storeReadOnly)
 			if err != nil {
 				return err
 			}
@@ -122,7 +122,7 @@ func (c *cli) membersHistoryCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			st, err := c.openStore(cmd.Context(), cfg)
+			st, err := c.openStore(cmd.Context(), cfg, storeReadOnly)
 			if err != nil {
 				return err
 			}
