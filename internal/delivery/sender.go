@@ -41,6 +41,10 @@ type Options struct {
 	// address that brings the member's bounces back. Default the From
 	// address.
 	EnvelopeFrom func(m member.Member, issueID string) string
+	// Addresses are the limits a member's address must keep to be sent
+	// to (RFC 5321's sizes; IP literals only when allowed). One that
+	// breaks them fails at once, without a word to the relay.
+	Addresses member.AddressRules
 
 	Workers int // default 4
 	// ClaimBatch is the rows a worker claims per commit; default 32. It
