@@ -31,6 +31,9 @@ import (
 const (
 	envSecret     = "FOLIO_SECRET"
 	envAdminToken = "FOLIO_ADMIN_TOKEN"
+	// envSecretPrevious lists retired secrets, comma-separated: links and
+	// addresses signed with them still verify after a rotation.
+	envSecretPrevious = "FOLIO_SECRET_PREVIOUS"
 )
 
 // services is everything a command may need, wired from the config.
@@ -62,14 +65,30 @@ func (s *services) Close() error {
 	return errors.Join(errs...)
 }
 
+// How a command opens the store.
+type storeMode int
+
+const (
+	storeExisting storeMode = iota // the database must exist already
+	storeCreate                    // members import and init may create it
+	storeReadOnly                  // status and members list only read
+)
+
 // openStore opens the configured store: PostgreSQL at [store] url (or
-// FOLIO_STORE_URL), else SQLite at [store] path.
-func (c *cli) openStore(ctx context.Context, cfg *config.Config) (*store.Store, error) {
-	st, err := store.OpenConfig(ctx, store.Config{URL: cfg.Store.URL, Path: cfg.Store.Path, Create: true})
+// FOLIO_STORE_URL), else SQLite at [store] path. Only storeCreate makes
+// a new SQLite file: a mistyped path, or a database deleted under us, is
+// an error, not an empty store.
+func (c *cli) openStore(ctx context.Context, cfg *config.Config, mode storeMode) (*store.Store, error) {
+	st, err := store.OpenConfig(ctx, store.Config{URL: cfg.Store.URL, Path: cfg.Store.Path,
+		Create: mode == storeCreate, ReadOnly: mode == storeReadOnly})
 	if err != nil {
 		where := cfg.Store.Path
 		if cfg.Store.URL != "" {
 			where = config.Redact(cfg.Store.URL)
+		}
+		if errors.Is(err, store.ErrNoDatabase) {
+			return nil, fmt.Errorf("no database at %s: create it with `folio init` or `folio members import FILE` "+
+				"(no other command creates one), or fix [store] path", where)
 		}
 		return nil, fmt.Errorf("open store %s: %w", where, err)
 	}
@@ -115,7 +134,7 @@ func (c *cli) services(ctx context.Context, cfg *config.Config, withStore bool) 
 	}
 	if withStore || cfg.Store.URL != "" {
 		// On PostgreSQL even a build needs the store: issues live there.
-		st, err := c.openStore(ctx, cfg)
+		st, err := c.openStore(ctx, cfg, storeExisting)
 		if err != nil {
 			return nil, err
 		}
@@ -173,12 +192,29 @@ func (c *cli) links(cfg *config.Config) (*links.Links, error) {
 	if err != nil {
 		return nil, fmt.Errorf("config: [delivery] from: %w", err)
 	}
+	var previous [][]byte
+	for p := range strings.SplitSeq(c.getenv(envSecretPrevious), ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if len(p) < 16 {
+			return nil, errors.New(envSecretPrevious + " holds a secret shorter than 16 characters")
+		}
+		previous = append(previous, []byte(p))
+	}
 	return &links.Links{
-		BaseURL: cfg.Magazine.BaseURL,
-		Secret:  []byte(secret),
-		TTL:     config.Duration(cfg.Server.LinkTTL),
-		List:    listID(cfg, addr.Address),
+		BaseURL:    cfg.Magazine.BaseURL,
+		Secret:     []byte(secret),
+		Previous:   previous,
+		TTL:        config.Duration(cfg.Server.LinkTTL),
+		List:       listID(cfg, addr.Address),
+		MailDomain: cfg.BounceDomain(),
 	}, nil
+}
+
+// lifecycle is the members' lifecycle over the store.
+func (c *cli) lifecycle(cfg *config.Config, st *store.Store) *member.Lifecycle {
+	return &member.Lifecycle{Store: st, SoftLimit: cfg.Bounces.SoftLimit, Now: c.now}
 }
 
 // listID is the List-Id: the configured one, or the From domain's.
