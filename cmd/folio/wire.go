@@ -93,7 +93,7 @@ func (c *cli) services(ctx context.Context, cfg *config.Config, withStore bool) 
 		return nil, err
 	}
 	svc.links = links
-	src, err := source(cfg)
+	src, err := source(cfg, c.getenv)
 	if err != nil {
 		return nil, err
 	}
