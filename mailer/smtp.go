@@ -20,6 +20,12 @@ type SMTPConfig struct {
 	Password string
 	TLS      string        // "starttls" (default), "tls" (implicit, port 465) or "none"
 	Timeout  time.Duration // per message and for dialing; default 60s
+	// MaxConnTime bounds a connection's whole life, however its relay
+	// answers: every read and write of a connection ends by then, and a
+	// connection with less than Timeout left takes no new message (it is
+	// recycled). Default 5 minutes; keep it well below the Sender's
+	// lease so a hung relay never holds claimed rows until they expire.
+	MaxConnTime time.Duration
 	HELO     string        // default: the local host name
 	// TLSConfig overrides certificate checks (tests with a private CA).
 	TLSConfig *tls.Config
@@ -36,6 +42,10 @@ func NewSMTP(cfg SMTPConfig) Transport {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 60 * time.Second
 	}
+	if cfg.MaxConnTime <= 0 {
+		cfg.MaxConnTime = 5 * time.Minute
+	}
+	cfg.MaxConnTime = max(cfg.MaxConnTime, cfg.Timeout)
 	return &smtpTransport{cfg: cfg}
 }
 
@@ -94,11 +104,12 @@ func (t *smtpTransport) Open(ctx context.Context) (Conn, error) {
 	if err != nil {
 		return nil, err
 	}
+	end := time.Now().Add(t.cfg.MaxConnTime)
 	sc, err := c.DialToSMTPClientWithContext(ctx)
 	if err != nil {
 		return nil, newSMTPError(PhaseDial, err)
 	}
-	conn := &smtpConn{c: sc, timeout: t.cfg.Timeout, ok: true}
+	conn := &smtpConn{c: sc, timeout: t.cfg.Timeout, end: end, ok: true}
 	conn.pipelining, _ = sc.Extension("PIPELINING")
 	if ok, _ := sc.Extension("8BITMIME"); ok {
 		conn.mailParams += " BODY=8BITMIME"
@@ -112,6 +123,7 @@ func (t *smtpTransport) Open(ctx context.Context) (Conn, error) {
 type smtpConn struct {
 	c       *smtp.Client
 	timeout time.Duration
+	end     time.Time // MaxConnTime after dialing
 	ok      bool
 	buf     []byte // the dot-stuffed body, reused across messages
 	// pipelining: the relay offers PIPELINING (RFC 2920), so MAIL, RCPT
@@ -123,7 +135,9 @@ type smtpConn struct {
 	sent *Envelope
 }
 
-func (c *smtpConn) Usable() bool { return c.ok }
+// Usable reports whether the connection works and has a whole Timeout
+// of its life left for another message.
+func (c *smtpConn) Usable() bool { return c.ok && time.Until(c.end) >= c.timeout }
 
 func (c *smtpConn) GatesDot() bool { return true }
 
@@ -135,7 +149,7 @@ func (c *smtpConn) Deliver(_ context.Context, o *Outgoing) (string, error) {
 	if !c.ok {
 		return "", newSMTPError(PhaseMail, errors.New("connection is closed"))
 	}
-	if err := c.c.UpdateDeadline(c.timeout); err != nil {
+	if err := c.c.UpdateDeadline(min(c.timeout, time.Until(c.end))); err != nil {
 		c.ok = false
 		return "", newSMTPError(PhaseMail, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -95,5 +96,32 @@ func TestWireReady(t *testing.T) {
 		if got := wireReady([]byte(tt.in)); got != tt.want {
 			t.Errorf("wireReady(%q) = %v, want %v", tt.in, got, tt.want)
 		}
+	}
+}
+
+// TestConnectionLifeIsBounded: a connection takes new messages only
+// while a whole Timeout of its MaxConnTime is left, and no read or write
+// of it outlives MaxConnTime, however slowly the relay answers.
+func TestConnectionLifeIsBounded(t *testing.T) {
+	srv := smtptest.Start(t, smtptest.WithScript(func(smtptest.Call) smtptest.Action {
+		return smtptest.Action{Delay: 30 * time.Millisecond}
+	}))
+	const timeout, life = 300 * time.Millisecond, 700 * time.Millisecond
+	tr := NewSMTP(SMTPConfig{Host: srv.Host, Port: srv.Port, TLS: "none", Timeout: timeout, MaxConnTime: life})
+	start := time.Now()
+	conn, err := tr.Open(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	n := 0
+	for ; conn.Usable(); n++ {
+		o := pipelineOut(fmt.Sprintf("r%d@example.org", n), "")
+		if _, err := conn.Deliver(context.Background(), o); err != nil {
+			t.Fatalf("message %d: %v", n, err)
+		}
+	}
+	if took := time.Since(start); took > life || n < 2 {
+		t.Errorf("%d messages in %v on a connection that may live %v", n, took, life)
 	}
 }

@@ -85,7 +85,10 @@ type SMTPError struct {
 	// Ambiguous is set when the connection failed after the whole message
 	// was written: the server may have accepted it.
 	Ambiguous bool
-	Err       error
+	// Local is set for a refusal Folio made itself, in the relay's terms
+	// (an address the relay cannot take): no server said it.
+	Local bool
+	Err   error
 }
 
 func (e *SMTPError) Error() string {
@@ -166,21 +169,6 @@ func Classify(err error) Class {
 		return Permanent
 	}
 	return Retry
-}
-
-// Suppressible reports whether a permanent failure says the recipient's
-// address does not exist (5.1.x about the destination, or a bare 550 to
-// RCPT), so it must never be mailed again. 5.1.7 and 5.1.8 are about the
-// sender and suppress nobody.
-func Suppressible(err error) bool {
-	var se *SMTPError
-	if !errors.As(err, &se) || se.Code < 500 || se.Code >= 600 || (se.Phase != PhaseRcpt && se.Phase != PhaseBody) {
-		return false
-	}
-	if strings.HasPrefix(se.Enhanced, "5.1.") {
-		return se.Enhanced != "5.1.7" && se.Enhanced != "5.1.8"
-	}
-	return se.Code == 550 && se.Enhanced == "" && se.Phase == PhaseRcpt
 }
 
 // ReplyOf is the operator-readable reply of a failure.

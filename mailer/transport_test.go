@@ -32,6 +32,16 @@ func TestClassify(t *testing.T) {
 		{"sender rejected", reply(mailer.PhaseMail, 553, "5.1.8 bad sender domain"), mailer.Pause, false},
 		{"user unknown after DATA", reply(mailer.PhaseBody, 550, "5.1.1 no such user"), mailer.Permanent, true},
 		{"bare 550 to RCPT", reply(mailer.PhaseRcpt, 550, "mailbox unavailable"), mailer.Permanent, true},
+		{"null MX", reply(mailer.PhaseRcpt, 556, "5.1.10 domain accepts no mail"), mailer.Permanent, true},
+		{"mailbox disabled", reply(mailer.PhaseRcpt, 550, "5.2.1 mailbox disabled"), mailer.Permanent, true},
+		{"user unknown, Postfix without codes", reply(mailer.PhaseRcpt, 550, "<ann@example.org>: Recipient address rejected: User unknown in local recipient table"), mailer.Permanent, true},
+		{"Exim relay not permitted", reply(mailer.PhaseRcpt, 550, "relay not permitted"), mailer.Permanent, false},
+		{"relay access denied worded as a recipient", reply(mailer.PhaseRcpt, 554, "<ann@example.org>: Recipient address rejected: Relay access denied"), mailer.Permanent, false},
+		{"too big at the end of DATA", reply(mailer.PhaseBody, 552, "5.3.4 message size exceeds fixed limit"), mailer.Permanent, false},
+		{"bare 552 at the end of DATA", reply(mailer.PhaseBody, 552, "message size exceeds fixed limit"), mailer.Permanent, false},
+		{"generic 5.0.0 code, relay words", reply(mailer.PhaseRcpt, 550, "5.0.0 relaying not permitted"), mailer.Permanent, false},
+		{"generic 5.0.0 code, unknown user", reply(mailer.PhaseRcpt, 550, "5.0.0 no such user here"), mailer.Permanent, true},
+		{"sender's fault", reply(mailer.PhaseRcpt, 550, "5.1.7 bad sender mailbox syntax"), mailer.Permanent, false},
 		{"greylisted", reply(mailer.PhaseRcpt, 451, "4.7.1 greylisted"), mailer.Retry, false},
 		{"busy", reply(mailer.PhaseMail, 421, "4.3.2 closing"), mailer.Retry, false},
 		{"EOF", &mailer.SMTPError{Phase: mailer.PhaseBody, Err: errors.New("EOF"), Ambiguous: true}, mailer.Retry, false},
@@ -46,5 +56,54 @@ func TestClassify(t *testing.T) {
 				t.Errorf("Suppressible = %v, want %v", s, tt.suppress)
 			}
 		})
+	}
+}
+
+func TestWhoseFailure(t *testing.T) {
+	reply := func(phase string, code int, enh, msg string) error {
+		return &mailer.SMTPError{Phase: phase, Code: code, Enhanced: enh, Message: strings.TrimSpace(enh + " " + msg)}
+	}
+	tests := []struct {
+		name                  string
+		err                   error
+		connection, throttled bool
+	}{
+		{"421 closing after a few messages", reply(mailer.PhaseMail, 421, "4.7.0", "too many messages in this session, closing connection"), true, false},
+		{"421 rate", reply(mailer.PhaseMail, 421, "4.7.0", "Error: too many messages from 192.0.2.1, slow down"), true, true},
+		{"Gmail 4.7.28", reply(mailer.PhaseRcpt, 421, "4.7.28", "unusual rate of unsolicited mail"), true, true},
+		{"451 rate limit", reply(mailer.PhaseRcpt, 451, "4.7.1", "rate limit exceeded"), false, true},
+		{"452 volume", reply(mailer.PhaseRcpt, 452, "4.2.2", "daily volume exceeded"), false, true},
+		{"451 greylisted", reply(mailer.PhaseRcpt, 451, "4.7.1", "greylisted, try again later"), false, false},
+		{"450 not a throttle code", reply(mailer.PhaseRcpt, 450, "4.2.1", "receiving mail at a rate that prevents delivery"), false, false},
+		{"timeout at RCPT", &mailer.SMTPError{Phase: mailer.PhaseRcpt, Err: errors.New("i/o timeout")}, true, false},
+		{"no reply to the dot", &mailer.SMTPError{Phase: mailer.PhaseBody, Err: errors.New("EOF"), Ambiguous: true}, false, false},
+		{"dial", &mailer.SMTPError{Phase: mailer.PhaseDial, Err: errors.New("refused")}, false, false},
+		{"local refusal", &mailer.SMTPError{Phase: mailer.PhaseRcpt, Code: 553, Local: true}, false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := mailer.ConnectionFailure(tt.err); got != tt.connection {
+				t.Errorf("ConnectionFailure = %v, want %v", got, tt.connection)
+			}
+			if got := mailer.Throttled(tt.err); got != tt.throttled {
+				t.Errorf("Throttled = %v, want %v", got, tt.throttled)
+			}
+		})
+	}
+}
+
+// TestReplyKey: replies a relay gives every recipient alike, naming each
+// recipient's address, share a key; different replies do not.
+func TestReplyKey(t *testing.T) {
+	r := func(rcpt string) error {
+		return &mailer.SMTPError{Phase: mailer.PhaseRcpt, Code: 550, Enhanced: "5.1.1",
+			Message: "5.1.1 <" + rcpt + ">: Recipient address rejected: User unknown"}
+	}
+	if a, b := mailer.ReplyKey(r("ann@example.org")), mailer.ReplyKey(r("bob@example.net")); a != b {
+		t.Errorf("keys differ by address: %q, %q", a, b)
+	}
+	other := &mailer.SMTPError{Phase: mailer.PhaseRcpt, Code: 550, Message: "relay not permitted"}
+	if mailer.ReplyKey(other) == mailer.ReplyKey(r("ann@example.org")) {
+		t.Error("different replies share a key")
 	}
 }

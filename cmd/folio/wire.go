@@ -210,7 +210,7 @@ func (c *cli) job(svc *services, onResult func(delivery.Result)) (*publish.Job, 
 				Audience: delivery.Audience{Tiers: cfg.Delivery.Tiers},
 				ListID:   svc.links.List,
 				Workers:  cfg.Delivery.Workers, MaxPerConn: cfg.Delivery.MaxPerConn,
-				Rate: cfg.Delivery.Rate, HourlyCap: cfg.Delivery.HourlyCap,
+				Rate: cfg.Delivery.Rate, HourlyCap: cfg.Delivery.HourlyCap, PauseAfter: cfg.Delivery.PauseAfter,
 				Retry: retry, GiveUp: config.Duration(cfg.Delivery.GiveUp),
 				DKIM: dkim, OnResult: onResult,
 			})

@@ -96,6 +96,9 @@ type Delivery struct {
 	GiveUp     string   `toml:"give_up"`
 	ListID     string   `toml:"list_id"`
 	ReplyTo    string   `toml:"reply_to"`
+	// PauseAfter is how many members refused with the same reply pause
+	// the run (the reply is the relay's, not theirs).
+	PauseAfter int `toml:"pause_after"`
 }
 
 // SMTP is the relay. An empty Host means "write to the outbox instead".
@@ -151,6 +154,7 @@ func Default() Config {
 			Outbox:     "outbox",
 			Workers:    4,
 			MaxPerConn: 100,
+			PauseAfter: 3,
 			Retry:      []string{"5m", "15m", "30m", "1h", "2h"},
 			GiveUp:     "72h",
 		},
@@ -252,6 +256,7 @@ func (c *Config) validate() error {
 		{c.Delivery.Rate >= 0, "[delivery] rate must not be negative"},
 		{c.Delivery.HourlyCap >= 0, "[delivery] hourly_cap must not be negative"},
 		{c.Delivery.MaxPerConn >= 1, "[delivery] max_per_conn must be at least 1"},
+		{c.Delivery.PauseAfter >= 1, "[delivery] pause_after must be at least 1"},
 		{(c.DKIM.KeyFile == "") == (c.DKIM.Selector == ""), "[dkim] key_file and selector go together"},
 	}
 	for _, ch := range checks {

@@ -78,7 +78,7 @@ func (a *attempt) fly(dot func() error) error {
 // next rows.
 func (a *attempt) pipelineNext() {
 	w := a.w
-	if len(w.queue) > 0 && w.used+1 < w.s.o.MaxPerConn && w.lim.unlimited() && w.ctx.Err() == nil {
+	if len(w.queue) > 0 && w.used+1 < w.r.maxPerConn() && w.lim.unlimited() && w.ctx.Err() == nil {
 		a.out.Next = &mailer.Envelope{From: a.out.From, To: w.queue[0].Member.Email}
 	}
 }
@@ -105,6 +105,9 @@ type inflight struct {
 	res   Result
 	claim int
 	req   *commitReq
+	// held are outcomes held back earlier (holding) that ride on this
+	// commit.
+	held []heldOutcome
 }
 
 // recorded checks the commit's answer; false (and the run failed) when
@@ -122,4 +125,8 @@ func (f *inflight) recorded(r *run, res committed) bool {
 func (f *inflight) report(s *Sender, r *run) {
 	r.count(f.o.State)
 	s.emit(f.res)
+	for _, h := range f.held {
+		r.count(h.o.State)
+		s.emit(h.res)
+	}
 }

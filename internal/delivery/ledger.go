@@ -53,6 +53,9 @@ type Delivery struct {
 type Claim struct {
 	Delivery
 	Member member.Member
+	// tries counts the times the Sender put the claim back in this run,
+	// after failures that were not the member's.
+	tries int
 }
 
 // Failure is a failed delivery with the member it was for (Status reports).

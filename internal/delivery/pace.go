@@ -49,14 +49,15 @@ func (b *bucket) cancel() {
 	b.mu.Unlock()
 }
 
-// limiter combines a per-second rate and an hourly cap; nil buckets are
-// unlimited.
+// limiter combines a per-second rate, an hourly cap and the pace the
+// relay asked for (aimd); nil buckets are unlimited.
 type limiter struct {
 	perSec, perHour *bucket
+	relay           aimd
 }
 
 func newLimiter(rate float64, burst, hourlyCap int, now time.Time) *limiter {
-	l := &limiter{}
+	l := &limiter{relay: aimd{start: now, ceiling: rate, workers: burst}}
 	if rate > 0 {
 		l.perSec = newBucket(rate, burst, now)
 	}
@@ -66,10 +67,17 @@ func newLimiter(rate float64, burst, hourlyCap int, now time.Time) *limiter {
 	return l
 }
 
-// wait blocks until one message may go, or ctx ends.
-// unlimited reports whether wait never blocks: no rate and no cap.
-func (l *limiter) unlimited() bool { return l.perSec == nil && l.perHour == nil }
+// unlimited reports whether wait never blocks: no rate, no cap and no
+// slowing down asked by the relay.
+func (l *limiter) unlimited() bool {
+	return l.perSec == nil && l.perHour == nil && !l.relay.on.Load()
+}
 
+// slowDown is the relay asking the run to slow down (mailer.Throttled):
+// see aimd.
+func (l *limiter) slowDown(now time.Time, accepted int64) { l.relay.decrease(now, accepted) }
+
+// wait blocks until one message may go, or ctx ends.
 func (l *limiter) wait(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -77,7 +85,7 @@ func (l *limiter) wait(ctx context.Context) error {
 	var d time.Duration
 	now := time.Now()
 	var taken []*bucket
-	for _, b := range []*bucket{l.perSec, l.perHour} {
+	for _, b := range []*bucket{l.perSec, l.perHour, l.relay.bucket(now)} {
 		if b == nil {
 			continue
 		}
@@ -125,4 +133,15 @@ func nextAttempt(schedule []time.Duration, giveUp time.Duration, attempts int, f
 		return time.Time{}, false
 	}
 	return next, true
+}
+
+// setRate changes the bucket's rate from now on.
+func (b *bucket) setRate(rate float64, now time.Time) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if el := now.Sub(b.last).Seconds(); el > 0 {
+		b.tokens = min(b.tokens+el*b.rate, b.burst)
+		b.last = now
+	}
+	b.rate = rate
 }

@@ -2,6 +2,7 @@ package delivery
 
 import (
 	"context"
+	"errors"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -36,7 +37,8 @@ func (s *Sender) Send(ctx context.Context, issueID string) (Summary, error) {
 	}
 	sum.Added = added
 
-	r := &run{issueID: issueID, owner: newOwner(), commits: make(chan *commitReq, s.o.Workers)}
+	r := &run{issueID: issueID, owner: newOwner(), commits: make(chan *commitReq, s.o.Workers), perConnMax: s.o.MaxPerConn}
+	r.held = holding{after: s.o.PauseAfter, holdFor: min(s.o.Lease/4, maxHold)}
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	r.cancel = cancel
@@ -51,6 +53,7 @@ func (s *Sender) Send(ctx context.Context, issueID string) (Summary, error) {
 		wg.Go(func() { s.worker(runCtx, r, lim) })
 	}
 	wg.Wait()
+	s.recordHeld(r)
 	close(r.commits)
 	<-committed
 
@@ -83,6 +86,13 @@ type run struct {
 	// inFlight counts messages past their final dot whose outcome is not
 	// yet queued for the committer.
 	inFlight atomic.Int32
+	// accepted counts the messages the relay took in this run.
+	accepted atomic.Int64
+	// connLimit, when not 0, is how many messages the relay lets one
+	// connection carry (it answered 421 after that many).
+	connLimit  atomic.Int64
+	perConnMax int
+	held       holding
 
 	mu                     sync.Mutex
 	sent, retrying, failed int
@@ -104,6 +114,28 @@ func (r *run) count(st State) {
 	}
 }
 
+// maxPerConn is how many messages a connection carries: MaxPerConn, or
+// fewer once the relay has shown it ends sessions sooner.
+func (r *run) maxPerConn() int {
+	if n := int(r.connLimit.Load()); n > 0 && n < r.perConnMax {
+		return n
+	}
+	return r.perConnMax
+}
+
+// learnConnLimit notes that the relay ended a session after n messages.
+func (r *run) learnConnLimit(n int) {
+	if n < 1 {
+		return
+	}
+	for {
+		old := r.connLimit.Load()
+		if old != 0 && old <= int64(n) || r.connLimit.CompareAndSwap(old, int64(n)) {
+			return
+		}
+	}
+}
+
 // pause stops the run because the relay refuses us.
 func (r *run) pause(reason string) {
 	r.mu.Lock()
@@ -122,6 +154,30 @@ func (r *run) fail(err error) {
 	}
 	r.mu.Unlock()
 	r.cancel()
+}
+
+// maxHold bounds how long an outcome waits in holding.
+const maxHold = 30 * time.Second
+
+// recordHeld records the outcomes still held when the workers are done:
+// as they are, or pending when their reply turned out to be the relay's.
+func (s *Sender) recordHeld(r *run) {
+	held := r.held.due(s.o.Now(), true)
+	if len(held) == 0 {
+		return
+	}
+	outs := make([]Outcome, len(held))
+	for i, h := range held {
+		outs[i] = h.o
+	}
+	if err := s.commit(r, outs); err != nil && !errors.Is(err, ErrLeaseLost) {
+		r.fail(fmt.Errorf("delivery: record held outcomes: %w", err))
+		return
+	}
+	for _, h := range held {
+		r.count(h.o.State)
+		s.emit(h.res)
+	}
 }
 
 // newOwner names one run: rows it holds carry this name.

@@ -42,6 +42,10 @@ type Options struct {
 	// crash): claimed rows not yet sent are only resent, never doubled.
 	ClaimBatch int
 	MaxPerConn int             // messages per connection before it is recycled; default 100
+	// PauseAfter is how many members must get the same permanent
+	// refusal (or dead connection) before the run takes it for the
+	// relay's and pauses, leaving them pending; default 3. See holding.
+	PauseAfter int
 	Rate       float64         // messages per second over all workers; 0 = unlimited
 	HourlyCap  int             // messages per hour; 0 = unlimited
 	Retry      []time.Duration // default DefaultRetry()
@@ -139,6 +143,9 @@ func NewSender(o Options) (*Sender, error) {
 	}
 	if s.o.MaxPerConn <= 0 {
 		s.o.MaxPerConn = 100
+	}
+	if s.o.PauseAfter <= 0 {
+		s.o.PauseAfter = 3
 	}
 	if len(s.o.Retry) == 0 {
 		s.o.Retry = DefaultRetry()

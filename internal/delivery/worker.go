@@ -146,28 +146,110 @@ func (w *worker) deliver(c Claim) bool {
 	} else {
 		a.pipelineNext()
 	}
+	fresh := w.used == 0
 	reply, sendErr := w.conn.Deliver(w.bg, out)
 	w.used++
 	w.promised = out.Next != nil && w.conn.Usable()
 	if !a.settled || !w.settle() {
 		// Held back before its final dot: never delivered.
-		if a.flying {
-			w.r.inFlight.Add(-1)
-		}
+		w.land(a)
 		w.queue = append([]Claim{c}, w.queue...)
 		return false
 	}
+	if sendErr == nil {
+		w.r.accepted.Add(1)
+	} else if w.again(c, sendErr, a) {
+		return true
+	}
 	o, res := w.s.outcome(w.r, c, reply, sendErr, start)
-	w.submit(c, o, res, a.flying)
+	if kind := holdKind(sendErr, res.Class, fresh); kind != "" {
+		w.land(a)
+		trip, why := w.r.held.hold(kind, mailer.ReplyKey(sendErr), o, res, w.s.o.Now(), w.r.accepted.Load())
+		if trip {
+			if kind == holdConnection {
+				w.r.fail(fmt.Errorf("%w: %s", ErrRelayUnavailable, why))
+			} else {
+				w.r.pause(why)
+			}
+			return false
+		}
+	} else {
+		w.submit(c, o, res, a.flying)
+	}
 	if res.Class == mailer.Pause && sendErr != nil {
 		w.settle()
 		w.r.pause(o.Reply)
 		return false
 	}
-	if !w.conn.Usable() || w.used >= w.s.o.MaxPerConn {
+	if !w.conn.Usable() || w.used >= w.r.maxPerConn() {
 		w.hangUp()
 	}
 	return true
+}
+
+// How often one member's message is tried in a run when the failures
+// are the relay's pace or connection, not the member's.
+const (
+	maxThrottledTries  = 6
+	maxConnectionTries = 3
+)
+
+// again puts c back at the head of the queue, without an outcome, when
+// its message failed for a reason that is not the member's and a try is
+// left: the relay asked the run to slow down (the whole run then does),
+// or the connection failed after carrying earlier messages (a relay that
+// ends its sessions with 421; one that learns it is not asked for more
+// per connection).
+func (w *worker) again(c Claim, sendErr error, a *attempt) bool {
+	throttled := mailer.Throttled(sendErr)
+	if throttled {
+		w.lim.slowDown(time.Now(), w.r.accepted.Load())
+	}
+	connection := mailer.ConnectionFailure(sendErr) && w.used > 1
+	switch {
+	case throttled && c.tries+1 < maxThrottledTries:
+	case connection && c.tries+1 < maxConnectionTries:
+	default:
+		return false
+	}
+	if connection && mailer.Code(sendErr) == 421 {
+		w.r.learnConnLimit(w.used - 1)
+	}
+	w.land(a)
+	c.tries++
+	w.queue = append([]Claim{c}, w.queue...)
+	if w.promised {
+		w.hangUp() // the envelope sent ahead was for another member
+	}
+	if !w.conn.Usable() {
+		w.hangUp()
+	}
+	return true
+}
+
+// holdKind says whether a failed delivery's outcome is held (holding):
+// a permanent refusal, a message whose fate is unknown (the connection
+// died after the whole message went out), or a connection that failed
+// on its first message.
+func holdKind(sendErr error, class mailer.Class, fresh bool) string {
+	switch {
+	case sendErr == nil || class == mailer.Pause || mailer.IsLocal(sendErr):
+		return ""
+	case class == mailer.Permanent:
+		return holdRefusal
+	case mailer.Ambiguous(sendErr) || (fresh && mailer.ConnectionFailure(sendErr)):
+		return holdConnection
+	}
+	return ""
+}
+
+// land ends a message's flight without handing its outcome to the
+// committer.
+func (w *worker) land(a *attempt) {
+	if a.flying {
+		a.flying = false
+		w.r.inFlight.Add(-1)
+	}
 }
 
 // message is c's message: the one rendered ahead, or rendered now.
@@ -216,11 +298,15 @@ func (w *worker) hangUp() {
 // an outcome it already holds.
 func (w *worker) submit(c Claim, o Outcome, res Result, flying bool) {
 	req := &commitReq{outs: []Outcome{o}, flying: flying, done: make(chan committed, 1)}
+	held := w.r.held.due(w.s.o.Now(), false)
+	for _, h := range held {
+		req.outs = append(req.outs, h.o)
+	}
 	if len(w.queue) <= 1 && !w.drained && res.Class != mailer.Pause && w.ctx.Err() == nil {
 		req.claim = w.s.o.ClaimBatch
 	}
 	w.r.commits <- req
-	w.prev = &inflight{c: c, o: o, res: res, claim: req.claim, req: req}
+	w.prev = &inflight{c: c, o: o, res: res, claim: req.claim, req: req, held: held}
 }
 
 // settle waits for the last outcome's commit; false stops the worker.

@@ -1,0 +1,63 @@
+package delivery_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/foliopress/folio/internal/delivery"
+	"github.com/foliopress/folio/mailer/smtptest"
+)
+
+// rateLimitedRelay accepts at most n messages per window and answers
+// the rest with a 451 about its rate, as a provider's relay does.
+type rateLimitedRelay struct {
+	n      int
+	window time.Duration
+
+	mu        sync.Mutex
+	took      []time.Time
+	throttled int
+}
+
+func (r *rateLimitedRelay) script(c smtptest.Call) smtptest.Action {
+	if c.Stage != smtptest.StageRcpt {
+		return smtptest.Action{}
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	now := time.Now()
+	for len(r.took) > 0 && now.Sub(r.took[0]) > r.window {
+		r.took = r.took[1:]
+	}
+	if len(r.took) >= r.n {
+		r.throttled++
+		return smtptest.Action{Reply: smtptest.Throttled}
+	}
+	r.took = append(r.took, now)
+	return smtptest.Action{}
+}
+
+// TestThrottlingSlowsTheWholeRun: a relay that answers "451 4.7.1 rate
+// limit exceeded" past 40 messages a second slows the whole run down
+// (AIMD) instead of deferring each refused member to its own retry: every
+// member gets the issue in this run, after a handful of refusals.
+func TestThrottlingSlowsTheWholeRun(t *testing.T) {
+	relay := &rateLimitedRelay{n: 8, window: 200 * time.Millisecond}
+	srv := smtptest.Start(t, smtptest.WithScript(relay.script))
+	const members = 60
+	st := newStore(t, members)
+	s := sender(t, st, smtpTo(srv), func(o *delivery.Options) { o.Workers = 4 })
+	start := time.Now()
+	sum, err := s.Send(context.Background(), issueID)
+	if err != nil || sum.Sent != members || sum.Retrying != 0 {
+		t.Fatalf("%+v %v", sum, err)
+	}
+	relay.mu.Lock()
+	defer relay.mu.Unlock()
+	t.Logf("%d members in %v, %d refusals about the rate", members, time.Since(start).Round(time.Millisecond), relay.throttled)
+	if relay.throttled > members/2 {
+		t.Errorf("the relay refused %d times: the run did not slow down", relay.throttled)
+	}
+}
