@@ -1,11 +1,13 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
-	"path"
+	"net/url"
 	"time"
 
 	"github.com/foliopress/folio/internal/links"
@@ -50,7 +52,7 @@ func (s *Server) archive(w http.ResponseWriter, r *http.Request) {
 	}
 	data := archivePage{page: page{Title: "Your archive", Magazine: s.cfg.Magazine}, Name: m.Name}
 	for _, wk := range weeks {
-		if e, ok := s.entry(wk); ok {
+		if e, ok := s.entry(r.Context(), r.PathValue("token"), wk); ok {
 			data.Issues = append(data.Issues, e)
 		}
 	}
@@ -70,20 +72,22 @@ type manifest struct {
 }
 
 // entry describes week's built issue; ok is false when the week is not a
-// canonical week name or its web version is not on disk.
-func (s *Server) entry(week string) (archiveEntry, bool) {
+// canonical week name or its web version is not stored. Its links are the
+// member's own, relative to /archive/{token}.
+func (s *Server) entry(ctx context.Context, token, week string) (archiveEntry, bool) {
 	if !canonicalWeek(week) {
 		return archiveEntry{}, false
 	}
-	if fi, err := s.root.Stat(path.Join(week, issue.WebFile)); err != nil || !fi.Mode().IsRegular() {
+	if _, err := s.stat(ctx, week, issue.WebFile); err != nil {
 		return archiveEntry{}, false
 	}
-	e := archiveEntry{Week: week, Heading: "Issue of week " + week, DateLabel: week, WebURL: "../issues/" + week + "/"}
-	if fi, err := s.root.Stat(path.Join(week, issue.PDFFile)); err == nil && fi.Mode().IsRegular() {
-		e.PDFURL = "../issues/" + week + "/" + issue.PDFFile
+	own := url.PathEscape(token) + "/" + week + "/"
+	e := archiveEntry{Week: week, Heading: "Issue of week " + week, DateLabel: week, WebURL: own}
+	if fi, err := s.stat(ctx, week, issue.PDFFile); err == nil {
+		e.PDFURL = own + issue.PDFFile
 		e.PDFSize = humanSize(fi.Size())
 	}
-	if mf, err := s.readManifest(week); err == nil {
+	if mf, err := s.readManifest(ctx, week); err == nil {
 		if !mf.Date.IsZero() {
 			e.DateLabel = "Week of " + mf.Date.Format("January 2, 2006")
 		}
@@ -99,9 +103,19 @@ func (s *Server) entry(week string) (archiveEntry, bool) {
 	return e, true
 }
 
-// readManifest reads week's issue.json through the root, capped at 8 MiB.
-func (s *Server) readManifest(week string) (*manifest, error) {
-	f, err := s.root.Open(path.Join(week, manifestFile))
+// stat describes one stored file of week's issue.
+func (s *Server) stat(ctx context.Context, week, name string) (fs.FileInfo, error) {
+	f, err := s.deps.Issues.Open(ctx, week, name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return f.Stat()
+}
+
+// readManifest reads week's issue.json, capped at 8 MiB.
+func (s *Server) readManifest(ctx context.Context, week string) (*manifest, error) {
+	f, err := s.deps.Issues.Open(ctx, week, manifestFile)
 	if err != nil {
 		return nil, err
 	}

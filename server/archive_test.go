@@ -10,6 +10,48 @@ import (
 	"github.com/foliopress/folio/internal/links"
 )
 
+// TestIssuesAreForMembers: an issue's web version and PDF are served only
+// through a member's signed archive links, for issues in their archive;
+// /issues/{week}/ is not found before the send (public_issues or not) and
+// by default not after it either. Photos stay public for the email.
+func TestIssuesAreForMembers(t *testing.T) {
+	for _, public := range []bool{false, true} {
+		e := startEnv(t, envOpts{public: public})
+		e.buildIssue("2026-W10", []testReview{{Section: "Film", Title: "Lanterns at Low Tide", Photo: true}})
+		ada, alan := e.members["ada@example.org"], e.members["alan@example.org"]
+		own := e.path(e.links.Archive(ada)) + "/2026-W10/"
+		check := func(when, path string, want int, body string) {
+			t.Helper()
+			res, got := e.do("GET", path, nil, nil)
+			if res.StatusCode != want {
+				t.Errorf("public=%v, %s: GET %s: %d, want %d", public, when, path, res.StatusCode, want)
+			}
+			if want == 200 && !strings.Contains(got, body) {
+				t.Errorf("public=%v, %s: GET %s lacks %q", public, when, path, body)
+			}
+		}
+		// Built, not sent: nobody reads it, not even by guessing the week.
+		for _, p := range []string{"/issues/2026-W10/", "/issues/2026-W10/issue.pdf", own, own + "issue.pdf"} {
+			check("before the send", p, 404, "")
+		}
+		check("before the send", "/issues/2026-W10/images/W10-review-0.jpg", 200, "\xff\xd8")
+		e.sendWeek("2026-W10")
+		check("after the send", own, 200, "Lanterns at Low Tide")
+		check("after the send", own+"issue.pdf", 200, "%PDF-")
+		check("after the send", own+"images/W10-review-0.jpg", 200, "\xff\xd8")
+		check("after the send", e.path(e.links.Archive(ada))+"/2026-W10", 301, "")
+		// Alan's tier was not in the audience: his link does not open it.
+		check("another member", e.path(e.links.Archive(alan))+"/2026-W10/", 404, "")
+		check("a forged token", "/archive/not-a-token/2026-W10/", 403, "")
+		status := 404
+		if public {
+			status = 200
+		}
+		check("after the send", "/issues/2026-W10/", status, "Lanterns at Low Tide")
+		check("after the send", "/issues/2026-W10/issue.pdf", status, "%PDF-")
+	}
+}
+
 // archiveFixture builds three weeks and sends two of them; Grace leaves
 // between the two sends.
 func archiveFixture(t *testing.T) *env {
@@ -91,7 +133,11 @@ func TestArchiveListsTheIssuesTheMemberGot(t *testing.T) {
 			// Every link on the page resolves, relative to the page, to a
 			// file the server serves.
 			base, _ := url.Parse(link)
-			for _, href := range regexp.MustCompile(`href="(\.\./issues/[^"]+)"`).FindAllStringSubmatch(body, -1) {
+			hrefs := regexp.MustCompile(`href="([A-Za-z0-9_.-]+/\d{4}-W\d\d/[^"]*)"`).FindAllStringSubmatch(body, -1)
+			if len(hrefs) != 3*len(tc.weeks) {
+				t.Errorf("%d links to issues, want the heading, Read online and the PDF for each of %v", len(hrefs), tc.weeks)
+			}
+			for _, href := range hrefs {
 				u := base.ResolveReference(&url.URL{Path: href[1]})
 				res, content := e.do("GET", u.Path, nil, nil)
 				if res.StatusCode != http.StatusOK {
@@ -127,9 +173,12 @@ func TestArchiveOfAMemberNotInTheStore(t *testing.T) {
 	assertUnchanged(t, before, e.snapshot())
 }
 
+// TestIssueFiles: with [server] public_issues, an issue's web version and
+// PDF are public once its send has started.
 func TestIssueFiles(t *testing.T) {
-	e := newEnv(t, "")
+	e := startEnv(t, envOpts{public: true})
 	e.buildIssue("2026-W10", []testReview{{Section: "Film", Title: "Lanterns at Low Tide", Photo: true}})
+	e.sendWeek("2026-W10")
 	cases := []struct {
 		path, ctype, location string
 		status                int

@@ -25,8 +25,8 @@ func dumpDOM(t *testing.T, url string) string {
 	return string(out)
 }
 
-// TestBrowser opens a member's archive and an issue's web version from
-// the running server in headless Chromium.
+// TestBrowser opens a member's archive and, through it, an issue's web
+// version from the running server in headless Chromium.
 func TestBrowser(t *testing.T) {
 	e := newEnv(t, "")
 	w10 := []testReview{
@@ -45,8 +45,10 @@ func TestBrowser(t *testing.T) {
 	if i10 < 0 || i11 < 0 || i11 > i10 {
 		t.Errorf("archive page does not list W11 then W10 (at %d, %d):\n%s", i11, i10, dom)
 	}
+	ada := e.links.Archive(e.members["ada@example.org"])
+	tok := ada[strings.LastIndex(ada, "/")+1:]
 	for _, want := range []string{"Your archive", "Ada Byron", "Lanterns at Low Tide", "The Understudy's Almanac",
-		`href="../issues/2026-W10/"`, `href="../issues/2026-W10/issue.pdf"`} {
+		`href="` + tok + `/2026-W10/"`, `href="` + tok + `/2026-W10/issue.pdf"`} {
 		if !strings.Contains(dom, want) && !strings.Contains(dom, strings.ReplaceAll(want, "'", "&#39;")) {
 			t.Errorf("archive DOM lacks %q", want)
 		}
@@ -54,9 +56,9 @@ func TestBrowser(t *testing.T) {
 
 	images := func() float64 {
 		_, text := e.do("GET", "/metrics", nil, nil)
-		return metric(t, text, "folio_http_requests_total", `{code="200",route="GET /issues/{week}/images/{file}"}`)
+		return metric(t, text, "folio_http_requests_total", `{code="200",route="GET /archive/{token}/{week}/images/{file}"}`)
 	}
-	dom = dumpDOM(t, e.links.BaseURL+"/issues/2026-W10/")
+	dom = dumpDOM(t, ada+"/2026-W10/")
 	for _, r := range w10 {
 		if !strings.Contains(dom, r.Title) {
 			t.Errorf("web version DOM lacks the title %q", r.Title)

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"image"
@@ -33,7 +34,12 @@ func (e *env) buildIssue(week string, reviews []testReview) *issue.Issue {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := filepath.Join(e.out, week)
+	draft, err := e.issues.Begin(context.Background(), week)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer draft.Close()
+	dir := draft.Dir
 	if err := os.MkdirAll(filepath.Join(dir, issue.ImagesDir), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -85,6 +91,9 @@ func (e *env) buildIssue(week string, reviews []testReview) *issue.Issue {
 		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if err := draft.Publish(context.Background()); err != nil {
+		t.Fatal(err)
 	}
 	return iss
 }

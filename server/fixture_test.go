@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/foliopress/folio/internal/artifact"
 	"github.com/foliopress/folio/internal/delivery"
 	"github.com/foliopress/folio/internal/links"
 	"github.com/foliopress/folio/internal/member"
@@ -53,6 +54,8 @@ type env struct {
 	links   *links.Links
 	clock   *clock
 	out     string // the build folder
+	issues  *artifact.Folder
+	public  bool   // [server] public_issues
 	outbox  string // where the editor's sends land
 	srv     *server.Server
 	ts      *httptest.Server
@@ -71,11 +74,11 @@ func (e *env) newServer(admin string) *server.Server {
 		metrics = nil
 	}
 	srv, err := server.New(server.Config{
-		OutDir: e.out, Links: e.links, AdminToken: admin, Magazine: "The Test Weekly",
+		PublicIssues: e.public, Links: e.links, AdminToken: admin, Magazine: "The Test Weekly",
 		MaxBody: 4 << 10, Now: e.clock.Now,
 		OnError: func(op string, err error) { e.t.Logf("server error: %s: %v", op, err) },
 	}, server.Deps{
-		Members: e.store, Archive: e.store, Ledger: e.store,
+		Members: e.store, Archive: e.store, Ledger: e.store, Issues: e.issues,
 		Editor: e.editor, Metrics: metrics,
 	})
 	if err != nil {
@@ -108,6 +111,8 @@ type envOpts struct {
 	tls   bool
 	// wrap, if set, wraps the real editor (to hold a send open).
 	wrap func(server.Editor) server.Editor
+	// public sets [server] public_issues.
+	public bool
 }
 
 func startEnv(t testing.TB, o envOpts) *env {
@@ -128,7 +133,11 @@ func startEnv(t testing.TB, o envOpts) *env {
 		t.Fatal(err)
 	}
 	e := &env{t: t, store: st, clock: &clock{t: time.Date(2026, 3, 9, 8, 0, 0, 0, time.UTC)},
-		out: filepath.Join(dir, "issues"), outbox: filepath.Join(dir, "outbox"), members: map[string]member.Member{}}
+		out: filepath.Join(dir, "issues"), outbox: filepath.Join(dir, "outbox"), members: map[string]member.Member{}, public: o.public}
+	if e.issues, err = artifact.OpenFolder(e.out); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = e.issues.Close() })
 	all, err := st.ListMembers(ctx)
 	if err != nil {
 		t.Fatal(err)

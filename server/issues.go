@@ -59,17 +59,43 @@ func (s *Server) issueRedirect(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// issueWeb is the public web version: only with [server] public_issues,
+// and only once the week's send has started. Members otherwise read it
+// at /archive/{token}/{week}/.
 func (s *Server) issueWeb(w http.ResponseWriter, r *http.Request) {
-	if wk, ok := s.week(w, r); ok {
-		s.serveFile(w, r, path.Join(wk, issue.WebFile), "text/html; charset=utf-8")
+	if wk, ok := s.week(w, r); ok && s.public(w, r, wk) {
+		s.serveFile(w, r, wk, issue.WebFile, "text/html; charset=utf-8", "public, max-age=300")
 	}
 }
 
 func (s *Server) issuePDF(w http.ResponseWriter, r *http.Request) {
-	if wk, ok := s.week(w, r); ok {
+	if wk, ok := s.week(w, r); ok && s.public(w, r, wk) {
 		w.Header().Set("Content-Disposition", `inline; filename="`+wk+`.pdf"`)
-		s.serveFile(w, r, path.Join(wk, issue.PDFFile), "application/pdf")
+		s.serveFile(w, r, wk, issue.PDFFile, "application/pdf", "public, max-age=300")
 	}
+}
+
+// public reports whether week's issue may be served to anyone, and
+// answers 404 when not: an issue is public only under PublicIssues and
+// once its send has started (its ledger has rows), never on being built.
+func (s *Server) public(w http.ResponseWriter, r *http.Request, week string) bool {
+	if !s.cfg.PublicIssues {
+		s.notFound(w)
+		return false
+	}
+	counts, err := s.deps.Ledger.Counts(r.Context(), week)
+	if err != nil {
+		s.fail("counts "+week, err)
+		s.message(w, http.StatusInternalServerError, "Something went wrong", "Please try again in a few minutes.")
+		return false
+	}
+	for _, n := range counts {
+		if n > 0 {
+			return true
+		}
+	}
+	s.notFound(w)
+	return false
 }
 
 func (s *Server) issueImage(w http.ResponseWriter, r *http.Request) {
@@ -82,30 +108,32 @@ func (s *Server) issueImage(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w)
 		return
 	}
-	s.serveFile(w, r, path.Join(wk, issue.ImagesDir, name), imageTypes[strings.ToLower(path.Ext(name))])
+	// Photos stay public: the email's images load from here, and mail
+	// clients fetch them without a member's link.
+	s.serveFile(w, r, wk, path.Join(issue.ImagesDir, name), imageTypes[strings.ToLower(path.Ext(name))], "public, max-age=300")
 }
 
-// serveFile serves a regular file of the build folder. It opens through
-// os.Root, so even a symlink planted in the folder cannot lead outside
-// it, and lets http.ServeContent handle ranges and conditional requests.
-func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, name, contentType string) {
-	f, err := s.root.Open(name)
+// serveFile serves one file of week's built issue from the issue store
+// (which refuses any name outside the week's issue) and lets
+// http.ServeContent handle ranges and conditional requests.
+func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, week, name, contentType, cache string) {
+	f, err := s.deps.Issues.Open(r.Context(), week, name)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
-			s.fail("serve "+name, err)
+			s.fail("serve "+week+"/"+name, err)
 		}
 		s.notFound(w)
 		return
 	}
 	defer f.Close()
 	fi, err := f.Stat()
-	if err != nil || !fi.Mode().IsRegular() {
+	if err != nil {
 		s.notFound(w)
 		return
 	}
 	h := w.Header()
 	h.Set("Content-Type", contentType)
-	h.Set("Cache-Control", "public, max-age=300")
+	h.Set("Cache-Control", cache)
 	h.Set("Content-Security-Policy", "frame-ancestors 'none'; base-uri 'none'; form-action 'none'; object-src 'none'")
 	http.ServeContent(w, r, "", fi.ModTime(), f)
 }

@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"net/http"
-	"os"
 	"slices"
 	"strconv"
 	"time"
@@ -126,7 +125,7 @@ var ledgerDesc = prometheus.NewDesc("folio_ledger_rows",
 func (c *ledgerCollector) Describe(ch chan<- *prometheus.Desc) { ch <- ledgerDesc }
 
 func (c *ledgerCollector) Collect(ch chan<- prometheus.Metric) {
-	week, ok := c.s.newestWeek()
+	week, ok := c.s.newestWeek(context.Background())
 	if !ok {
 		return
 	}
@@ -142,19 +141,10 @@ func (c *ledgerCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 }
 
-// newestWeek is the latest week folder in the build folder.
-func (s *Server) newestWeek() (string, bool) {
-	entries, err := os.ReadDir(s.cfg.OutDir)
-	if err != nil {
-		return "", false
-	}
-	var weeks []string
-	for _, e := range entries {
-		if e.IsDir() && canonicalWeek(e.Name()) {
-			weeks = append(weeks, e.Name())
-		}
-	}
-	if len(weeks) == 0 {
+// newestWeek is the latest week with a built issue.
+func (s *Server) newestWeek(ctx context.Context) (string, bool) {
+	weeks, err := s.deps.Issues.Weeks(ctx)
+	if err != nil || len(weeks) == 0 {
 		return "", false
 	}
 	return slices.Max(weeks), true

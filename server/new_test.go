@@ -9,7 +9,7 @@ import (
 
 func TestNewRefusesUnsafeConfig(t *testing.T) {
 	e := newEnv(t, "")
-	deps := server.Deps{Members: e.store, Archive: e.store, Ledger: e.store, Editor: e.editor}
+	deps := server.Deps{Members: e.store, Archive: e.store, Ledger: e.store, Editor: e.editor, Issues: e.issues}
 	noSecret := *e.links
 	noSecret.Secret = nil
 	cases := []struct {
@@ -18,12 +18,15 @@ func TestNewRefusesUnsafeConfig(t *testing.T) {
 		deps server.Deps
 		want string
 	}{
-		{"no links", server.Config{OutDir: e.out}, deps, "secret"},
-		{"no secret", server.Config{OutDir: e.out, Links: &noSecret}, deps, "secret"},
-		{"no members", server.Config{OutDir: e.out, Links: e.links}, server.Deps{Archive: deps.Archive}, "Members"},
-		{"short admin token", server.Config{OutDir: e.out, Links: e.links, AdminToken: "hunter2"}, deps, "too short"},
-		{"API without editor", server.Config{OutDir: e.out, Links: e.links, AdminToken: adminToken},
-			server.Deps{Members: e.store, Archive: deps.Archive}, "Editor"},
+		{"no links", server.Config{}, deps, "secret"},
+		{"no secret", server.Config{Links: &noSecret}, deps, "secret"},
+		{"no members", server.Config{Links: e.links}, server.Deps{Archive: deps.Archive}, "Members"},
+		{"short admin token", server.Config{Links: e.links, AdminToken: "hunter2"}, deps, "too short"},
+		{"API without editor", server.Config{Links: e.links, AdminToken: adminToken},
+			server.Deps{Members: e.store, Archive: deps.Archive, Issues: e.issues}, "Editor"},
+		{"no issues", server.Config{Links: e.links}, server.Deps{Members: e.store, Archive: e.store}, "Issues"},
+		{"public issues without a ledger", server.Config{Links: e.links, PublicIssues: true},
+			server.Deps{Members: e.store, Archive: e.store, Issues: e.issues}, "Ledger"},
 	}
 	for _, tc := range cases {
 		srv, err := server.New(tc.cfg, tc.deps)

@@ -128,8 +128,8 @@ func TestRotatingTheSecretRevokesLinks(t *testing.T) {
 	// The operator restarts with a new FOLIO_SECRET.
 	rotated := *e.links
 	rotated.Secret = []byte("the rotated secret, also long enough")
-	srv, err := server.New(server.Config{OutDir: e.out, Links: &rotated},
-		server.Deps{Members: e.store, Archive: e.store})
+	srv, err := server.New(server.Config{Links: &rotated},
+		server.Deps{Members: e.store, Archive: e.store, Issues: e.issues})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,8 +178,9 @@ func raw(t *testing.T, addr, target string) (int, string) {
 }
 
 func TestPathTraversal(t *testing.T) {
-	e := newEnv(t, "")
+	e := startEnv(t, envOpts{public: true})
 	e.buildIssue("2026-W10", []testReview{{Section: "Film", Title: "Lanterns at Low Tide", Photo: true}})
+	e.sendWeek("2026-W10")
 	base := filepath.Dir(e.out)
 	// A symlink planted in the images folder, and a week folder that is a
 	// symlink out of the build folder: neither may be followed.
@@ -226,6 +227,13 @@ func TestPathTraversal(t *testing.T) {
 		{"/archive/..%2f..%2fsecret.txt", 403},
 		{"/archive/%2e%2e%2f%2e%2e%2fsecret.txt", 403},
 		{arch + "/../../secret.txt", 404},
+		{arch + "/2026-W10/images/../../../secret.txt", 403}, // cleaned to /archive/secret.txt
+		{arch + "/2026-W10/images/..%2f..%2f..%2fsecret.txt", 404},
+		{arch + "/2026-W10/images/evil.jpg", 404},
+		{arch + "/2026-W20/", 404},
+		{arch + "/..%2f2026-W10/issue.json", 404},
+		{arch + "/2026-W10/issue.json", 404},
+		{arch + "/2026-W10/", 200},
 		{"/u/..%2f..%2fsecret.txt", 403},
 		// The legitimate addresses, for contrast.
 		{"/issues/2026-W10/", 200},

@@ -7,10 +7,10 @@ import (
 	"log"
 	"net"
 	"net/http"
-	"os"
 	"sync"
 	"time"
 
+	"github.com/foliopress/folio/internal/artifact"
 	"github.com/foliopress/folio/internal/delivery"
 	"github.com/foliopress/folio/internal/links"
 	"github.com/foliopress/folio/internal/member"
@@ -36,6 +36,16 @@ type Ledger interface {
 	Counts(ctx context.Context, issueID string) (map[delivery.State]int, error)
 }
 
+// IssueFiles reads built issues' files: artifact.Folder, or the store when
+// it keeps them in the database.
+type IssueFiles interface {
+	// Open opens one file of week's issue ("index.html", "issue.pdf",
+	// "images/x.jpg"); an error wrapping fs.ErrNotExist when there is none.
+	Open(ctx context.Context, week, name string) (artifact.File, error)
+	// Weeks lists the weeks with a built issue.
+	Weeks(ctx context.Context) ([]string, error)
+}
+
 // Editor performs the editor API's actions; the publish job implements it.
 type Editor interface {
 	// SendWeek sends week's issue to its audience and returns when no
@@ -45,10 +55,12 @@ type Editor interface {
 	TestSend(ctx context.Context, week issue.Week, to string) error
 }
 
-// Config tunes a Server. OutDir and Links are required.
+// Config tunes a Server. Links is required.
 type Config struct {
-	// OutDir is the build folder holding one folder per week.
-	OutDir string
+	// PublicIssues serves /issues/{week}/ and its PDF to anyone once the
+	// week's send has started. By default issues are for members: they
+	// reach them through their signed archive links only.
+	PublicIssues bool
 	// Links verifies the members' signed unsubscribe and archive tokens.
 	Links *links.Links
 	// AdminToken guards the editor API; empty disables the API (404).
@@ -70,12 +82,13 @@ type Config struct {
 	ErrorLog *log.Logger
 }
 
-// Deps are the services a Server uses. Members and Archive are required;
-// Ledger and Editor are required when the editor API is enabled; a nil
-// Metrics gets a fresh one.
+// Deps are the services a Server uses. Members, Archive and Issues are
+// required; Ledger when the editor API or PublicIssues is enabled, Editor
+// with the API; a nil Metrics gets a fresh one.
 type Deps struct {
 	Members Members
 	Archive Archive
+	Issues  IssueFiles
 	Ledger  Ledger
 	Editor  Editor
 	Metrics *Metrics
@@ -85,7 +98,6 @@ type Deps struct {
 type Server struct {
 	cfg     Config
 	deps    Deps
-	root    *os.Root
 	pages   *pages
 	handler http.Handler
 
@@ -100,14 +112,16 @@ type Server struct {
 	jobs     map[string]*Job
 }
 
-// New checks the configuration, opens the build folder and builds the
-// routes. Close releases it.
+// New checks the configuration and builds the routes.
 func New(cfg Config, deps Deps) (*Server, error) {
 	if cfg.Links == nil || len(cfg.Links.Secret) == 0 {
 		return nil, errors.New("server: config needs Links with a secret")
 	}
-	if deps.Members == nil || deps.Archive == nil {
-		return nil, errors.New("server: deps need Members and Archive")
+	if deps.Members == nil || deps.Archive == nil || deps.Issues == nil {
+		return nil, errors.New("server: deps need Members, Archive and Issues")
+	}
+	if cfg.PublicIssues && deps.Ledger == nil {
+		return nil, errors.New("server: public issues need the Ledger (an issue is public once its send has started)")
 	}
 	if n := len(cfg.AdminToken); n > 0 && n < 16 {
 		return nil, errors.New("server: the admin token is too short: use at least 16 random characters")
@@ -137,21 +151,14 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if deps.Metrics == nil {
 		deps.Metrics = NewMetrics()
 	}
-	if err := os.MkdirAll(cfg.OutDir, 0o755); err != nil {
-		return nil, fmt.Errorf("server: out dir: %w", err)
-	}
-	root, err := os.OpenRoot(cfg.OutDir)
-	if err != nil {
-		return nil, fmt.Errorf("server: out dir: %w", err)
-	}
 	pg, err := loadPages()
 	if err != nil {
-		return nil, errors.Join(err, root.Close())
+		return nil, err
 	}
-	s := &Server{cfg: cfg, deps: deps, root: root, pages: pg, jobs: map[string]*Job{}}
+	s := &Server{cfg: cfg, deps: deps, pages: pg, jobs: map[string]*Job{}}
 	if deps.Ledger != nil {
 		if err := deps.Metrics.reg.Register(&ledgerCollector{s: s}); err != nil {
-			return nil, errors.Join(fmt.Errorf("server: metrics: %w", err), root.Close())
+			return nil, fmt.Errorf("server: metrics: %w", err)
 		}
 	}
 	s.bg, s.bgCancel = context.WithCancel(context.Background())
@@ -170,7 +177,10 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /u/{token}", s.unsubscribePage)
 	mux.HandleFunc("POST /u/{token}", s.unsubscribe)
 	mux.HandleFunc("GET /archive/{token}", s.archive)
+	mux.HandleFunc("GET /archive/{token}/{week}", s.archiveIssueRedirect)
+	mux.HandleFunc("GET /archive/{token}/{week}/{$}", s.archiveWeb)
 	mux.HandleFunc("GET /archive/{token}/{week}/"+issue.PDFFile, s.archivePDF)
+	mux.HandleFunc("GET /archive/{token}/{week}/"+issue.ImagesDir+"/{file}", s.archiveImage)
 	mux.HandleFunc("GET /issues/{week}", s.issueRedirect)
 	mux.HandleFunc("GET /issues/{week}/{$}", s.issueWeb)
 	mux.HandleFunc("GET /issues/{week}/"+issue.PDFFile, s.issuePDF)
@@ -236,8 +246,8 @@ func (s *Server) ListenAndServe(ctx context.Context, addr string) error {
 	return s.Serve(ctx, ln)
 }
 
-// Close cancels the sends started from the API, waits for them and closes
-// the build folder. It is safe to call more than once.
+// Close cancels the sends started from the API and waits for them. It is
+// safe to call more than once.
 func (s *Server) Close() error {
 	s.closed.Do(func() {
 		// Under mu, so no send can be added after the cancel.
@@ -245,7 +255,6 @@ func (s *Server) Close() error {
 		s.bgCancel()
 		s.mu.Unlock()
 		s.wg.Wait()
-		s.closeErr = s.root.Close()
 	})
 	return s.closeErr
 }

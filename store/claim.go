@@ -105,8 +105,24 @@ func (s *Store) Claim(ctx context.Context, issueID, owner string, n int, now, le
 }
 
 // claim is Claim inside tx, which a group commit of outcomes may share.
+// When the due rows run short, the rows of dead owners (BindOwner) come
+// back at once and are claimed too.
 func (s *Store) claim(ctx context.Context, tx *sql.Tx, issueID, owner string, n int, now, leaseUntil time.Time, messageID func(member.Member) string) ([]delivery.Claim, error) {
 	n = max(n, 1)
+	out, err := s.claimDue(ctx, tx, issueID, owner, n, now, leaseUntil, messageID)
+	if err != nil || len(out) == n {
+		return out, err
+	}
+	back, err := s.releaseDead(ctx, tx, issueID, owner, now)
+	if err != nil || back == 0 {
+		return out, err
+	}
+	more, err := s.claimDue(ctx, tx, issueID, owner, n-len(out), now, leaseUntil, messageID)
+	return append(out, more...), err
+}
+
+// claimDue takes up to n due rows, kind by kind.
+func (s *Store) claimDue(ctx context.Context, tx *sql.Tx, issueID, owner string, n int, now, leaseUntil time.Time, messageID func(member.Member) string) ([]delivery.Claim, error) {
 	var out []delivery.Claim
 	for _, q := range claimQueries(s.eng) {
 		for len(out) < n {

@@ -30,6 +30,9 @@ func TestMain(m *testing.M) {
 	if target := os.Getenv(envClaimChild); target != "" {
 		os.Exit(claimChild(target))
 	}
+	if target := os.Getenv(envOwnerChild); target != "" {
+		os.Exit(ownerChild(target))
+	}
 	os.Exit(m.Run())
 }
 

@@ -20,6 +20,11 @@ type engine interface {
 	// rows it returns and skips those another transaction holds, so two
 	// instances never pick the same row; SQLite has one writer at a time.
 	lockDue() string
+	// bindOwner ties owner to this process until the returned release
+	// is called; ownerDead, inside a claim's transaction, reports whether
+	// owner's process is gone (its tie broken), so its rows are free now.
+	bindOwner(ctx context.Context, owner string) (release func() error, err error)
+	ownerDead(ctx context.Context, tx *sql.Tx, owner string) (bool, error)
 	close() error
 }
 

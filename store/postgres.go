@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -14,7 +16,9 @@ import (
 )
 
 // postgresEngine is PostgreSQL through pgx v5's database/sql driver.
-type postgresEngine struct{}
+type postgresEngine struct {
+	db *sql.DB
+}
 
 func (e *postgresEngine) name() string    { return "postgres" }
 func (e *postgresEngine) lockDue() string { return " FOR UPDATE OF d SKIP LOCKED" }
@@ -49,5 +53,44 @@ func openPostgres(ctx context.Context, url string) (*Store, error) {
 	if err := migrate(ctx, db, database.DialectPostgres, "postgres", goose.WithSessionLocker(locker)); err != nil {
 		return nil, errors.Join(err, db.Close())
 	}
-	return &Store{eng: &postgresEngine{}, w: db, r: db}, nil
+	return &Store{eng: &postgresEngine{db: db}, w: db, r: db}, nil
+}
+
+// bindOwner takes a session advisory lock on owner's key on a connection
+// kept out of the pool until release: the lock is PostgreSQL's to drop
+// the moment that session ends, however the process died.
+func (e *postgresEngine) bindOwner(ctx context.Context, owner string) (func() error, error) {
+	conn, err := e.db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	key := ownerKey(owner)
+	var ok bool
+	if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock($1)`, key).Scan(&ok); err != nil || !ok {
+		if err == nil {
+			err = fmt.Errorf("owner %s is already bound", owner)
+		}
+		return nil, errors.Join(err, conn.Close())
+	}
+	return func() error {
+		ctx := context.Background()
+		_, err := conn.ExecContext(ctx, `SELECT pg_advisory_unlock($1)`, key)
+		if err != nil {
+			// A session that could not unlock must not go back to the
+			// pool still holding the lock.
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+		return errors.Join(err, conn.Close())
+	}, nil
+}
+
+// ownerDead tries owner's key with a transaction-level lock: granted
+// means no session holds it, so the owner is gone. The lock ends with the
+// claim's transaction.
+func (e *postgresEngine) ownerDead(ctx context.Context, tx *sql.Tx, owner string) (bool, error) {
+	var free bool
+	if err := tx.QueryRowContext(ctx, `SELECT pg_try_advisory_xact_lock($1)`, ownerKey(owner)).Scan(&free); err != nil {
+		return false, err
+	}
+	return free, nil
 }

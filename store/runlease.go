@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -29,10 +30,39 @@ func (s *Store) ClaimRunLease(ctx context.Context, week, owner string, now, unti
 			return fmt.Errorf("store: take over run %s: %w", week, err)
 		}
 		n, err := res.RowsAffected()
-		won = n == 1
+		if err != nil || n == 1 {
+			won = n == 1
+			return err
+		}
+		won, err = s.takeFromDead(ctx, tx, week, owner, until)
 		return err
 	})
 	return won, err
+}
+
+// takeFromDead takes week's unfinished run over from a holder whose
+// lease is live but whose process is dead (a bound owner, BindOwner).
+func (s *Store) takeFromDead(ctx context.Context, tx *sql.Tx, week, owner string, until time.Time) (bool, error) {
+	var holder string
+	err := tx.QueryRowContext(ctx, `SELECT r.owner FROM runs r JOIN owners o ON o.owner = r.owner
+		WHERE r.week = $1 AND r.finished_at = 0`, week).Scan(&holder)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("store: run holder %s: %w", week, err)
+	}
+	dead, err := s.eng.ownerDead(ctx, tx, holder)
+	if err != nil || !dead {
+		return false, err
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE runs SET owner = $1, lease_until = $2 WHERE week = $3 AND owner = $4 AND finished_at = 0`,
+		owner, ms(until), week, holder)
+	if err != nil {
+		return false, fmt.Errorf("store: take over run %s: %w", week, err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
 }
 
 // RenewRun extends owner's lease on week's run; false means the lease

@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/foliopress/folio/issue"
 	"github.com/foliopress/folio/issue/markdown"
 	"github.com/foliopress/folio/mailer/smtptest"
@@ -55,6 +57,12 @@ func sample(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return dst
+}
+
+// newRootCmd is the CLI as main builds it, without main's memory bound
+// (a process-wide limit would bound the test binary too).
+func newRootCmd(stdout, stderr io.Writer, environ []string) *cobra.Command {
+	return newCLI(stdout, stderr, environ).rootCmd()
 }
 
 // folio runs the CLI in process, as main does, and returns its output.

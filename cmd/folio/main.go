@@ -14,7 +14,10 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := newRootCmd(os.Stdout, os.Stderr, os.Environ()).ExecuteContext(ctx)
+	c := newCLI(os.Stdout, os.Stderr, os.Environ())
+	c.boundMemory = boundMemory
+	c.exe, _ = os.Executable()
+	err := c.rootCmd().ExecuteContext(ctx)
 	stop()
 	if err != nil {
 		// One line on stderr: several problems (broken reviews, bad CSV

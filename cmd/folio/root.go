@@ -20,11 +20,20 @@ type cli struct {
 	configPath     string
 	now            func() time.Time
 	log            *slog.Logger
+	// boundMemory, when set, bounds this process's memory before a command
+	// that may build runs ([build] memory_limit_mb). main sets it; tests
+	// running commands in their own process leave it nil.
+	boundMemory func(mb int) error
+	// exe is the folio binary serve starts its builds with.
+	exe string
 }
 
-func newRootCmd(stdout, stderr io.Writer, environ []string) *cobra.Command {
-	c := &cli{stdout: &output{w: stdout}, stderr: &output{w: stderr}, environ: environ, now: time.Now,
+func newCLI(stdout, stderr io.Writer, environ []string) *cli {
+	return &cli{stdout: &output{w: stdout}, stderr: &output{w: stderr}, environ: environ, now: time.Now,
 		log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))}
+}
+
+func (c *cli) rootCmd() *cobra.Command {
 	root := &cobra.Command{
 		Use:   "folio",
 		Short: "Build a magazine's weekly issue and deliver it to members",
@@ -40,8 +49,8 @@ func newRootCmd(stdout, stderr io.Writer, environ []string) *cobra.Command {
 			return nil
 		},
 	}
-	root.SetOut(stdout)
-	root.SetErr(stderr)
+	root.SetOut(c.stdout)
+	root.SetErr(c.stderr)
 	root.PersistentFlags().StringVar(&c.configPath, "config", "folio.toml", "config file (relative paths in it resolve against its folder)")
 	root.AddCommand(c.buildCmd(), c.membersCmd(), c.sendCmd(), c.runCmd(), c.serveCmd(), c.statusCmd(), c.previewCmd())
 	return root
@@ -51,9 +60,24 @@ func (c *cli) config() (*config.Config, error) {
 	return config.Load(c.configPath, c.environ)
 }
 
+// buildingConfig is config for a command that may build an issue: the
+// process is bounded to [build] memory_limit_mb first.
+func (c *cli) buildingConfig() (*config.Config, error) {
+	cfg, err := c.config()
+	if err != nil {
+		return nil, err
+	}
+	if c.boundMemory != nil {
+		if err := c.boundMemory(cfg.Build.MemoryLimitMB); err != nil {
+			return nil, fmt.Errorf("[build] memory_limit_mb: %w", err)
+		}
+	}
+	return cfg, nil
+}
+
 // configWeek loads the config and resolves --week against it.
 func (c *cli) configWeek(flag string) (*config.Config, issue.Week, error) {
-	cfg, err := c.config()
+	cfg, err := c.buildingConfig()
 	if err != nil {
 		return nil, issue.Week{}, err
 	}

@@ -62,7 +62,7 @@ func (c *cli) runJob(ctx context.Context, job *publish.Job, w issue.Week, prog *
 		c.stdout.printf("built %s: %d reviews, %s\n", w, len(p.Built.Issue.Reviews()), p.Built.Dir)
 	}
 	if p != nil && p.Sender != nil {
-		c.stdout.println(summaryLine(sum))
+		c.stdout.println(summaryLine(ctx, job.Store, sum))
 	}
 	if err == nil && ctx.Err() != nil {
 		return nil // stopped on request: the rest is pending for the next run

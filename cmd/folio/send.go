@@ -1,9 +1,11 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
+	"time"
 
 	"github.com/foliopress/folio/internal/delivery"
 
@@ -72,9 +74,9 @@ func (c *cli) sendCmd() *cobra.Command {
 				c.stdout.printf("dry run of %s: %d messages written to %s (ledger untouched)\n", w, n, dir)
 				return nil
 			}
-			sum, err := p.Sender.Send(ctx, w.String())
+			sum, err := sendAll(ctx, p.Sender, w.String())
 			prog.done()
-			c.stdout.println(summaryLine(sum))
+			c.stdout.println(summaryLine(ctx, job.Store, sum))
 			if err == nil && ctx.Err() != nil {
 				// SIGINT/SIGTERM: messages in flight finished, the rest is
 				// pending; stopping on request is not a failure.
@@ -96,7 +98,42 @@ func (c *cli) sendCmd() *cobra.Command {
 	return cmd
 }
 
-// summaryLine is the closing summary of a send for the operator.
-func summaryLine(s delivery.Summary) string {
+// summaryLine is the closing summary of a send for the operator. A send
+// that failed early (the ledger could not be extended, say) has no ledger
+// counts of its own: they are read afresh, so the summary never reports
+// an empty ledger for one that holds a week's deliveries.
+func summaryLine(ctx context.Context, l publish.Ledger, s delivery.Summary) string {
+	if s.Counts == nil && l != nil {
+		counts, err := l.Counts(context.WithoutCancel(ctx), s.IssueID)
+		if err != nil {
+			return "sent " + s.IssueID + fmt.Sprintf(": %d sent, %d retrying, %d failed in this run (the ledger could not be read: %v)", s.Sent, s.Retrying, s.Failed, err)
+		}
+		s.Counts = counts
+	}
 	return "sent " + s.String()
+}
+
+// sendAll sends issueID and, while the only rows left are being sent by
+// other instances (several `folio serve` on one store), waits for them
+// and resumes, so that the send's outcome is the whole run's. Rows of a
+// dead instance come back at once; failed_temp rows end the wait.
+func sendAll(ctx context.Context, s *delivery.Sender, issueID string) (delivery.Summary, error) {
+	sum, err := s.Send(ctx, issueID)
+	for err == nil && ctx.Err() == nil && sum.Remaining() > 0 && sum.Remaining() == sum.Counts[delivery.StateSending] {
+		t := time.NewTimer(time.Second)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return sum, nil
+		case <-t.C:
+		}
+		var next delivery.Summary
+		next, err = s.Send(ctx, issueID)
+		next.Added += sum.Added
+		next.Sent += sum.Sent
+		next.Retrying += sum.Retrying
+		next.Failed += sum.Failed
+		sum = next
+	}
+	return sum, err
 }

@@ -58,17 +58,22 @@ func (c *cli) serveCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if c.exe != "" {
+				// Builds run in a child process under [build] memory_limit_mb.
+				job.Runner = &childBuilder{exe: c.exe, configPath: cfg.Path, environ: c.environ, limitMB: cfg.Build.MemoryLimitMB,
+					warn: func(line string) { c.log.Warn("build", "msg", line) }}
+			}
 			srv, err := server.New(server.Config{
-				OutDir:     cfg.Build.OutDir,
-				Links:      svc.links,
-				AdminToken: c.getenv(envAdminToken),
-				Magazine:   cfg.Magazine.Name,
+				PublicIssues: cfg.Server.PublicIssues,
+				Links:        svc.links,
+				AdminToken:   c.getenv(envAdminToken),
+				Magazine:     cfg.Magazine.Name,
 				OnError: func(op string, err error) {
 					c.log.Error("http", "op", op, "err", err)
 				},
 				ErrorLog: slog.NewLogLogger(c.log.Handler(), slog.LevelWarn),
 			}, server.Deps{
-				Members: svc.store, Archive: svc.store, Ledger: svc.store,
+				Members: svc.store, Archive: svc.store, Ledger: svc.store, Issues: svc.artifacts,
 				Editor: publish.Editor{Job: job}, Metrics: metrics,
 			})
 			if err != nil {
@@ -78,13 +83,24 @@ func (c *cli) serveCmd() *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("serve: [server] listen: %w", err)
 			}
-			sched := c.scheduler(cfg, spec, svc, job, metrics)
-			c.log.Info("serving", "schedule", spec.CronSpec(), "catch_up", cfg.Schedule.CatchUp, "http", ln.Addr().String())
+			running := &schedule.Running{}
+			sched := c.scheduler(cfg, spec, svc, job, metrics, running)
+			// The run lease this process wins is bound to it: another
+			// instance takes the week over at once if it dies.
+			release, err := svc.store.BindOwner(ctx, "", sched.Owner)
+			if err != nil {
+				return err
+			}
+			defer release()
+			joiner := c.joiner(cfg, svc, job, running)
+			c.log.Info("serving", "schedule", spec.CronSpec(), "catch_up", cfg.Schedule.CatchUp, "http", ln.Addr().String(),
+				"store", svc.store.Engine())
 
 			var wg sync.WaitGroup
-			errs := make(chan error, 2)
+			errs := make(chan error, 3)
 			wg.Go(func() { errs <- srv.Serve(ctx, ln) })
 			wg.Go(func() { errs <- sched.Run(ctx) })
+			wg.Go(func() { errs <- joiner.Run(ctx) })
 			wg.Wait()
 			close(errs)
 			for err := range errs {
@@ -100,7 +116,7 @@ func (c *cli) serveCmd() *cobra.Command {
 
 // scheduler wires the weekly job to the clock; its outcomes go to the log
 // and the last-run metric.
-func (c *cli) scheduler(cfg *config.Config, spec *schedule.Spec, svc *services, job *publish.Job, m *server.Metrics) *schedule.Scheduler {
+func (c *cli) scheduler(cfg *config.Config, spec *schedule.Spec, svc *services, job *publish.Job, m *server.Metrics, running *schedule.Running) *schedule.Scheduler {
 	host, _ := os.Hostname()
 	tag := make([]byte, 4)
 	_, _ = rand.Read(tag)
@@ -111,6 +127,7 @@ func (c *cli) scheduler(cfg *config.Config, spec *schedule.Spec, svc *services, 
 		Now:     time.Now,
 		Owner:   fmt.Sprintf("%s/%d/%x", host, os.Getpid(), tag),
 		Job: func(ctx context.Context, w issue.Week) error {
+			defer running.Start(w.String())()
 			return c.runJob(ctx, job, w, nil)
 		},
 		Report: func(o schedule.Outcome, err error) {
@@ -122,6 +139,34 @@ func (c *cli) scheduler(cfg *config.Config, spec *schedule.Spec, svc *services, 
 				m.SetLastRun(time.Now())
 			}
 			c.log.Info("wake", "week", o.Week.String(), "due", o.Due.Format(time.RFC3339), "outcome", o.Reason)
+		},
+	}
+}
+
+// joiner makes this instance join every send another instance started
+// (several instances on one PostgreSQL store).
+func (c *cli) joiner(cfg *config.Config, svc *services, job *publish.Job, running *schedule.Running) *schedule.Joiner {
+	return &schedule.Joiner{
+		Sends:   svc.store.ActiveSends,
+		Running: running,
+		Every:   config.Duration(cfg.Schedule.JoinEvery),
+		Join: func(ctx context.Context, id string) error {
+			w, err := issue.ParseWeek(id)
+			if err != nil {
+				return fmt.Errorf("join %s: %w", id, err)
+			}
+			p, err := job.Prepare(ctx, w, false, false)
+			if err != nil {
+				return fmt.Errorf("join %s: %w", id, err)
+			}
+			sum, err := p.Sender.Send(ctx, id)
+			c.log.Info("joined a send", "week", id, "summary", sum.String())
+			return err
+		},
+		Report: func(id string, err error) {
+			if err != nil {
+				c.log.Error("join failed", "week", id, "err", err)
+			}
 		},
 	}
 }

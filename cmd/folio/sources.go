@@ -21,7 +21,12 @@ const envGhostKey = "FOLIO_GHOST_CONTENT_KEY"
 func source(cfg *config.Config, getenv func(string) string) (publish.Source, error) {
 	var list []publish.Source
 	if cfg.Content.Dir != "" {
-		list = append(list, markdown.NewSource(cfg.Content.Dir, cfg.Location, cfg.Content.Sections))
+		limits := markdown.Limits{
+			ReviewBytes: int64(cfg.Content.MaxReviewKB) << 10,
+			PhotoBytes:  int64(cfg.Content.MaxPhotoMB) << 20,
+			PhotoPixels: int64(cfg.Content.MaxPhotoMegapixels) * 1_000_000,
+		}
+		list = append(list, markdown.NewSource(cfg.Content.Dir, cfg.Location, cfg.Content.Sections).WithLimits(limits))
 	}
 	sites := cfg.Content.AllSources()
 	if len(sites) > 0 {

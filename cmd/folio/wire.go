@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/foliopress/folio/internal/artifact"
 	"github.com/foliopress/folio/internal/delivery"
 	"github.com/foliopress/folio/internal/links"
 	"github.com/foliopress/folio/internal/member"
@@ -33,17 +34,22 @@ const (
 
 // services is everything a command may need, wired from the config.
 type services struct {
-	cfg     *config.Config
-	store   *store.Store
-	builder *publish.Builder
-	links   *links.Links
+	cfg       *config.Config
+	store     *store.Store
+	builder   *publish.Builder
+	links     *links.Links
+	artifacts *artifact.Folder
 }
 
 func (s *services) Close() error {
+	var errs []error
 	if s.store != nil {
-		return s.store.Close()
+		errs = append(errs, s.store.Close())
 	}
-	return nil
+	if s.artifacts != nil {
+		errs = append(errs, s.artifacts.Close())
+	}
+	return errors.Join(errs...)
 }
 
 // openStore opens the configured store: PostgreSQL at [store] url (or
@@ -97,13 +103,18 @@ func (c *cli) services(ctx context.Context, cfg *config.Config, withStore bool) 
 	if err != nil {
 		return nil, err
 	}
+	folder, err := artifact.OpenFolder(cfg.Build.OutDir)
+	if err != nil {
+		return nil, fmt.Errorf("[build] out_dir: %w", err)
+	}
+	svc.artifacts = folder
 	sample := member.Member{ID: 0, Email: "reader@example.org", Name: "Sample Reader", Tier: "digital", Status: member.StatusActive}
 	svc.builder = &publish.Builder{
-		Source:   src,
-		Masthead: issue.Masthead{Name: cfg.Magazine.Name, BaseURL: cfg.Magazine.BaseURL, Location: cfg.Location, FirstIssue: first},
-		OutDir:   cfg.Build.OutDir,
-		PDF:      pdf.Options{PageSize: strings.ToLower(cfg.Build.PageSize), Author: cfg.Magazine.Name},
-		Renderer: renderer,
+		Source:    src,
+		Masthead:  issue.Masthead{Name: cfg.Magazine.Name, BaseURL: cfg.Magazine.BaseURL, Location: cfg.Location, FirstIssue: first},
+		Artifacts: folder,
+		PDF:       pdf.Options{PageSize: strings.ToLower(cfg.Build.PageSize), Author: cfg.Magazine.Name},
+		Renderer:  renderer,
 		Sample: newsletter.Recipient{
 			Name: sample.Name, Email: sample.Email, Tier: sample.Tier, PDFAttached: true,
 			ArchiveURL: links.Archive(sample), UnsubscribeURL: links.Unsubscribe(sample),
@@ -112,6 +123,7 @@ func (c *cli) services(ctx context.Context, cfg *config.Config, withStore bool) 
 	if withStore {
 		st, err := c.openStore(ctx, cfg)
 		if err != nil {
+			_ = svc.Close()
 			return nil, err
 		}
 		svc.store = st
@@ -203,6 +215,7 @@ func (c *cli) job(svc *services, onResult func(delivery.Result)) (*publish.Job, 
 		Store:          svc.store,
 		Links:          svc.links,
 		AttachMaxBytes: cfg.Newsletter.AttachMaxKB * 1024,
+		PublicIssues:   cfg.Server.PublicIssues,
 		NewSender: func(comp delivery.Composer) (*delivery.Sender, error) {
 			return delivery.NewSender(delivery.Options{
 				Ledger: svc.store, Transport: transport, Composer: comp,

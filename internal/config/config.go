@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/foliopress/folio/issue"
 )
 
 // ErrInvalid wraps every validation failure, so callers can tell a bad
@@ -56,6 +58,11 @@ type Content struct {
 	// reviews all come from its site.
 	Dir      string   `toml:"dir"`
 	Sections []string `toml:"sections"`
+	// The limits a review file and its photo must keep, checked before
+	// anything is decoded.
+	MaxReviewKB        int `toml:"max_review_kb"`
+	MaxPhotoMB         int `toml:"max_photo_mb"`
+	MaxPhotoMegapixels int `toml:"max_photo_megapixels"`
 	// Feeds is the shorthand for sources of RSS, Atom or JSON feeds.
 	Feeds   []string `toml:"feeds"`
 	Sources []Source `toml:"source"`
@@ -72,6 +79,9 @@ type Content struct {
 type Build struct {
 	OutDir   string `toml:"out_dir"`
 	PageSize string `toml:"page_size"`
+	// MemoryLimitMB bounds a build process's memory (0: unbounded); serve
+	// runs every build as a child process under it.
+	MemoryLimitMB int `toml:"memory_limit_mb"`
 }
 
 // Store names the database: PostgreSQL when URL is set (several
@@ -115,6 +125,9 @@ type SMTP struct {
 type Schedule struct {
 	Cron    string `toml:"cron"`
 	CatchUp string `toml:"catch_up"`
+	// JoinEvery is how often `folio serve` looks for a send another
+	// instance started, to join it.
+	JoinEvery string `toml:"join_every"`
 }
 
 // Newsletter tunes the email.
@@ -133,6 +146,9 @@ type Templates struct {
 type Server struct {
 	Listen  string `toml:"listen"`
 	LinkTTL string `toml:"link_ttl"`
+	// PublicIssues serves /issues/{week}/ to anyone once the week's send
+	// has started; otherwise members reach issues only by signed links.
+	PublicIssues bool `toml:"public_issues"`
 }
 
 // DKIM signs outgoing mail when KeyFile is set.
@@ -147,8 +163,8 @@ type DKIM struct {
 func Default() Config {
 	return Config{
 		Magazine: Magazine{Timezone: "UTC"},
-		Content:  Content{Dir: "reviews", CacheDir: "cache"},
-		Build:    Build{OutDir: "issues", PageSize: "letter"},
+		Content:  Content{Dir: "reviews", CacheDir: "cache", MaxReviewKB: 1024, MaxPhotoMB: 64, MaxPhotoMegapixels: 40},
+		Build:    Build{OutDir: "issues", PageSize: "letter", MemoryLimitMB: 1024},
 		Store:    Store{Path: "folio.db"},
 		Delivery: Delivery{
 			Outbox:     "outbox",
@@ -159,7 +175,7 @@ func Default() Config {
 			GiveUp:     "72h",
 		},
 		SMTP:       SMTP{Port: 587, TLS: "starttls", Timeout: "30s"},
-		Schedule:   Schedule{CatchUp: "48h"},
+		Schedule:   Schedule{CatchUp: "48h", JoinEvery: "15s"},
 		Newsletter: Newsletter{Images: "url", AttachMaxKB: 5120},
 		Server:     Server{Listen: "127.0.0.1:8080", LinkTTL: "8760h"},
 	}
@@ -194,6 +210,12 @@ func Parse(path string, data []byte, environ []string) (*Config, error) {
 			keys[i] = k.String()
 		}
 		return nil, fmt.Errorf("%w: %s: unknown key %s", ErrInvalid, path, strings.Join(keys, ", "))
+	}
+	if cfg.SMTP.Password != "" {
+		// A password in the file sits in plain text beside the config, in
+		// backups and in version control: the README promises it is read
+		// only from the environment.
+		return nil, fmt.Errorf("%w: %s: [smtp] password must not be in the config file; remove it and set the environment variable FOLIO_SMTP_PASSWORD instead", ErrInvalid, path)
 	}
 	if err := cfg.Store.checkFileURL(); err != nil {
 		return nil, fmt.Errorf("%w: %s: %w", ErrInvalid, path, err)
@@ -240,6 +262,16 @@ func (c *Config) validate() error {
 	if _, err := mail.ParseAddress(c.Delivery.From); err != nil {
 		return fmt.Errorf("[delivery] from %q: %w", c.Delivery.From, err)
 	}
+	if c.Delivery.ReplyTo != "" {
+		if _, err := mail.ParseAddress(c.Delivery.ReplyTo); err != nil {
+			return fmt.Errorf("[delivery] reply_to %q: want one address such as \"Letters <letters@example.org>\": %w", c.Delivery.ReplyTo, err)
+		}
+	}
+	if c.Magazine.FirstIssue != "" {
+		if _, err := issue.ParseWeek(c.Magazine.FirstIssue); err != nil {
+			return fmt.Errorf("[magazine] first_issue %q: want an ISO week such as 2019-W41: %w", c.Magazine.FirstIssue, err)
+		}
+	}
 	if c.Schedule.Cron == "" {
 		c.Schedule.Cron = "CRON_TZ=" + c.Magazine.Timezone + " 0 7 * * FRI"
 	}
@@ -258,6 +290,10 @@ func (c *Config) validate() error {
 		{c.Delivery.MaxPerConn >= 1, "[delivery] max_per_conn must be at least 1"},
 		{c.Delivery.PauseAfter >= 1, "[delivery] pause_after must be at least 1"},
 		{(c.DKIM.KeyFile == "") == (c.DKIM.Selector == ""), "[dkim] key_file and selector go together"},
+		{c.Content.MaxReviewKB >= 1, "[content] max_review_kb must be at least 1"},
+		{c.Content.MaxPhotoMB >= 1, "[content] max_photo_mb must be at least 1"},
+		{c.Content.MaxPhotoMegapixels >= 1, "[content] max_photo_megapixels must be at least 1"},
+		{c.Build.MemoryLimitMB == 0 || c.Build.MemoryLimitMB >= 128, "[build] memory_limit_mb must be 0 (no limit) or at least 128"},
 	}
 	for _, ch := range checks {
 		if !ch.ok {
@@ -266,7 +302,8 @@ func (c *Config) validate() error {
 	}
 	durations := map[string]string{
 		"[smtp] timeout": c.SMTP.Timeout, "[schedule] catch_up": c.Schedule.CatchUp,
-		"[server] link_ttl": c.Server.LinkTTL, "[delivery] give_up": c.Delivery.GiveUp,
+		"[schedule] join_every": c.Schedule.JoinEvery,
+		"[server] link_ttl":     c.Server.LinkTTL, "[delivery] give_up": c.Delivery.GiveUp,
 	}
 	for i, r := range c.Delivery.Retry {
 		durations[fmt.Sprintf("[delivery] retry[%d]", i)] = r

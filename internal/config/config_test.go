@@ -77,6 +77,14 @@ func TestErrors(t *testing.T) {
 		{"env unknown key", minimal, []string{"FOLIO_SMTP_PASWORD=x"}, `FOLIO_SMTP_PASWORD: [smtp] has no key "pasword"`},
 		{"env bad int", minimal, []string{"FOLIO_SMTP_PORT=abc"}, "FOLIO_SMTP_PORT"},
 		{"syntax", "[magazine\n", nil, "folio.toml"},
+		{"password in the file", minimal + "[smtp]\npassword = \"hunter2\"\n", nil, "set the environment variable FOLIO_SMTP_PASSWORD"},
+		{"bad reply_to", strings.Replace(minimal, "[delivery]\n", "[delivery]\nreply_to = \"letters at example\"\n", 1), nil, `[delivery] reply_to "letters at example"`},
+		{"two reply_to", strings.Replace(minimal, "[delivery]\n", "[delivery]\nreply_to = \"a@example.org, b@example.org\"\n", 1), nil, "[delivery] reply_to"},
+		{"bad first_issue", strings.Replace(minimal, "[delivery]\n", "[delivery]\n", 1) + "", []string{"FOLIO_MAGAZINE_FIRST_ISSUE=2019-41"}, `[magazine] first_issue "2019-41"`},
+		{"first_issue week 54", minimal, []string{"FOLIO_MAGAZINE_FIRST_ISSUE=2019-W54"}, "[magazine] first_issue"},
+		{"bad public_issues", minimal, []string{"FOLIO_SERVER_PUBLIC_ISSUES=yes please"}, "FOLIO_SERVER_PUBLIC_ISSUES"},
+		{"tiny memory limit", minimal + "[build]\nmemory_limit_mb = 16\n", nil, "[build] memory_limit_mb"},
+		{"zero photo limit", minimal + "[content]\nmax_photo_megapixels = 0\n", nil, "[content] max_photo_megapixels"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -88,6 +96,18 @@ func TestErrors(t *testing.T) {
 				t.Errorf("error %q does not contain %q", err, tc.want)
 			}
 		})
+	}
+}
+
+func TestValidOptionalKeys(t *testing.T) {
+	toml := minimal + "[server]\npublic_issues = true\n[smtp]\npassword = \"\" # an empty one in the file is harmless\n"
+	env := []string{"FOLIO_DELIVERY_REPLY_TO=Letters <letters@weekly.example.org>", "FOLIO_MAGAZINE_FIRST_ISSUE=2019-W41", "FOLIO_SMTP_PASSWORD=from-env"}
+	cfg, err := Parse("/x/folio.toml", []byte(toml), env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cfg.Server.PublicIssues || cfg.SMTP.Password != "from-env" || cfg.Build.MemoryLimitMB != 1024 || cfg.Content.MaxPhotoMegapixels != 40 {
+		t.Errorf("cfg = %+v %+v %+v", cfg.Server, cfg.Build, cfg.Content)
 	}
 }
 

@@ -65,6 +65,12 @@ func setField(f reflect.Value, s string) error {
 			return fmt.Errorf("%q is not a whole number", s)
 		}
 		f.SetInt(int64(n))
+	case reflect.Bool:
+		b, err := strconv.ParseBool(strings.TrimSpace(s))
+		if err != nil {
+			return fmt.Errorf("%q is not true or false", s)
+		}
+		f.SetBool(b)
 	case reflect.Float64:
 		x, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 		if err != nil {

@@ -114,6 +114,17 @@ type Ledger interface {
 	Failures(ctx context.Context, issueID string) ([]Failure, error)
 }
 
+// OwnerBinder is a Ledger that can tell at once that a run died: Send
+// binds its owner name before its first claim and releases it when it
+// returns. Rows a dead owner held are claimed again straight away, not
+// after their lease, and a row it claimed but never handed to the relay
+// goes back to pending (same Message-ID) instead of counting as in
+// flight. A bound owner also tells other instances that issueID is being
+// sent, so they can join in.
+type OwnerBinder interface {
+	BindOwner(ctx context.Context, issueID, owner string) (release func(), err error)
+}
+
 // OutcomeBatch is an open group commit of outcomes (Ledger.BeginOutcomes).
 // It is used by one goroutine; Commit or Rollback ends it.
 type OutcomeBatch interface {

@@ -39,6 +39,13 @@ func (s *Sender) Send(ctx context.Context, issueID string) (Summary, error) {
 
 	r := &run{issueID: issueID, owner: newOwner(), commits: make(chan *commitReq, s.o.Workers), perConnMax: s.o.MaxPerConn}
 	r.held = holding{after: s.o.PauseAfter, holdFor: min(s.o.Lease/4, maxHold)}
+	if b, ok := s.o.Ledger.(OwnerBinder); ok {
+		release, err := b.BindOwner(ctx, issueID, r.owner)
+		if err != nil {
+			return sum, fmt.Errorf("delivery: send %s: %w", issueID, err)
+		}
+		defer release()
+	}
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	r.cancel = cancel

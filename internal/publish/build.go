@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/foliopress/folio/internal/artifact"
 	"github.com/foliopress/folio/issue"
 	"github.com/foliopress/folio/issue/newsletter"
 	"github.com/foliopress/folio/issue/pdf"
@@ -23,16 +24,27 @@ var ErrEmptyWeek = errors.New("publish: no reviews in the week")
 const (
 	EmailHTMLFile = "email.html"
 	EmailTextFile = "email.txt"
-	ManifestFile  = "issue.json"
+	ManifestFile  = artifact.ManifestFile
 )
+
+// Artifacts keeps built issues: artifact.Folder, or the store's tables
+// when the store is PostgreSQL.
+type Artifacts interface {
+	// Begin waits for the week's build lock and returns a draft to fill;
+	// its Publish swaps the week's issue whole, its Close unlocks.
+	Begin(ctx context.Context, week string) (*artifact.Draft, error)
+	// Local returns a folder on this machine holding the week's issue, or
+	// an error wrapping artifact.ErrNotFound when it has none.
+	Local(ctx context.Context, week string) (string, error)
+}
 
 // Builder turns a week's reviews into the issue's folder of artifacts.
 type Builder struct {
-	Source   Source
-	Masthead issue.Masthead
-	OutDir   string
-	PDF      pdf.Options
-	Renderer *newsletter.Renderer
+	Source    Source
+	Masthead  issue.Masthead
+	Artifacts Artifacts
+	PDF       pdf.Options
+	Renderer  *newsletter.Renderer
 	// Sample is the member email.html and email.txt are rendered for.
 	Sample newsletter.Recipient
 	// FolderOnly leaves Built.PDF nil: the PDF is streamed to its file and
@@ -43,7 +55,7 @@ type Builder struct {
 // Built is a week's issue with its artifacts on disk.
 type Built struct {
 	Issue   *issue.Issue
-	Dir     string // OutDir/2019-W41
+	Dir     string // a local folder holding the issue's files
 	PDF     []byte // nil when the Builder is FolderOnly
 	PDFSize int64  // bytes of issue.pdf
 	Edition *newsletter.Edition
@@ -51,13 +63,11 @@ type Built struct {
 	Result  *issue.Collection
 }
 
-// Dir is the folder week's issue is built into.
-func (b *Builder) Dir(week issue.Week) string { return filepath.Join(b.OutDir, week.String()) }
-
-// Build collects the week's reviews and writes the issue's folder. The
-// folder is written beside the old one and swapped in at the end, so a
-// failed build never leaves a half-written issue; the PDF's fonts load
-// while the reviews are collected. An empty week writes nothing: ErrEmptyWeek.
+// Build collects the week's reviews and writes the issue's files. They
+// are written as a draft and published whole at the end, so a failed
+// build never leaves a half-written issue and the old one stays; builds
+// of one week queue on the week's lock. The PDF's fonts load while the
+// reviews are collected. An empty week writes nothing: ErrEmptyWeek.
 func (b *Builder) Build(ctx context.Context, week issue.Week, skipInvalid bool) (*Built, error) {
 	return b.BuildWith(ctx, pdf.Prepare(ctx, b.PDF), week, skipInvalid)
 }
@@ -79,14 +89,12 @@ func (b *Builder) BuildWith(ctx context.Context, ts *pdf.Typesetter, week issue.
 	if iss.Empty() {
 		return &Built{Issue: iss, Skipped: res.Skipped, Result: res}, fmt.Errorf("%w %s", ErrEmptyWeek, week)
 	}
-	tmp, err := "", os.MkdirAll(b.OutDir, 0o755)
-	if err == nil {
-		tmp, err = os.MkdirTemp(b.OutDir, "."+week.String()+".tmp-")
-	}
+	draft, err := b.Artifacts.Begin(ctx, week.String())
 	if err != nil {
-		return nil, fmt.Errorf("publish: %w", err)
+		return nil, fmt.Errorf("publish: build %s: %w", week, err)
 	}
-	defer func() { _ = os.RemoveAll(tmp) }() // a no-op once swapped in
+	defer func() { _ = draft.Close() }()
+	tmp := draft.Dir
 	// The PDF is the longest step and reads only the issue, so it is typeset
 	// on another goroutine, straight into its file. Its layout sets bodies
 	// on both cores, so the newsletter is rendered and the folder filled
@@ -112,9 +120,12 @@ func (b *Builder) BuildWith(ctx context.Context, ts *pdf.Typesetter, week issue.
 			return nil, fmt.Errorf("publish: read %s: %w", issue.PDFFile, err)
 		}
 	}
-	final := b.Dir(week)
-	if err := swapDir(tmp, final); err != nil {
-		return nil, err
+	if err := draft.Publish(ctx); err != nil {
+		return nil, fmt.Errorf("publish: build %s: %w", week, err)
+	}
+	final, err := b.Artifacts.Local(ctx, week.String())
+	if err != nil {
+		return nil, fmt.Errorf("publish: build %s: %w", week, err)
 	}
 	return &Built{Issue: iss, Dir: final, PDF: data, PDFSize: pdfRes.size, Edition: ed, Skipped: res.Skipped, Result: res}, nil
 }
@@ -191,28 +202,38 @@ func (b *Builder) writeFolder(ctx context.Context, iss *issue.Issue, week issue.
 // when the folder has none. Sending what was built (and previewed) rather
 // than rebuilding keeps a send faithful to what the editor approved.
 func (b *Builder) Load(ctx context.Context, week issue.Week, skipInvalid bool) (*Built, bool, error) {
-	dir := b.Dir(week)
-	data, err := os.ReadFile(filepath.Join(dir, ManifestFile))
-	if errors.Is(err, os.ErrNotExist) {
+	built, err := b.LoadBuilt(ctx, week)
+	if errors.Is(err, artifact.ErrNotFound) {
 		built, err := b.Build(ctx, week, skipInvalid)
 		return built, true, err
 	}
+	return built, false, err
+}
+
+// LoadBuilt returns the week's built issue; an error wrapping
+// artifact.ErrNotFound means it has not been built.
+func (b *Builder) LoadBuilt(ctx context.Context, week issue.Week) (*Built, error) {
+	dir, err := b.Artifacts.Local(ctx, week.String())
 	if err != nil {
-		return nil, false, fmt.Errorf("publish: load %s: %w", week, err)
+		return nil, fmt.Errorf("publish: load %s: %w", week, err)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, ManifestFile))
+	if err != nil {
+		return nil, fmt.Errorf("publish: load %s: %w", week, err)
 	}
 	iss, err := decodeManifest(data, dir)
 	if err != nil {
-		return nil, false, fmt.Errorf("publish: load %s: %w", filepath.Join(dir, ManifestFile), err)
+		return nil, fmt.Errorf("publish: load %s: %w", filepath.Join(dir, ManifestFile), err)
 	}
 	pdfData, err := os.ReadFile(filepath.Join(dir, issue.PDFFile))
 	if err != nil {
-		return nil, false, fmt.Errorf("publish: load %s: %w", week, err)
+		return nil, fmt.Errorf("publish: load %s: %w", week, err)
 	}
 	ed, err := b.Renderer.Edition(iss)
 	if err != nil {
-		return nil, false, fmt.Errorf("publish: newsletter %s: %w", week, err)
+		return nil, fmt.Errorf("publish: newsletter %s: %w", week, err)
 	}
-	return &Built{Issue: iss, Dir: dir, PDF: pdfData, PDFSize: int64(len(pdfData)), Edition: ed}, false, nil
+	return &Built{Issue: iss, Dir: dir, PDF: pdfData, PDFSize: int64(len(pdfData)), Edition: ed}, nil
 }
 
 // encodeManifest saves the issue with photo paths relative to the issue
@@ -279,21 +300,4 @@ func copyFile(from, to string) error {
 	}
 	_, err = io.Copy(out, in)
 	return cmp.Or(err, out.Close())
-}
-
-// swapDir replaces final with tmp: the old folder is moved aside first, so
-// at every moment one complete issue folder exists.
-func swapDir(tmp, final string) error {
-	old := final + ".old"
-	_ = os.RemoveAll(old)
-	if err := os.Rename(final, old); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("publish: replace %s: %w", final, err)
-	}
-	if err := os.Rename(tmp, final); err != nil {
-		return fmt.Errorf("publish: replace %s: %w", final, err)
-	}
-	if err := os.RemoveAll(old); err != nil {
-		return fmt.Errorf("publish: remove %s: %w", old, err)
-	}
-	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/foliopress/folio/internal/artifact"
 	"github.com/foliopress/folio/internal/member"
 
 	"github.com/foliopress/folio/issue"
@@ -30,11 +31,17 @@ func newBuilder(t *testing.T, reviews string) *Builder {
 	if err != nil {
 		t.Fatal(err)
 	}
+	out := filepath.Join(t.TempDir(), "issues")
+	folder, err := artifact.OpenFolder(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = folder.Close() })
 	return &Builder{
-		Source:   markdown.NewSource(reviews, loc, []string{"Film", "Stage", "Music", "Books"}),
-		Masthead: issue.Masthead{Name: "Folio Weekly", BaseURL: "https://weekly.example.org", Location: loc},
-		OutDir:   filepath.Join(t.TempDir(), "issues"),
-		Renderer: r,
+		Source:    markdown.NewSource(reviews, loc, []string{"Film", "Stage", "Music", "Books"}),
+		Masthead:  issue.Masthead{Name: "Folio Weekly", BaseURL: "https://weekly.example.org", Location: loc},
+		Artifacts: folder,
+		Renderer:  r,
 		Sample: newsletter.Recipient{Name: "Sample Reader", Email: "reader@example.org", PDFAttached: true,
 			ArchiveURL: "https://weekly.example.org/archive/x", UnsubscribeURL: "https://weekly.example.org/u/x"},
 	}
@@ -62,7 +69,8 @@ func TestBuildWritesTheIssueFolder(t *testing.T) {
 		t.Error("email.html is not rendered for the sample member")
 	}
 	// No temporary or old folders are left beside the issue.
-	entries, _ := os.ReadDir(b.OutDir)
+	entries, _ := os.ReadDir(outDir(b))
+	entries = visible(entries)
 	if len(entries) != 1 || entries[0].Name() != week10.String() {
 		t.Errorf("out dir holds %v", entries)
 	}
@@ -84,7 +92,8 @@ func TestBuildWritesTheIssueFolder(t *testing.T) {
 	if _, err := b.Build(context.Background(), week10, false); err != nil {
 		t.Fatal(err)
 	}
-	entries, _ = os.ReadDir(b.OutDir)
+	entries, _ = os.ReadDir(outDir(b))
+	entries = visible(entries)
 	if len(entries) != 1 {
 		t.Errorf("after a rebuild the out dir holds %v", entries)
 	}
@@ -116,8 +125,8 @@ func TestBuildEmptyWeekWritesNothing(t *testing.T) {
 	if !errors.Is(err, ErrEmptyWeek) {
 		t.Fatalf("err = %v", err)
 	}
-	if _, err := os.Stat(b.OutDir); err == nil {
-		entries, _ := os.ReadDir(b.OutDir)
+	if _, err := os.Stat(outDir(b)); err == nil {
+		entries, _ := os.ReadDir(outDir(b))
 		if len(entries) > 0 {
 			t.Errorf("empty week wrote %v", entries)
 		}
@@ -147,6 +156,22 @@ func TestFailedBuildKeepsThePreviousIssue(t *testing.T) {
 	if err != nil || !bytes.Equal(before, after) {
 		t.Error("a failed build damaged the previous issue")
 	}
+}
+
+// outDir is the folder a test builder builds into.
+func outDir(b *Builder) string {
+	return filepath.Dir(b.Artifacts.(*artifact.Folder).Path(week10.String()))
+}
+
+// visible lists the entries of dir that are not dot-files (locks).
+func visible(entries []os.DirEntry) []os.DirEntry {
+	var out []os.DirEntry
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), ".") || strings.Contains(e.Name(), ".tmp-") {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 type fakeLinks struct{}
@@ -195,5 +220,31 @@ func TestComposerAttachOrLink(t *testing.T) {
 				t.Error("content is not personal or lacks subject/unsubscribe")
 			}
 		})
+	}
+}
+
+// TestConcurrentBuildsQueue: builds of one week at once queue on the
+// week's lock; every one succeeds and one whole issue is left.
+func TestConcurrentBuildsQueue(t *testing.T) {
+	b := newBuilder(t, sampleReviews)
+	b.FolderOnly = true
+	errs := make(chan error, 3)
+	for range 3 {
+		go func() {
+			_, err := b.Build(context.Background(), week10, false)
+			errs <- err
+		}()
+	}
+	for range 3 {
+		if err := <-errs; err != nil {
+			t.Errorf("a concurrent build failed: %v", err)
+		}
+	}
+	entries, _ := os.ReadDir(outDir(b))
+	if v := visible(entries); len(v) != 1 || v[0].Name() != week10.String() {
+		t.Errorf("out dir holds %v", v)
+	}
+	if _, err := b.LoadBuilt(context.Background(), week10); err != nil {
+		t.Fatal(err)
 	}
 }

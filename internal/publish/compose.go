@@ -28,6 +28,10 @@ type Composer struct {
 	// AttachMaxBytes is the largest PDF attached by default; members above
 	// it get a download link instead. Zero attaches always.
 	AttachMaxBytes int
+	// PublicIssues links the public /issues/{week}/ from the email; by
+	// default each member's links into the issue are their own signed
+	// archive address, as only members may read an issue.
+	PublicIssues bool
 
 	inlineOnce sync.Once
 	inline     map[string][]byte // CID → image bytes, read once per issue
@@ -43,13 +47,17 @@ func (c *Composer) Compose(_ context.Context, m member.Member) (*mailer.Content,
 		ArchiveURL:     c.Links.Archive(m),
 		UnsubscribeURL: c.Links.Unsubscribe(m),
 	}
+	// The member's own address of the issue: the server checks the token
+	// and that the issue is in their archive before serving it.
+	own := strings.TrimRight(rc.ArchiveURL, "/") + "/" + c.Built.Issue.ID() + "/"
+	if !c.PublicIssues {
+		rc.IssueURL = own
+	}
 	attach := c.attach(m)
 	if attach {
 		rc.PDFAttached = true
 	} else {
-		// A personal link: the server checks the member's token and that the
-		// issue is in their archive before serving the file.
-		rc.PDFURL = strings.TrimRight(rc.ArchiveURL, "/") + "/" + c.Built.Issue.ID() + "/" + issue.PDFFile
+		rc.PDFURL = own + issue.PDFFile
 	}
 	// In pieces: the mailer encodes the edition's shared pieces once per
 	// send, and only the member's own per message.

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/foliopress/folio/internal/artifact"
 	"github.com/foliopress/folio/internal/delivery"
 
 	"github.com/foliopress/folio/issue"
@@ -20,14 +21,24 @@ type Ledger interface {
 	RecordIssue(ctx context.Context, is store.Issue) error
 }
 
+// Runner builds a week's issue into the builder's artifacts somewhere
+// else than this process: serve runs every build as a child `folio build`
+// under a memory bound, so one bad photo cannot take the web side down.
+type Runner interface {
+	BuildWeek(ctx context.Context, week issue.Week, skipInvalid bool) error
+}
+
 // Job is the weekly job and the editor's send: build (or load) a week's
 // issue and deliver it through a Sender made for it.
 type Job struct {
 	Builder *Builder
-	Store   Ledger
-	Links   Linker
-	// AttachMaxBytes: see Composer.
+	// Runner, when set, runs the builds; nil builds in this process.
+	Runner Runner
+	Store  Ledger
+	Links  Linker
+	// AttachMaxBytes and PublicIssues: see Composer.
 	AttachMaxBytes int
+	PublicIssues   bool
 	// NewSender makes the sender for one built issue.
 	NewSender func(delivery.Composer) (*delivery.Sender, error)
 	Now       func() time.Time
@@ -55,11 +66,12 @@ func (j *Job) Prepare(ctx context.Context, week issue.Week, skipInvalid, rebuild
 	}
 	var built *Built
 	fresh := true
-	switch {
-	case started || !rebuild:
-		built, fresh, err = j.Builder.Load(ctx, week, skipInvalid)
-	default:
-		built, err = j.Builder.Build(ctx, week, skipInvalid)
+	if started || !rebuild {
+		built, err = j.Builder.LoadBuilt(ctx, week)
+		fresh = errors.Is(err, artifact.ErrNotFound)
+	}
+	if fresh {
+		built, err = j.build(ctx, week, skipInvalid)
 	}
 	if err != nil {
 		return &Prepared{Built: built}, err
@@ -70,7 +82,7 @@ func (j *Job) Prepare(ctx context.Context, week issue.Week, skipInvalid, rebuild
 			return nil, fmt.Errorf("publish: %w", err)
 		}
 	}
-	sender, err := j.NewSender(&Composer{Built: built, Links: j.Links, AttachMaxBytes: j.AttachMaxBytes})
+	sender, err := j.NewSender(&Composer{Built: built, Links: j.Links, AttachMaxBytes: j.AttachMaxBytes, PublicIssues: j.PublicIssues})
 	if err != nil {
 		return nil, err
 	}
@@ -90,6 +102,17 @@ func (j *Job) Run(ctx context.Context, week issue.Week) (*Prepared, delivery.Sum
 		return p, sum, fmt.Errorf("publish: send %s: %w", week, err)
 	}
 	return p, sum, err
+}
+
+// build builds week's issue, through the Runner when there is one.
+func (j *Job) build(ctx context.Context, week issue.Week, skipInvalid bool) (*Built, error) {
+	if j.Runner == nil {
+		return j.Builder.Build(ctx, week, skipInvalid)
+	}
+	if err := j.Runner.BuildWeek(ctx, week, skipInvalid); err != nil {
+		return nil, err
+	}
+	return j.Builder.LoadBuilt(ctx, week)
 }
 
 func (j *Job) now() time.Time {

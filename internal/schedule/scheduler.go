@@ -2,6 +2,7 @@ package schedule
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -16,6 +17,9 @@ import (
 // crashed process is taken over once its lease runs out.
 type Runs interface {
 	RunState(ctx context.Context, week string) (started, finished bool, err error)
+	// UnfinishedRuns lists the weeks whose run started and did not finish,
+	// oldest first.
+	UnfinishedRuns(ctx context.Context) ([]string, error)
 	ClaimRunLease(ctx context.Context, week, owner string, now, until time.Time) (bool, error)
 	RenewRun(ctx context.Context, week, owner string, until time.Time) (bool, error)
 	FinishRun(ctx context.Context, week string, at time.Time) error
@@ -100,6 +104,62 @@ func (s *Scheduler) Wake(ctx context.Context) (Outcome, error) {
 	return out, nil
 }
 
+// Resume resumes every week whose run started and did not finish (a relay
+// that was down, retries still pending, a crash), besides skip — the week
+// Wake has just decided about. Without it only the latest fire time's week
+// was ever looked at: an unfinished week was abandoned as soon as the
+// next one became due. Each is run under its own lease, as Wake runs the
+// due week, and finished once its job succeeds.
+func (s *Scheduler) Resume(ctx context.Context, skip issue.Week) ([]Outcome, error) {
+	weeks, err := s.Runs.UnfinishedRuns(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("schedule: unfinished runs: %w", err)
+	}
+	var outs []Outcome
+	var errs []error
+	for _, name := range weeks {
+		w, err := issue.ParseWeek(name)
+		if err != nil || w == skip {
+			continue
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		out, err := s.resume(ctx, w)
+		outs = append(outs, out)
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return outs, errors.Join(errs...)
+}
+
+// resume runs one unfinished week under its lease.
+func (s *Scheduler) resume(ctx context.Context, w issue.Week) (Outcome, error) {
+	out := Outcome{Week: w, Reason: "resumed"}
+	now, lease := s.Now(), s.lease()
+	won, err := s.Runs.ClaimRunLease(ctx, w.String(), s.Owner, now, now.Add(lease))
+	if err != nil {
+		return out, fmt.Errorf("schedule: claim run %s: %w", w, err)
+	}
+	if !won {
+		out.Reason = "running elsewhere"
+		return out, nil
+	}
+	if err := s.runHeld(ctx, w, lease); err != nil {
+		return out, fmt.Errorf("schedule: resume %s: %w", w, err)
+	}
+	if ctx.Err() != nil {
+		out.Reason = "stopped before the run finished"
+		return out, nil
+	}
+	if err := s.Runs.FinishRun(ctx, w.String(), s.Now()); err != nil {
+		return out, fmt.Errorf("schedule: finish run %s: %w", w, err)
+	}
+	out.Ran = true
+	return out, nil
+}
+
 func (s *Scheduler) lease() time.Duration {
 	if s.Lease > 0 {
 		return s.Lease
@@ -159,6 +219,15 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		out, err := s.Wake(ctx)
 		if s.Report != nil {
 			s.Report(out, err)
+		}
+		resumed, err := s.Resume(ctx, out.Week)
+		if s.Report != nil {
+			for _, o := range resumed {
+				s.Report(o, nil)
+			}
+			if err != nil {
+				s.Report(Outcome{Reason: "resume"}, err)
+			}
 		}
 	}))
 	if _, err := c.AddJob(s.Spec.CronSpec(), wake); err != nil {

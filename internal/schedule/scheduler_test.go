@@ -3,6 +3,7 @@ package schedule
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -56,6 +57,19 @@ func (m *memRuns) RunState(_ context.Context, week string) (bool, bool, error) {
 	defer m.mu.Unlock()
 	_, s := m.started[week]
 	return s, m.finished[week], nil
+}
+
+func (m *memRuns) UnfinishedRuns(context.Context) ([]string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []string
+	for w := range m.started {
+		if !m.finished[w] {
+			out = append(out, w)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
 }
 
 func (m *memRuns) FinishRun(_ context.Context, week string, _ time.Time) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -73,5 +74,53 @@ func TestTwoInstancesShareTheStore(t *testing.T) {
 	}
 	if runs["a"] != 1 || runs["b"] != 1 {
 		t.Errorf("runs = %v", runs)
+	}
+}
+
+// TestEveryUnfinishedWeekIsResumed: week 10's run fails (the relay is
+// down) and is still unfinished when week 11 becomes due. The wake-up runs
+// week 11 and resumes week 10 too, on the real store; before, only the
+// latest fire time's week was ever looked at and week 10 was abandoned.
+func TestEveryUnfinishedWeekIsResumed(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "folio.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	spec, _ := Parse("CRON_TZ=UTC 0 7 * * FRI", nil)
+	now := time.Date(2026, 3, 6, 7, 0, 0, 0, time.UTC) // Friday of 2026-W10
+	relayDown := true
+	var ran []string
+	s := &Scheduler{Spec: spec, CatchUp: 48 * time.Hour, Runs: st, Now: func() time.Time { return now }, Owner: "a", Lease: time.Minute,
+		Job: func(_ context.Context, w issue.Week) error {
+			ran = append(ran, w.String())
+			if relayDown {
+				return errors.New("relay down")
+			}
+			return nil
+		}}
+	if _, err := s.Wake(ctx); err == nil {
+		t.Fatal("a failed run reported success")
+	}
+	now = now.AddDate(0, 0, 7) // week 11 is due; the relay is back
+	relayDown = false
+	out, err := s.Wake(ctx)
+	if err != nil || !out.Ran || out.Week.String() != "2026-W11" {
+		t.Fatalf("week 11: %+v %v", out, err)
+	}
+	resumed, err := s.Resume(ctx, out.Week)
+	if err != nil || len(resumed) != 1 || !resumed[0].Ran || resumed[0].Week.String() != "2026-W10" {
+		t.Fatalf("resume: %+v %v", resumed, err)
+	}
+	if strings.Join(ran, ",") != "2026-W10,2026-W11,2026-W10" {
+		t.Errorf("jobs ran for %v", ran)
+	}
+	if left, _ := st.UnfinishedRuns(ctx); len(left) != 0 {
+		t.Errorf("unfinished after the resume: %v", left)
+	}
+	// Nothing is left to resume, and a finished week is not run again.
+	if resumed, err := s.Resume(ctx, issue.Week{}); err != nil || len(resumed) != 0 {
+		t.Errorf("second resume: %+v %v", resumed, err)
 	}
 }

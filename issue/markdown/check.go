@@ -3,7 +3,8 @@ package markdown
 import "image"
 
 // CheckPhoto proves data is a whole JPEG or PNG photo, with the checks a
-// review file's photo gets; sources that download photos use it too.
+// review file's photo gets, within DefaultLimits' pixel count; sources
+// that download photos use it too.
 func CheckPhoto(data []byte) (format string, cfg image.Config, err error) {
-	return checkImage(data)
+	return checkImage(data, DefaultLimits().PhotoPixels)
 }

@@ -23,11 +23,15 @@ var (
 // must be complete — every JPEG segment through its end-of-image marker,
 // every PNG chunk with a correct CRC through IEND. That catches the real
 // failures (not an image, a truncated upload, a damaged file) in a few
-// milliseconds.
-func checkImage(data []byte) (format string, cfg image.Config, err error) {
+// milliseconds. A header promising more than maxPixels pixels is refused
+// before anything else is read.
+func checkImage(data []byte, maxPixels int64) (format string, cfg image.Config, err error) {
 	cfg, format, err = image.DecodeConfig(bytes.NewReader(data))
 	if err != nil {
 		return "", cfg, err
+	}
+	if err := checkPixels(cfg.Width, cfg.Height, maxPixels); err != nil {
+		return format, cfg, err
 	}
 	switch format {
 	case "jpeg":

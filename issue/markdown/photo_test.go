@@ -60,7 +60,7 @@ func TestCheckImage(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			format, cfg, err := checkImage(tc.data)
+			format, cfg, err := checkImage(tc.data, DefaultLimits().PhotoPixels)
 			if tc.format != "" {
 				if err != nil || format != tc.format || cfg.Width != 64 || cfg.Height != 48 {
 					t.Fatalf("checkImage = %q %v %v", format, cfg, err)
@@ -90,11 +90,11 @@ func TestCheckImageEveryPrefix(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := checkImage(data); err != nil {
+		if _, _, err := checkImage(data, DefaultLimits().PhotoPixels); err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
 		for cut := 0; cut < len(data); cut += 997 {
-			if _, _, err := checkImage(data[:cut]); err == nil {
+			if _, _, err := checkImage(data[:cut], DefaultLimits().PhotoPixels); err == nil {
 				t.Fatalf("%s cut at %d of %d passed", f, cut, len(data))
 			}
 		}
@@ -109,6 +109,6 @@ func FuzzCheckImage(f *testing.F) {
 	f.Add(encoded(f, "jpeg"))
 	f.Add(encoded(f, "png"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		_, _, _ = checkImage(data) // must not panic or hang
+		_, _, _ = checkImage(data, DefaultLimits().PhotoPixels) // must not panic or hang
 	})
 }

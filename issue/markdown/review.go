@@ -3,7 +3,6 @@ package markdown
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"unicode/utf8"
@@ -25,7 +24,7 @@ type parsed struct {
 // readReview parses one review file. It returns every problem it finds,
 // not just the first, so an editor can fix a file in one go.
 func (s *Source) readReview(path string) (*parsed, []error) {
-	data, err := os.ReadFile(path)
+	data, err := readCapped(path, s.limits.ReviewBytes, "review")
 	if err != nil {
 		return nil, []error{&ReviewError{File: path, Err: err}}
 	}
@@ -81,21 +80,45 @@ func (s *Source) parseBody(p *parsed) error {
 }
 
 // loadPhoto resolves the photo beside the review and checks it is a whole
-// JPEG or PNG, so a damaged file fails here and not in the typesetter.
-func loadPhoto(reviewPath string, ref *photoRef) (*issue.Photo, error) {
-	p := ref.File
-	if !filepath.IsAbs(p) {
-		p = filepath.Join(filepath.Dir(reviewPath), p)
-	}
-	data, err := os.ReadFile(p)
+// JPEG or PNG within the limits, so a damaged or oversized file fails here
+// and not in the typesetter. The photo must lie inside the content folder:
+// photo.file is relative to the review and never climbs out with "..".
+func (s *Source) loadPhoto(reviewPath string, ref *photoRef) (*issue.Photo, error) {
+	p, err := photoPath(reviewPath, ref.File)
 	if err != nil {
 		return nil, err
 	}
-	format, cfg, err := checkImage(data)
+	data, err := readCapped(p, s.limits.PhotoBytes, "photo")
+	if err != nil {
+		return nil, err
+	}
+	format, cfg, err := checkImage(data, s.limits.PhotoPixels)
+	if errors.Is(err, ErrTooLarge) {
+		return nil, fmt.Errorf("%s: %w", p, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: not a decodable JPEG or PNG image: %w", p, err)
 	}
 	return &issue.Photo{Path: p, Caption: ref.Caption, Credit: ref.Credit, Format: format, Width: cfg.Width, Height: cfg.Height}, nil
+}
+
+// photoPath joins photo.file to the review's folder. An absolute path or a
+// ".." step is an error: a review names its photo beside it or below it,
+// so nothing outside the content folder can be pulled into an issue.
+func photoPath(reviewPath, file string) (string, error) {
+	slashed := filepath.ToSlash(file)
+	if filepath.IsAbs(file) || strings.HasPrefix(slashed, "/") || filepath.VolumeName(file) != "" {
+		return "", fmt.Errorf("%q is an absolute path; name the photo relative to the review file, such as %q", file, filepath.Base(file))
+	}
+	for _, part := range strings.Split(slashed, "/") {
+		if part == ".." {
+			return "", fmt.Errorf("%q leaves the review's folder with \"..\"; keep the photo beside the review or in a folder below it", file)
+		}
+	}
+	if !filepath.IsLocal(file) {
+		return "", fmt.Errorf("%q is not a file name inside the content folder", file)
+	}
+	return filepath.Join(filepath.Dir(reviewPath), file), nil
 }
 
 func invalidUTF8Line(data []byte) int {

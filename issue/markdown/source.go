@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -21,13 +20,21 @@ type Source struct {
 	loc      *time.Location
 	sections []string
 	body     *bodyParser
+	limits   Limits
 }
 
 // NewSource returns a Source over dir. Times without a zone and the week's
 // bounds are read in loc. sections, when not empty, is the order of the
 // issue's sections and the list of sections a review may name.
 func NewSource(dir string, loc *time.Location, sections []string) *Source {
-	return &Source{dir: dir, loc: loc, sections: sections, body: newBodyParser()}
+	return &Source{dir: dir, loc: loc, sections: sections, body: newBodyParser(), limits: DefaultLimits()}
+}
+
+// WithLimits sets the size and pixel limits of review files and photos
+// (zero fields keep their defaults) and returns s.
+func (s *Source) WithLimits(l Limits) *Source {
+	s.limits = l.orDefault()
+	return s
 }
 
 // Result is what Collect found for a week.
@@ -39,29 +46,13 @@ type Result = issue.Collection
 // Result.Skipped. A file whose front matter shows it belongs to another
 // week, or is a draft, is not checked further: it is not in this issue.
 func (s *Source) Collect(ctx context.Context, week issue.Week, skipInvalid bool) (*Result, error) {
-	var files []string
-	err := filepath.WalkDir(s.dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		name := d.Name()
-		if strings.HasPrefix(name, ".") && path != s.dir {
-			if d.IsDir() {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !d.IsDir() && strings.EqualFold(filepath.Ext(name), ".md") && !strings.EqualFold(name, "README.md") {
-			files = append(files, path)
-		}
-		return nil
-	})
+	files, warnings, err := s.reviewFiles()
 	if err != nil {
 		return nil, fmt.Errorf("markdown: read reviews folder: %w", err)
 	}
-	slices.Sort(files)
-
-	res := &Result{}
+	// A symlinked folder followed is a note: the editor sees where the
+	// reviews behind it came from.
+	res := &Result{Notes: warnings}
 	var problems []error
 	slugs := map[string]int{}
 	for _, f := range files {
@@ -123,7 +114,7 @@ func (s *Source) check(p *parsed) []error {
 			Err: fmt.Errorf("%q is not one of the magazine's sections (%s)", r.Section, strings.Join(s.sections, ", "))})
 	}
 	if p.fm.Photo != nil {
-		ph, err := loadPhoto(r.Source, p.fm.Photo)
+		ph, err := s.loadPhoto(r.Source, p.fm.Photo)
 		if err != nil {
 			errs = append(errs, &ReviewError{File: r.Source, Line: p.fm.Photo.Line + 1, Field: "photo.file", Err: err})
 		}

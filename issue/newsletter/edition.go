@@ -43,7 +43,7 @@ func (r *Renderer) Edition(iss *issue.Issue) (*Edition, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := viewBuilder{iss: iss, mode: r.mode, excerpt: r.opts.ExcerptChars, width: emailImageWidth}
+	b := viewBuilder{iss: iss, mode: r.mode, excerpt: r.opts.ExcerptChars, width: emailImageWidth, base: ph.token(slotIssueURL)}
 	v, err := b.issueView(true, nil)
 	if err != nil {
 		return nil, err

@@ -14,6 +14,11 @@ type Recipient struct {
 	// PDFURL is set when the PDF is linked rather than attached.
 	PDFURL      string
 	PDFAttached bool
+	// IssueURL is the member's own address of the issue's web version,
+	// ending in "/" (a signed archive link): the email's "view in your
+	// browser", review and PDF links start with it. Empty means the
+	// public {base_url}/issues/{week}/.
+	IssueURL string
 }
 
 // Message is one member's newsletter.
@@ -67,7 +72,8 @@ func (e *Edition) RenderParts(rc Recipient) (Parts, error) {
 	}
 	tv[slotName], tv[slotEmail], tv[slotTier] = rv.Name, rv.Email, rv.Tier
 	tv[slotUnsubscribe], tv[slotArchive], tv[slotPDFURL] = rv.UnsubscribeURL, rv.ArchiveURL, rv.PDFURL
-	for _, s := range []int{slotName, slotEmail, slotTier, slotUnsubscribe, slotArchive, slotPDFURL} {
+	tv[slotIssueURL] = rv.issueURL
+	for _, s := range []int{slotName, slotEmail, slotTier, slotUnsubscribe, slotArchive, slotPDFURL, slotIssueURL} {
 		hv[s] = html.EscapeString(tv[s])
 	}
 	return Parts{
@@ -104,6 +110,12 @@ func (e *Edition) recipient(rc Recipient) (RecipientView, error) {
 	if rc.PDFURL != "" {
 		if rv.PDFURL, err = checkURL(rc.PDFURL, false); err != nil {
 			return RecipientView{}, fmt.Errorf("newsletter: recipient %s: PDF: %w", rv.Email, err)
+		}
+	}
+	rv.issueURL = e.iss.WebURL()
+	if rc.IssueURL != "" {
+		if rv.issueURL, err = checkURL(rc.IssueURL, false); err != nil || !strings.HasSuffix(rv.issueURL, "/") {
+			return RecipientView{}, fmt.Errorf("newsletter: recipient %s: issue URL %q: want an http(s) URL ending in /: %v", rv.Email, rc.IssueURL, err)
 		}
 	}
 	return rv, nil

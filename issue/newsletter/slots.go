@@ -19,6 +19,7 @@ const (
 	slotUnsubscribe
 	slotArchive
 	slotPDFURL
+	slotIssueURL // the member's own address of the issue's web version
 	slotCount
 )
 

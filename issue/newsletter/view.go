@@ -112,6 +112,8 @@ type RecipientView struct {
 	PDFAttached    bool
 	Magazine       string
 	Number         int
+
+	issueURL string // fills slotIssueURL: the links into the issue start with it
 }
 
 // imageMode says how photos are referenced.
@@ -129,7 +131,23 @@ type viewBuilder struct {
 	mode    imageMode
 	width   func(lead bool) int
 	excerpt int
+	// base starts every link into the issue (web version, reviews, PDF):
+	// in the email a member slot, filled with the member's own signed
+	// address; on the web page "" (relative, so the page works under
+	// whatever address serves it).
+	base string
 }
+
+// webURL is the issue's web version, pdfURL its PDF, as links from the
+// document being built.
+func (b viewBuilder) webURL() string {
+	if b.base == "" {
+		return "./"
+	}
+	return b.base
+}
+
+func (b viewBuilder) pdfURL() string { return b.base + issue.PDFFile }
 
 func (b viewBuilder) card(r *issue.Review, lead bool) (CardView, error) {
 	ex := excerptOf(r.Body, b.excerpt)
@@ -147,8 +165,8 @@ func (b viewBuilder) card(r *issue.Review, lead bool) (CardView, error) {
 		Excerpt:     ex.plain(),
 		ExcerptHTML: ex.html(),
 		ExcerptText: ex.markedText(),
-		URL:         b.iss.WebURL() + (&url.URL{Fragment: r.Slug}).String(),
-		PDFURL:      b.iss.PDFURL(),
+		URL:         b.base + (&url.URL{Fragment: r.Slug}).String(),
+		PDFURL:      b.pdfURL(),
 	}
 	if r.Rating != nil {
 		c.HasRating = true
@@ -208,8 +226,8 @@ func (b viewBuilder) issueView(withLead bool, body func(*issue.Review) (template
 		DateLabel: iss.DateLabel(),
 		IssueID:   iss.ID(),
 		Year:      iss.Date.Year(),
-		WebURL:    iss.WebURL(),
-		PDFURL:    iss.PDFURL(),
+		WebURL:    b.webURL(),
+		PDFURL:    b.pdfURL(),
 	}
 	lead := iss.Lead()
 	for _, s := range iss.Sections {

@@ -1,0 +1,109 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/foliopress/folio/mailer/smtptest"
+	"github.com/foliopress/folio/store/storetest"
+)
+
+// TestSendAfterKillFinishesInOneGo: `folio send` is killed with SIGKILL
+// twice at random moments of a 1,200-member send; the next `folio send`
+// (with the default 10-minute lease) delivers the rest in one go and
+// exits 0, because a dead sender's rows come back at once. Every member
+// gets the issue; a second copy comes only from a message in flight at a
+// kill (at most one per worker), with the same Message-ID. On both
+// stores.
+func TestSendAfterKillFinishesInOneGo(t *testing.T) {
+	for _, engine := range storetest.Engines() {
+		t.Run(engine, func(t *testing.T) { testSendAfterKill(t, engine) })
+	}
+}
+
+func testSendAfterKill(t *testing.T, engine string) {
+	const members, kills, workers = 1200, 2, 4
+	dir := sample(t)
+	cfg := filepath.Join(dir, "folio.toml")
+	srv := smtptest.Start(t)
+	env := append(os.Environ(),
+		"FOLIO_SMTP_HOST="+srv.Host, fmt.Sprintf("FOLIO_SMTP_PORT=%d", srv.Port), "FOLIO_SMTP_TLS=none",
+		"FOLIO_SECRET=a-recovery-test-secret-of-some-length", fmt.Sprintf("FOLIO_DELIVERY_WORKERS=%d", workers))
+	if engine == "postgres" {
+		env = append(env, "FOLIO_STORE_URL="+storetest.Target(t, engine))
+	}
+	var csv strings.Builder
+	csv.WriteString("email,name,tier,status,deliver_pdf\n")
+	for i := range members {
+		fmt.Fprintf(&csv, "m%d@example.org,Member %d,digital,active,link\n", i, i)
+	}
+	list := filepath.Join(dir, "many.csv")
+	if err := os.WriteFile(list, []byte(csv.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	folioCmd := func(args ...string) *exec.Cmd {
+		cmd := exec.Command(binary(t), append(args, "--config", cfg)...)
+		cmd.Env = env
+		return cmd
+	}
+	for _, args := range [][]string{{"members", "import", list}, {"build", "--week", sampleWeek}} {
+		if out, err := folioCmd(args...).CombinedOutput(); err != nil {
+			t.Fatalf("folio %v: %v\n%s", args, err, out)
+		}
+	}
+	seed := time.Now().UnixNano()
+	t.Logf("seed %d", seed)
+	rng := rand.New(rand.NewPCG(uint64(seed), 13))
+	for k := range kills {
+		cmd := folioCmd("send", "--week", sampleWeek)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		target := len(srv.Messages()) + 100 + rng.IntN(300)
+		srv.Wait(target, 30*time.Second)
+		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		_ = cmd.Wait()
+		t.Logf("kill %d after %d messages", k+1, len(srv.Messages()))
+	}
+	if len(srv.Messages()) >= members {
+		t.Fatalf("every member was sent before the last kill: the test proves nothing")
+	}
+	var out bytes.Buffer
+	final := folioCmd("send", "--week", sampleWeek)
+	final.Stdout, final.Stderr = &out, &out
+	if err := final.Run(); err != nil {
+		t.Fatalf("the send after the kills did not finish in one go: %v\n%s", err, out.String())
+	}
+	perAddr := map[string][]string{}
+	for _, m := range srv.Messages() {
+		perAddr[m.To[0]] = append(perAddr[m.To[0]], m.MessageID)
+	}
+	dups := 0
+	for i := range members {
+		addr := fmt.Sprintf("m%d@example.org", i)
+		ids := perAddr[addr]
+		if len(ids) == 0 {
+			t.Errorf("%s never received the issue", addr)
+		}
+		for _, id := range ids[min(1, len(ids)):] {
+			dups++
+			if id != ids[0] {
+				t.Errorf("%s: copies with Message-IDs %s and %s", addr, ids[0], id)
+			}
+		}
+	}
+	if dups > kills*workers {
+		t.Errorf("%d duplicates after %d kills of %d workers", dups, kills, workers)
+	}
+	t.Logf("%d messages for %d members, %d duplicates; last send: %s", len(srv.Messages()), members, dups, strings.TrimSpace(out.String()))
+}
