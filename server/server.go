@@ -92,6 +92,14 @@ type Deps struct {
 	Ledger  Ledger
 	Editor  Editor
 	Metrics *Metrics
+	// Health, if set, is asked by /healthz on every request.
+	Health Health
+}
+
+// Health reports whether what the server stands on still works (the
+// store is still the one opened); *store.Store implements it.
+type Health interface {
+	Healthy(ctx context.Context) error
 }
 
 // Server is the HTTP side of folio serve.
@@ -259,9 +267,17 @@ func (s *Server) Close() error {
 	return s.closeErr
 }
 
-func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	if s.deps.Health != nil {
+		if err := s.deps.Health.Healthy(r.Context()); err != nil {
+			s.fail("healthz", err)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = w.Write([]byte("unhealthy: store\n"))
+			return
+		}
+	}
 	_, _ = w.Write([]byte("ok\n"))
 }
 

@@ -25,6 +25,8 @@ type engine interface {
 	// owner's process is gone (its tie broken), so its rows are free now.
 	bindOwner(ctx context.Context, owner string) (release func() error, err error)
 	ownerDead(ctx context.Context, tx *sql.Tx, owner string) (bool, error)
+	// healthy reports a store that is no longer the one opened.
+	healthy() error
 	close() error
 }
 
@@ -44,6 +46,30 @@ func migrate(ctx context.Context, db *sql.DB, dialect database.Dialect, dir stri
 	}
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("store: migrate: %w", err)
+	}
+	return nil
+}
+
+// checkVersion fails unless the database's schema is the newest this
+// build knows (a read-only store cannot migrate it).
+func checkVersion(ctx context.Context, db *sql.DB, dir string) error {
+	entries, err := fs.ReadDir(migrations, "migrations/"+dir)
+	if err != nil {
+		return fmt.Errorf("store: migrations: %w", err)
+	}
+	var want int64
+	for _, e := range entries {
+		var v int64
+		if _, err := fmt.Sscanf(e.Name(), "%d_", &v); err == nil && v > want {
+			want = v
+		}
+	}
+	var have sql.NullInt64
+	if err := db.QueryRowContext(ctx, `SELECT MAX(version_id) FROM goose_db_version`).Scan(&have); err != nil {
+		return fmt.Errorf("store: schema version: %w", err)
+	}
+	if have.Int64 < want {
+		return fmt.Errorf("store: the database's schema is version %d, this Folio needs %d: open it once with write access (folio init) to migrate it", have.Int64, want)
 	}
 	return nil
 }

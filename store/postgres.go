@@ -27,16 +27,25 @@ func (e *postgresEngine) close() error    { return nil }
 // openPostgres connects to the database at url (pgx's URL or key=value
 // form; PG* environment variables such as PGPASSWORD fill in what it
 // leaves out) and applies the migrations.
-func openPostgres(ctx context.Context, url string) (*Store, error) {
+func openPostgres(ctx context.Context, url string, readOnly bool) (*Store, error) {
 	cfg, err := pgx.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("store: postgres url: %w", err)
+	}
+	if readOnly {
+		cfg.RuntimeParams["default_transaction_read_only"] = "on"
 	}
 	db := stdlib.OpenDB(*cfg)
 	db.SetMaxOpenConns(16)
 	db.SetMaxIdleConns(16)
 	if err := db.PingContext(ctx); err != nil {
 		return nil, errors.Join(fmt.Errorf("store: connect to postgres %s@%s/%s: %w", cfg.User, cfg.Host, cfg.Database, err), db.Close())
+	}
+	if readOnly {
+		if err := checkVersion(ctx, db, "postgres"); err != nil {
+			return nil, errors.Join(err, db.Close())
+		}
+		return &Store{eng: &postgresEngine{db: db}, w: db, r: db}, nil
 	}
 	// Instances starting together take turns at the migrations, under a
 	// session advisory lock named after the database and schema.

@@ -15,7 +15,8 @@ import (
 
 // sqliteEngine is the embedded default: one file, one writer.
 type sqliteEngine struct {
-	path string
+	path   string
+	opened os.FileInfo // the file opened, for healthy
 }
 
 func (e *sqliteEngine) name() string    { return "sqlite" }
@@ -23,12 +24,16 @@ func (e *sqliteEngine) lockDue() string { return "" }
 func (e *sqliteEngine) close() error    { return nil }
 
 // openSQLite opens the database file at path, creating it only when
-// create is set, and applies the migrations.
-func openSQLite(ctx context.Context, path string, create bool) (*Store, error) {
-	if !create {
+// create is set, and applies the migrations. A read-only store opens the
+// readers alone and checks the schema is current instead.
+func openSQLite(ctx context.Context, path string, create, readOnly bool) (*Store, error) {
+	if !create || readOnly {
 		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("store: %s: %w", path, ErrNoDatabase)
 		}
+	}
+	if readOnly {
+		return openSQLiteReadOnly(ctx, path)
 	}
 	w, err := openSQLiteDB(path, false)
 	if err != nil {
@@ -45,7 +50,11 @@ func openSQLite(ctx context.Context, path string, create bool) (*Store, error) {
 		return nil, errors.Join(err, w.Close())
 	}
 	r.SetMaxOpenConns(4)
-	st := &Store{eng: &sqliteEngine{path: path}, w: w, r: r, hot: map[string]*sql.Stmt{}}
+	eng, err := newSQLiteEngine(path)
+	if err != nil {
+		return nil, errors.Join(err, w.Close(), r.Close())
+	}
+	st := &Store{eng: eng, w: w, r: r, hot: map[string]*sql.Stmt{}}
 	for _, q := range hotQueries(st.eng) {
 		stmt, err := w.PrepareContext(ctx, q)
 		if err != nil {
@@ -54,6 +63,32 @@ func openSQLite(ctx context.Context, path string, create bool) (*Store, error) {
 		st.hot[q] = stmt
 	}
 	return st, nil
+}
+
+// openSQLiteReadOnly opens path for reading only (a file the process may
+// not write, or a command that only reads): every write fails, reads work.
+func openSQLiteReadOnly(ctx context.Context, path string) (*Store, error) {
+	r, err := openSQLiteDB(path, true)
+	if err != nil {
+		return nil, err
+	}
+	r.SetMaxOpenConns(4)
+	if err := checkVersion(ctx, r, "sqlite"); err != nil {
+		return nil, errors.Join(err, r.Close())
+	}
+	eng, err := newSQLiteEngine(path)
+	if err != nil {
+		return nil, errors.Join(err, r.Close())
+	}
+	return &Store{eng: eng, w: r, r: r}, nil
+}
+
+func newSQLiteEngine(path string) (*sqliteEngine, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	return &sqliteEngine{path: path, opened: fi}, nil
 }
 
 // openSQLiteDB builds the DSN: WAL, synchronous FULL (a committed

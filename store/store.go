@@ -34,6 +34,10 @@ type Config struct {
 	// Create lets Open make a new SQLite database when Path does not
 	// exist; without it a missing file is an error (ErrNoDatabase).
 	Create bool
+	// ReadOnly opens the store for reading only: no migrations, every
+	// write fails. A database file the process cannot write still serves
+	// reads.
+	ReadOnly bool
 }
 
 // ErrNoDatabase is returned when the SQLite file does not exist and
@@ -62,9 +66,9 @@ func OpenConfig(ctx context.Context, cfg Config) (*Store, error) {
 		err error
 	)
 	if cfg.URL != "" {
-		s, err = openPostgres(ctx, cfg.URL)
+		s, err = openPostgres(ctx, cfg.URL, cfg.ReadOnly)
 	} else {
-		s, err = openSQLite(ctx, cfg.Path, cfg.Create)
+		s, err = openSQLite(ctx, cfg.Path, cfg.Create, cfg.ReadOnly)
 	}
 	if err != nil {
 		return nil, err

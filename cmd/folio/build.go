@@ -111,7 +111,7 @@ func (c *cli) sendBegun(ctx context.Context, cfg *config.Config, w issue.Week) (
 	if _, err := os.Stat(cfg.Store.Path); cfg.Store.URL == "" && errors.Is(err, fs.ErrNotExist) {
 		return begun{}, nil
 	}
-	st, err := c.openStore(ctx, cfg)
+	st, err := c.openStore(ctx, cfg, storeReadOnly)
 	if err != nil {
 		return begun{}, err
 	}

@@ -101,13 +101,14 @@ func TestBrokenInputFailsClearly(t *testing.T) {
 			}
 		})
 	}
-	// Nothing of the broken CSV was imported.
-	out, _, code := runBinary(t, "members", "list", "--config", cfg)
-	if code != 0 || !strings.Contains(out, "0 members") {
-		t.Errorf("after a failed import: %q", out)
+	// Nothing of the broken CSV was imported: not even a database was
+	// made.
+	out, stderr, code := runBinary(t, "members", "list", "--config", cfg)
+	if code == 0 || !strings.Contains(stderr, "no database at") {
+		t.Errorf("after a failed import: code %d, %q %q", code, out, stderr)
 	}
 	// --skip-invalid builds the rest and says what it skipped.
-	out, stderr, code := runBinary(t, "build", "--week", sampleWeek, "--skip-invalid", "--config", cfg)
+	out, stderr, code = runBinary(t, "build", "--week", sampleWeek, "--skip-invalid", "--config", cfg)
 	if code != 0 || !strings.Contains(stderr, "skipped broken review") || !strings.Contains(stderr, "the-salt-orchard.md") || !strings.Contains(out, "built "+sampleWeek) {
 		t.Errorf("skip-invalid: code %d\n%s\n%s", code, out, stderr)
 	}
@@ -115,6 +116,9 @@ func TestBrokenInputFailsClearly(t *testing.T) {
 
 func TestRunEmptyWeekSaysSo(t *testing.T) {
 	dir := sample(t)
+	if _, stderr, code := runBinary(t, "init", "--config", filepath.Join(dir, "folio.toml")); code != 0 {
+		t.Fatalf("init: %s", stderr)
+	}
 	out, _, code := runBinary(t, "run", "--week", "2026-W30", "--config", filepath.Join(dir, "folio.toml"))
 	if code != 0 || !strings.Contains(out, "no reviews in the week") {
 		t.Errorf("code %d, out %q", code, out)
@@ -127,6 +131,9 @@ func TestRunEmptyWeekSaysSo(t *testing.T) {
 func TestServeStopsOnSIGTERM(t *testing.T) {
 	dir := sample(t)
 	cfg := filepath.Join(dir, "folio.toml")
+	if _, stderr, code := runBinary(t, "init", "--config", cfg); code != 0 {
+		t.Fatalf("init: %s", stderr)
+	}
 	cmd := exec.Command(binary(t), "serve", "--config", cfg)
 	// Every minute, so the start-up catch-up wake finds a due run: the
 	// current week, which has no reviews, so it finishes at once.

@@ -51,7 +51,7 @@ func (c *cli) membersImportCmd() *cobra.Command {
 					c.stderr.printf("skipped invalid row: %v\n", e)
 				}
 			}
-			st, err := c.openStore(cmd.Context(), cfg)
+			st, err := c.openStore(cmd.Context(), cfg, storeCreate)
 			if err != nil {
 				return err
 			}
@@ -78,7 +78,7 @@ func (c *cli) membersListCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			st, err := c.openStore(cmd.Context(), cfg)
+			st, err := c.openStore(cmd.Context(), cfg, storeReadOnly)
 			if err != nil {
 				return err
 			}

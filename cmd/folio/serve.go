@@ -19,6 +19,7 @@ import (
 	"github.com/foliopress/folio/internal/schedule"
 	"github.com/foliopress/folio/issue"
 	"github.com/foliopress/folio/server"
+	"github.com/foliopress/folio/store"
 )
 
 func (c *cli) serveCmd() *cobra.Command {
@@ -74,7 +75,7 @@ func (c *cli) serveCmd() *cobra.Command {
 				ErrorLog: slog.NewLogLogger(c.log.Handler(), slog.LevelWarn),
 			}, server.Deps{
 				Members: svc.store, Archive: svc.store, Ledger: svc.store, Issues: svc.artifacts,
-				Editor: publish.Editor{Job: job}, Metrics: metrics,
+				Editor: publish.Editor{Job: job}, Metrics: metrics, Health: svc.store,
 			})
 			if err != nil {
 				return err
@@ -96,8 +97,18 @@ func (c *cli) serveCmd() *cobra.Command {
 			c.log.Info("serving", "schedule", spec.CronSpec(), "catch_up", cfg.Schedule.CatchUp, "http", ln.Addr().String(),
 				"store", svc.store.Engine())
 
+			ctx, stop := context.WithCancel(ctx)
+			defer stop()
 			var wg sync.WaitGroup
-			errs := make(chan error, 3)
+			errs := make(chan error, 4)
+			// A store that vanished (its file deleted or replaced) stops
+			// the process: writes to it would reach no one.
+			wg.Go(func() {
+				if err := watchStore(ctx, svc.store, storeCheckEvery); err != nil {
+					errs <- fmt.Errorf("serve: %w", err)
+					stop()
+				}
+			})
 			wg.Go(func() { errs <- srv.Serve(ctx, ln) })
 			wg.Go(func() { errs <- sched.Run(ctx) })
 			wg.Go(func() { errs <- joiner.Run(ctx) })
@@ -168,5 +179,26 @@ func (c *cli) joiner(cfg *config.Config, svc *services, job *publish.Job, runnin
 				c.log.Error("join failed", "week", id, "err", err)
 			}
 		},
+	}
+}
+
+// storeCheckEvery is how often serve checks that its store is still the
+// one it opened.
+const storeCheckEvery = 2 * time.Second
+
+// watchStore returns the first failed health check of st, or nil when
+// ctx ends.
+func watchStore(ctx context.Context, st *store.Store, every time.Duration) error {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+			if err := st.Healthy(ctx); err != nil && ctx.Err() == nil {
+				return err
+			}
+		}
 	}
 }

@@ -18,7 +18,7 @@ func (c *cli) statusCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			st, err := c.openStore(ctx, cfg)
+			st, err := c.openStore(ctx, cfg, storeReadOnly)
 			if err != nil {
 				return err
 			}

@@ -52,14 +52,30 @@ func (s *services) Close() error {
 	return errors.Join(errs...)
 }
 
+// How a command opens the store.
+type storeMode int
+
+const (
+	storeExisting storeMode = iota // the database must exist already
+	storeCreate                    // members import and init may create it
+	storeReadOnly                  // status and members list only read
+)
+
 // openStore opens the configured store: PostgreSQL at [store] url (or
-// FOLIO_STORE_URL), else SQLite at [store] path.
-func (c *cli) openStore(ctx context.Context, cfg *config.Config) (*store.Store, error) {
-	st, err := store.OpenConfig(ctx, store.Config{URL: cfg.Store.URL, Path: cfg.Store.Path, Create: true})
+// FOLIO_STORE_URL), else SQLite at [store] path. Only storeCreate makes
+// a new SQLite file: a mistyped path, or a database deleted under us, is
+// an error, not an empty store.
+func (c *cli) openStore(ctx context.Context, cfg *config.Config, mode storeMode) (*store.Store, error) {
+	st, err := store.OpenConfig(ctx, store.Config{URL: cfg.Store.URL, Path: cfg.Store.Path,
+		Create: mode == storeCreate, ReadOnly: mode == storeReadOnly})
 	if err != nil {
 		where := cfg.Store.Path
 		if cfg.Store.URL != "" {
 			where = config.Redact(cfg.Store.URL)
+		}
+		if errors.Is(err, store.ErrNoDatabase) {
+			return nil, fmt.Errorf("no database at %s: create it with `folio init` or `folio members import FILE` "+
+				"(no other command creates one), or fix [store] path", where)
 		}
 		return nil, fmt.Errorf("open store %s: %w", where, err)
 	}
@@ -121,7 +137,7 @@ func (c *cli) services(ctx context.Context, cfg *config.Config, withStore bool) 
 		},
 	}
 	if withStore {
-		st, err := c.openStore(ctx, cfg)
+		st, err := c.openStore(ctx, cfg, storeExisting)
 		if err != nil {
 			_ = svc.Close()
 			return nil, err
