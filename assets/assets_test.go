@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"io/fs"
 	"testing"
+
+	"golang.org/x/image/font/sfnt"
 )
 
 func TestHyphenationEnUS(t *testing.T) {
@@ -24,16 +26,53 @@ func TestEveryFileHasItsLicenceListed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	entries, err := fs.ReadDir(FS(), ".")
+	err = fs.WalkDir(FS(), ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || path == Licenses {
+			return err
+		}
+		if !bytes.Contains(lic, []byte("`"+path+"`")) {
+			t.Errorf("%s does not list %s", Licenses, path)
+		}
+		return nil
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, e := range entries {
-		if e.Name() == Licenses {
-			continue
+}
+
+// TestFontsParse reads every embedded font with an independent parser and
+// checks it has the glyphs Folio relies on it for.
+func TestFontsParse(t *testing.T) {
+	tests := []struct {
+		name  string
+		runes string
+	}{
+		{GentiumRegular, "Almodóvar’s “Tango” — ½ ﬁ ﬂ ﬀ ﬃ ﬄ"},
+		{GentiumItalic, "Almodóvar’s “Tango” — ﬁ ﬂ"},
+		{GentiumBold, "Almodóvar’s “Tango” — ﬁ ﬂ"},
+		{GentiumBoldItalic, "Almodóvar’s “Tango” — ﬁ ﬂ"},
+		{DroidSansFallback, "映画館の夜 한국어"},
+	}
+	for _, tc := range tests {
+		data, err := Font(tc.name)
+		if err != nil {
+			t.Fatal(err)
 		}
-		if !bytes.Contains(lic, []byte("`"+e.Name()+"`")) {
-			t.Errorf("%s does not list %s", Licenses, e.Name())
+		f, err := sfnt.Parse(data)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
 		}
+		var b sfnt.Buffer
+		for _, r := range tc.runes {
+			if r == ' ' {
+				continue
+			}
+			if g, err := f.GlyphIndex(&b, r); err != nil || g == 0 {
+				t.Errorf("%s has no glyph for %q", tc.name, r)
+			}
+		}
+	}
+	if _, err := Font("fonts/none.ttf"); err == nil {
+		t.Error("Font of a missing file succeeded")
 	}
 }

@@ -91,6 +91,12 @@ func (r Rating) Stars() string {
 	return strings.Repeat("★", r.Full()) + strings.Repeat("½", r.Half()) + strings.Repeat("☆", r.Empty())
 }
 
+// Words is the rating as it is read aloud: "4 out of 5 stars", "3.5 out
+// of 5 stars", "1 out of 5 stars".
+func (r Rating) Words() string {
+	return fmt.Sprintf("%s out of %d stars", r, MaxStars)
+}
+
 // Label is the rating for reading: "★★★★☆ (4/5)".
 func (r Rating) Label() string {
 	return fmt.Sprintf("%s (%s/%d)", r.Stars(), r, MaxStars)

@@ -30,6 +30,9 @@ import (
 const (
 	envSecret     = "FOLIO_SECRET"
 	envAdminToken = "FOLIO_ADMIN_TOKEN"
+	// envSecretPrevious lists retired secrets, comma-separated: links and
+	// addresses signed with them still verify after a rotation.
+	envSecretPrevious = "FOLIO_SECRET_PREVIOUS"
 )
 
 // services is everything a command may need, wired from the config.
@@ -168,12 +171,29 @@ func (c *cli) links(cfg *config.Config) (*links.Links, error) {
 	if err != nil {
 		return nil, fmt.Errorf("config: [delivery] from: %w", err)
 	}
+	var previous [][]byte
+	for p := range strings.SplitSeq(c.getenv(envSecretPrevious), ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if len(p) < 16 {
+			return nil, errors.New(envSecretPrevious + " holds a secret shorter than 16 characters")
+		}
+		previous = append(previous, []byte(p))
+	}
 	return &links.Links{
-		BaseURL: cfg.Magazine.BaseURL,
-		Secret:  []byte(secret),
-		TTL:     config.Duration(cfg.Server.LinkTTL),
-		List:    listID(cfg, addr.Address),
+		BaseURL:    cfg.Magazine.BaseURL,
+		Secret:     []byte(secret),
+		Previous:   previous,
+		TTL:        config.Duration(cfg.Server.LinkTTL),
+		List:       listID(cfg, addr.Address),
+		MailDomain: cfg.BounceDomain(),
 	}, nil
+}
+
+// lifecycle is the members' lifecycle over the store.
+func (c *cli) lifecycle(cfg *config.Config, st *store.Store) *member.Lifecycle {
+	return &member.Lifecycle{Store: st, SoftLimit: cfg.Bounces.SoftLimit, Now: c.now}
 }
 
 // listID is the List-Id: the configured one, or the From domain's.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/mail"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -18,6 +19,11 @@ const (
 	StatusUnsubscribed Status = "unsubscribed"
 	StatusBounced      Status = "bounced"
 )
+
+// Left reports whether s is a status only the member can undo: an
+// unsubscribe (or complaint) or a bounce. No import or API call makes such
+// a member active again without their recorded consent.
+func (s Status) Left() bool { return s == StatusUnsubscribed || s == StatusBounced }
 
 // Valid reports whether s is one of the known statuses.
 func (s Status) Valid() bool {
@@ -42,6 +48,9 @@ type Member struct {
 	Tier       string
 	Status     Status
 	DeliverPDF string // "attach", "link" or "" (the default)
+	// PausedUntil is when a member's own pause ends (status paused); zero
+	// for a pause without an end (set by an import or the operator).
+	PausedUntil time.Time
 }
 
 // Row-level validation errors, wrapped in a *RowError. Their text is

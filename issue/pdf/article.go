@@ -129,7 +129,7 @@ func (l *layouter) opening(items *[]Item, r *issue.Review, top float64, photo bo
 		ln := textLine{}
 		x := 0.0
 		for _, m := range meta {
-			ln.frags = append(ln.frags, frag{x: x, w: m.w, face: m.face, color: m.color, text: m.text})
+			ln.frags = append(ln.frags, frag{x: x, w: m.w, face: m.face, color: m.color, text: m.text, actual: m.actual})
 			x += m.w
 		}
 		*items = appendLine(*items, ln, 9, g.left, y+l.baseline(Sans, 9, 14))
@@ -166,10 +166,11 @@ func (l *layouter) opening(items *[]Item, r *issue.Review, top float64, photo bo
 
 // metaPart is a piece of the byline row.
 type metaPart struct {
-	face  Face
-	color RGB
-	text  string
-	w     float64
+	face   Face
+	color  RGB
+	text   string
+	w      float64
+	actual string // what the part reads as, when not its text
 }
 
 // metaLine is "By Critic   ★★★½☆   R": byline, rating and certificate.
@@ -177,7 +178,7 @@ func (l *layouter) metaLine(r *issue.Review) []metaPart {
 	var out []metaPart
 	add := func(f Face, c RGB, s string) {
 		for _, rn := range l.fs.runs(f, s) {
-			out = append(out, metaPart{rn.Face, c, rn.Text, l.fs.width(rn.Face, rn.Text, 9)})
+			out = append(out, metaPart{rn.Face, c, rn.Text, l.fs.width(rn.Face, rn.Text, 9), ""})
 		}
 	}
 	if b := strings.TrimSpace(r.Byline); b != "" {
@@ -190,7 +191,7 @@ func (l *layouter) metaLine(r *issue.Review) []metaPart {
 		if len(out) > 0 {
 			add(Sans, ink, "    ")
 		}
-		out = append(out, metaPart{Symbol, accent, r.Rating.Stars(), l.fs.width(Symbol, r.Rating.Stars(), 9)})
+		out = append(out, metaPart{Symbol, accent, r.Rating.Stars(), l.fs.width(Symbol, r.Rating.Stars(), 9), r.Rating.Words()})
 	}
 	if r.Certificate != "" {
 		if len(out) > 0 {

@@ -190,7 +190,7 @@ func (b *bodyFlow) paragraph(inl []issue.Inline, x, w float64, face Face, depth 
 		}
 		return w
 	}
-	lines, emergency := l.fs.setParagraph(l.hy, items, width)
+	lines, emergency := l.fs.setParagraph(l.hy, items, st.size, width)
 	if emergency {
 		l.doc.Stats.Emergencies++
 	}
@@ -307,10 +307,9 @@ func (dc *dropCap) items(l *layouter, first textLine, x, base float64) []Item {
 	}
 	if !dc.space && len(first.frags) > 0 && first.frags[0].x == 0 {
 		f := first.frags[0]
-		return append(out,
-			Item{Kind: KSpanBegin, Actual: dc.text + f.text},
-			Item{Kind: KText, X: x + dc.w, Y: base, Face: f.face, Size: g.body, Color: f.color, Text: f.text, W: f.w},
-			Item{Kind: KSpanEnd})
+		out = append(out, Item{Kind: KSpanBegin, Actual: dc.text + unligate(f.text)})
+		out = appendLine(out, textLine{frags: []frag{f}}, g.body, x+dc.w, base)
+		return append(out, Item{Kind: KSpanEnd})
 	}
 	w := l.fs.width(Serif, dc.text, g.body)
 	gap := 0.0

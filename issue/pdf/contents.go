@@ -154,18 +154,18 @@ func (l *layouter) contentsEntry(r *issue.Review, num string, textW float64) blo
 	// The byline, then the stars, all of them in the Symbol face.
 	var ln textLine
 	x := 0.0
-	add := func(f Face, c RGB, s string) {
+	add := func(f Face, c RGB, s, actual string) {
 		for _, rn := range l.fs.runs(f, s) {
 			w := l.fs.width(rn.Face, rn.Text, 8)
-			ln.frags = append(ln.frags, frag{x: x, w: w, face: rn.Face, color: c, text: rn.Text})
+			ln.frags = append(ln.frags, frag{x: x, w: w, face: rn.Face, color: c, text: rn.Text, actual: actual})
 			x += w
 		}
 	}
 	if b := strings.TrimSpace(r.Byline); b != "" {
-		add(Sans, ink, b+"   ")
+		add(Sans, ink, b+"   ", "")
 	}
 	if r.Rating != nil {
-		add(Symbol, accent, r.Rating.Stars())
+		add(Symbol, accent, r.Rating.Stars(), r.Rating.Words())
 	}
 	if len(ln.frags) > 0 {
 		items = appendLine(items, ln, 8, numW, y+2+l.baseline(Sans, 8, 12))

@@ -3,8 +3,6 @@ package pdf
 import (
 	"fmt"
 	"math"
-
-	"github.com/foliopress/folio/issue"
 )
 
 // cover lays out page 1: the lead photo bleeding off every edge, the
@@ -37,7 +35,9 @@ func (l *layouter) cover() (Page, error) {
 		size, tl := l.display(r.Title, SerifBold, white, g.textW*0.8, []float64{20, 15}, 1)
 		y = l.place(&lines, tl, size, size*1.15, g.left, y, 0, 0, SerifBold)
 		if r.Rating != nil {
-			y = l.place(&lines, l.lines([]issue.Inline{{Text: r.Rating.Stars()}}, paraStyle{face: Symbol, size: 11, color: gold}, g.textW), 11, 15, g.left, y, 0, 0, Symbol)
+			stars := r.Rating.Stars()
+			ln := textLine{frags: []frag{{w: l.fs.width(Symbol, stars, 11), face: Symbol, color: gold, text: stars, actual: r.Rating.Words()}}}
+			y = l.place(&lines, []textLine{ln}, 11, 15, g.left, y, 0, 0, Symbol)
 		}
 	}
 	top := g.pageH - 44 - y

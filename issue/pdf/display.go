@@ -4,11 +4,9 @@ package pdf
 type Kind uint8
 
 const (
-	// KText is a run of text in one face: X, Y is the start of its baseline.
+	// KText is a run of text in one face: X, Y is the start of its
+	// baseline; its spaces are WS wider than the face's.
 	KText Kind = iota
-	// KOutline is text drawn as filled glyph outlines, not extractable:
-	// running heads and footers.
-	KOutline
 	// KImage is a photo scaled into the box X, Y, W, H; Clip, if set,
 	// crops it to the box CX, CY, CW, CH (a full-bleed cover).
 	KImage
@@ -31,14 +29,18 @@ type RGB struct{ R, G, B uint8 }
 // the page's top-left corner. The one-byte fields come first, together, so
 // that padding does not grow an Item (a 40-page issue has some 25,000).
 type Item struct {
-	Kind       Kind
-	Face       Face
-	Color      RGB
-	Clip       bool // KImage: clip to the box CX, CY, CW, CH
-	Invisible  bool // KText: extractable but not painted
+	Kind      Kind
+	Face      Face
+	Color     RGB
+	Clip      bool // KImage: clip to the box CX, CY, CW, CH
+	Invisible bool // KText: extractable but not painted
+	// Furniture marks running heads, page numbers and their rules: what
+	// repeats on every page rather than belonging to an article.
+	Furniture  bool
 	X, Y, W, H float64
 	Size       float64
-	Text       string  // KText, KOutline
+	WS         float64 // KText: extra width of each space, in points
+	Text       string  // KText
 	Actual     string  // KSpanBegin
 	Stroke     float64 // KRule
 	Alpha      float64 // KRect: 0 means opaque

@@ -10,7 +10,6 @@ import (
 	"unicode/utf16"
 
 	"codeberg.org/go-pdf/fpdf"
-	"golang.org/x/image/font/sfnt"
 )
 
 // Draw renders the laid-out document as a PDF dated date (creation and
@@ -87,7 +86,7 @@ func (d *Document) draw(w io.Writer, date time.Time, st *pdfStart) error {
 					dr.run.flush(pdf)
 					dr.setFont(it.Face, it.Size)
 				}
-				dr.run.add(it, d.Height)
+				dr.run.add(it, d.Height, dr.fs.f[it.Face])
 				continue
 			}
 			dr.run.flush(pdf)
@@ -118,11 +117,7 @@ type drawer struct {
 	fs    *fontSet
 	face  Face
 	size  float64
-	buf   sfnt.Buffer
 	run   textRun
-	// glyphs names each glyph's outline form, once added ("" if blank).
-	glyphs map[glyphKey]string
-	out    []byte
 }
 
 // teachRunes tells fpdf every rune each face shows, so that its font
@@ -200,8 +195,6 @@ func (dr *drawer) item(it Item, d *Document) {
 			return
 		}
 		pdf.Text(it.X, it.Y, bmpOnly(it.Text))
-	case KOutline:
-		dr.outline(it, d.Height)
 	case KImage:
 		if it.Clip {
 			pdf.ClipRect(it.CX, it.CY, it.CW, it.CH, false)

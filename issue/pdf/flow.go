@@ -41,6 +41,9 @@ func lineItems(ln textLine) int {
 		if f.strike {
 			n++
 		}
+		if f.actual != "" {
+			n += 2
+		}
 	}
 	n += 2 * ln.head
 	if ln.tail != "" {

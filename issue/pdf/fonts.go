@@ -4,35 +4,38 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync"
 
 	"github.com/go-fonts/dejavu/dejavusans"
 	"github.com/go-fonts/liberation/liberationmonoregular"
 	"github.com/go-fonts/liberation/liberationsansbold"
 	"github.com/go-fonts/liberation/liberationsansitalic"
 	"github.com/go-fonts/liberation/liberationsansregular"
-	"github.com/go-fonts/liberation/liberationserifbold"
-	"github.com/go-fonts/liberation/liberationserifbolditalic"
-	"github.com/go-fonts/liberation/liberationserifitalic"
-	"github.com/go-fonts/liberation/liberationserifregular"
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/sfnt"
 	"golang.org/x/image/math/fixed"
+
+	"github.com/foliopress/folio/assets"
 )
 
 // Face names one of the typefaces the magazine is set in.
 type Face uint8
 
 const (
+	// Serif and its styles are Gentium Book Plus, the text face.
 	Serif Face = iota
 	SerifItalic
 	SerifBold
 	SerifBoldItalic
+	// Sans and its styles are Liberation Sans: labels and furniture.
 	Sans
 	SansBold
 	SansItalic
 	Mono
-	// Symbol is DejaVu Sans: the stars and every glyph the others lack.
+	// Symbol is DejaVu Sans: the stars and the glyphs the faces above lack.
 	Symbol
+	// CJK is Droid Sans Fallback: Chinese, Japanese and Korean.
+	CJK
 	numFaces
 )
 
@@ -44,23 +47,43 @@ type faceSpec struct {
 	ttf                 []byte
 }
 
-// faceSpecs lists the font files behind each Face, in Face order.
-func faceSpecs() [numFaces]faceSpec {
-	return [numFaces]faceSpec{
-		{"serif", "", "Liberation Serif Regular", liberationserifregular.TTF},
-		{"serif", "I", "Liberation Serif Italic", liberationserifitalic.TTF},
-		{"serif", "B", "Liberation Serif Bold", liberationserifbold.TTF},
-		{"serif", "BI", "Liberation Serif Bold Italic", liberationserifbolditalic.TTF},
-		{"sans", "", "Liberation Sans Regular", liberationsansregular.TTF},
-		{"sans", "B", "Liberation Sans Bold", liberationsansbold.TTF},
-		{"sans", "I", "Liberation Sans Italic", liberationsansitalic.TTF},
-		{"mono", "", "Liberation Mono Regular", liberationmonoregular.TTF},
-		{"symbol", "", "DejaVu Sans", dejavusans.TTF},
+// faceSpecs lists the font files behind each Face, in Face order. The
+// embedded files are read once per process.
+var faceSpecs = sync.OnceValues(func() ([numFaces]faceSpec, error) {
+	var specs [numFaces]faceSpec
+	embedded := []struct {
+		face       Face
+		file       string
+		style, nom string
+	}{
+		{Serif, assets.GentiumRegular, "", "Gentium Book Plus Regular"},
+		{SerifItalic, assets.GentiumItalic, "I", "Gentium Book Plus Italic"},
+		{SerifBold, assets.GentiumBold, "B", "Gentium Book Plus Bold"},
+		{SerifBoldItalic, assets.GentiumBoldItalic, "BI", "Gentium Book Plus Bold Italic"},
+		{CJK, assets.DroidSansFallback, "", "Droid Sans Fallback"},
 	}
-}
+	for _, e := range embedded {
+		ttf, err := assets.Font(e.file)
+		if err != nil {
+			return specs, fmt.Errorf("%w: %s: %w", ErrBadFont, e.nom, err)
+		}
+		family := "serif"
+		if e.face == CJK {
+			family = "cjk"
+		}
+		specs[e.face] = faceSpec{family, e.style, e.nom, ttf}
+	}
+	specs[Sans] = faceSpec{"sans", "", "Liberation Sans Regular", liberationsansregular.TTF}
+	specs[SansBold] = faceSpec{"sans", "B", "Liberation Sans Bold", liberationsansbold.TTF}
+	specs[SansItalic] = faceSpec{"sans", "I", "Liberation Sans Italic", liberationsansitalic.TTF}
+	specs[Mono] = faceSpec{"mono", "", "Liberation Mono Regular", liberationmonoregular.TTF}
+	specs[Symbol] = faceSpec{"symbol", "", "DejaVu Sans", dejavusans.TTF}
+	return specs, nil
+})
 
-// fontData is one parsed font with its advance widths in thousandths of an
-// em, rounded as fpdf rounds them, so measured and drawn widths agree.
+// fontData is one parsed font with its advance widths and kerning in
+// thousandths of an em, rounded as fpdf rounds widths, so measured and
+// drawn widths agree.
 type fontData struct {
 	spec   faceSpec
 	sf     *sfnt.Font
@@ -70,8 +93,15 @@ type fontData struct {
 	// low caches widths of the first runes (Latin, punctuation) without
 	// hashing: 0 is not yet looked up, else the width plus two.
 	low       [lowRunes]int32
+	kerns     kernCache
 	capHeight float64 // in ems
+	xHeight   float64
 	ascent    float64
+	// ligatures: the face's f-ligatures replace their letters (not in
+	// code, and the CJK face has none).
+	ligatures bool
+	// lazy: the face is parsed on first use (load).
+	lazy bool
 }
 
 // fontSet holds every face of one build. It is not safe for concurrent use.
@@ -80,21 +110,70 @@ type fontSet struct {
 	scratch breakScratch // paragraph's and setParagraph's working memory
 }
 
-// loadFonts parses every face with sfnt first, so that a broken font is a
-// clear error here instead of a silent blank in fpdf.
-func loadFonts() (*fontSet, error) {
-	fs := &fontSet{}
-	for i, spec := range faceSpecs() {
-		fd, err := parseFont(spec)
+// parsedFonts are every face parsed with sfnt before fpdf sees them, so
+// that a broken font is a clear error here instead of a silent blank in
+// fpdf. sfnt.Font is safe for concurrent use: the font sets of one build
+// share them, each with caches of its own (newFontSet).
+type parsedFonts [numFaces]*fontData
+
+// parseFonts parses every face but the CJK one, large and seldom
+// needed, which a set parses on first use.
+func parseFonts() (*parsedFonts, error) {
+	specs, err := faceSpecs()
+	if err != nil {
+		return nil, err
+	}
+	var out parsedFonts
+	for i, spec := range specs {
+		if Face(i) == CJK {
+			out[i] = &fontData{spec: spec, lazy: true}
+			continue
+		}
+		fd, err := parseFont(spec, Face(i))
 		if err != nil {
 			return nil, err
 		}
-		fs.f[i] = fd
+		out[i] = fd
 	}
-	return fs, nil
+	return &out, nil
 }
 
-func parseFont(spec faceSpec) (*fontData, error) {
+// newFontSet is a font set over parsed fonts, with empty caches.
+func (p *parsedFonts) newFontSet() *fontSet {
+	fs := &fontSet{}
+	for i, fd := range p {
+		c := &fontData{spec: fd.spec, sf: fd.sf, upem: fd.upem, widths: map[rune]int32{}, capHeight: fd.capHeight,
+			xHeight: fd.xHeight, ascent: fd.ascent, ligatures: fd.ligatures, lazy: fd.lazy}
+		fs.f[i] = c
+	}
+	return fs
+}
+
+// loadFonts parses every face into a new font set.
+func loadFonts() (*fontSet, error) {
+	p, err := parseFonts()
+	if err != nil {
+		return nil, err
+	}
+	return p.newFontSet(), nil
+}
+
+// load parses a lazy face on first use; a face that fails to parse has
+// no glyphs, so its characters are spelled out instead (printable).
+func (fd *fontData) load() bool {
+	if !fd.lazy {
+		return fd.sf != nil
+	}
+	fd.lazy = false
+	p, err := parseFont(fd.spec, CJK)
+	if err != nil {
+		return false
+	}
+	fd.sf, fd.upem, fd.capHeight, fd.xHeight, fd.ascent = p.sf, p.upem, p.capHeight, p.xHeight, p.ascent
+	return true
+}
+
+func parseFont(spec faceSpec, face Face) (*fontData, error) {
 	sf, err := sfnt.Parse(spec.ttf)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %w", ErrBadFont, spec.name, err)
@@ -103,7 +182,11 @@ func parseFont(spec faceSpec) (*fontData, error) {
 	if fd.upem <= 0 {
 		return nil, fmt.Errorf("%w: %s: units per em %d", ErrBadFont, spec.name, fd.upem)
 	}
-	for _, r := range "Hx ’“”" {
+	probe := "Hx ’“”"
+	if face == CJK {
+		probe = "映画"
+	}
+	for _, r := range probe {
 		if _, ok := fd.advance(r); !ok {
 			return nil, fmt.Errorf("%w: %s: no glyph for %q", ErrBadFont, spec.name, r)
 		}
@@ -113,10 +196,15 @@ func parseFont(spec faceSpec) (*fontData, error) {
 		return nil, fmt.Errorf("%w: %s: metrics: %w", ErrBadFont, spec.name, err)
 	}
 	fd.capHeight = float64(m.CapHeight) / float64(fd.upem<<6)
+	fd.xHeight = float64(m.XHeight) / float64(fd.upem<<6)
 	fd.ascent = float64(m.Ascent) / float64(fd.upem<<6)
 	if fd.capHeight <= 0 {
 		fd.capHeight = 0.7
 	}
+	if fd.xHeight <= 0 {
+		fd.xHeight = 0.5
+	}
+	fd.ligatures = face != Mono && face != CJK
 	return fd, nil
 }
 
@@ -144,6 +232,9 @@ func (fd *fontData) advance(r rune) (int32, bool) {
 // lookup reads the rune's advance from the font: -1 when it has no glyph.
 func (fd *fontData) lookup(r rune) int32 {
 	w := int32(-1)
+	if !fd.load() {
+		return w
+	}
 	gi, err := fd.sf.GlyphIndex(&fd.buf, r)
 	if err == nil && gi != 0 && r <= 0xFFFF { // fpdf embeds only the BMP
 		adv, err := fd.sf.GlyphAdvance(&fd.buf, gi, fd.upem<<6, font.HintingNone)
@@ -160,26 +251,43 @@ func (fs *fontSet) has(f Face, r rune) bool {
 	return ok
 }
 
-// faceFor picks the face that draws r: f itself, else the Symbol face.
+// faceFor picks the face that draws r: f itself, else the Symbol face,
+// else the CJK face. A rune no face has stays in f; callers replace such
+// runes with words first (printable).
 func (fs *fontSet) faceFor(f Face, r rune) Face {
-	if fs.has(f, r) {
+	switch {
+	case fs.has(f, r):
 		return f
-	}
-	if fs.has(Symbol, r) {
+	case fs.has(Symbol, r):
 		return Symbol
+	case fs.has(CJK, r):
+		return CJK
 	}
 	return f
 }
 
-// width measures s in face f at size points, with no fallback: callers
-// split text into runs by coverage first.
+// covered reports whether some face draws r.
+func (fs *fontSet) covered(r rune) bool {
+	return fs.has(Serif, r) || fs.has(Symbol, r) || fs.has(CJK, r) || fs.has(Sans, r)
+}
+
+// width measures s in face f at size points, kerned, with no fallback:
+// callers split text into runs by coverage first.
 func (fs *fontSet) width(f Face, s string, size float64) float64 {
 	fd := fs.f[f]
 	var total int64
+	prev := rune(-1)
 	for _, r := range s {
 		w, _ := fd.advance(r)
 		if w > 0 {
 			total += int64(w)
+		}
+		if prev >= 0 {
+			total += int64(fd.kern(prev, r))
+		}
+		prev = r
+		if r == ' ' {
+			prev = -1
 		}
 	}
 	return float64(total) * size / 1000
@@ -192,8 +300,11 @@ type run struct {
 }
 
 // runs splits s into runs by glyph coverage: letters in face f, anything f
-// lacks (★ ☆) in the Symbol face. Spaces stay with the run before them.
+// lacks (★ ☆, Han characters) in a fallback face, and characters no face
+// has replaced by their names (printable). Spaces stay with the run
+// before them.
 func (fs *fontSet) runs(f Face, s string) []run {
+	s = fs.printable(s)
 	var out []run
 	start, cur := 0, Face(255)
 	for i, r := range s {

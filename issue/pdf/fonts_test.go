@@ -7,7 +7,7 @@ import (
 
 func TestParseFontRejectsBadData(t *testing.T) {
 	for _, data := range [][]byte{nil, []byte("not a font"), make([]byte, 1024)} {
-		_, err := parseFont(faceSpec{name: "Broken Sans", ttf: data})
+		_, err := parseFont(faceSpec{name: "Broken Sans", ttf: data}, Sans)
 		if !errors.Is(err, ErrBadFont) {
 			t.Errorf("parseFont(%d bytes) = %v, want ErrBadFont", len(data), err)
 		}

@@ -202,11 +202,11 @@ func (l *layouter) meta() Meta {
 	}
 }
 
-// footer adds "page N of M", centred, drawn as outlines.
+// footer adds "page N of M", centred.
 func (l *layouter) footer(p *Page, total int) {
 	s := fmt.Sprintf("page %d of %d", p.Number, total)
 	w := l.fs.width(Sans, s, 7.5)
-	p.Items = append(p.Items, Item{Kind: KOutline, X: (l.g.pageW - w) / 2, Y: l.g.footY, Face: Sans, Size: 7.5, Color: grey, Text: s})
+	p.Items = append(p.Items, Item{Kind: KText, X: (l.g.pageW - w) / 2, Y: l.g.footY, Face: Sans, Size: 7.5, Color: grey, Text: s, W: w, Furniture: true})
 }
 
 // runningHead adds the magazine, section and date above an article page.
@@ -215,24 +215,27 @@ func (l *layouter) runningHead(p *Page, section string) {
 	mag := l.iss.Magazine
 	x := g.left
 	for _, rn := range l.fs.runs(SansBold, mag) {
-		p.Items = append(p.Items, Item{Kind: KOutline, X: x, Y: g.headY, Face: rn.Face, Size: 7.5, Color: ink, Text: rn.Text})
-		x += l.fs.width(rn.Face, rn.Text, 7.5)
+		w := l.fs.width(rn.Face, rn.Text, 7.5)
+		p.Items = append(p.Items, Item{Kind: KText, X: x, Y: g.headY, Face: rn.Face, Size: 7.5, Color: ink, Text: rn.Text, W: w, Furniture: true})
+		x += w
 	}
 	sec := "  ·  " + section
 	for _, rn := range l.fs.runs(Sans, sec) {
-		p.Items = append(p.Items, Item{Kind: KOutline, X: x, Y: g.headY, Face: rn.Face, Size: 7.5, Color: accent, Text: rn.Text})
-		x += l.fs.width(rn.Face, rn.Text, 7.5)
+		w := l.fs.width(rn.Face, rn.Text, 7.5)
+		p.Items = append(p.Items, Item{Kind: KText, X: x, Y: g.headY, Face: rn.Face, Size: 7.5, Color: accent, Text: rn.Text, W: w, Furniture: true})
+		x += w
 	}
 	date := l.iss.DateLabel()
+	dw := l.fs.width(Sans, date, 7.5)
 	p.Items = append(p.Items,
-		Item{Kind: KOutline, X: g.right - l.fs.width(Sans, date, 7.5), Y: g.headY, Face: Sans, Size: 7.5, Color: grey, Text: date},
-		Item{Kind: KRule, X: g.left, Y: g.headY + 6, W: g.textW, Stroke: 0.4, Color: hair})
+		Item{Kind: KText, X: g.right - dw, Y: g.headY, Face: Sans, Size: 7.5, Color: grey, Text: date, W: dw, Furniture: true},
+		Item{Kind: KRule, X: g.left, Y: g.headY + 6, W: g.textW, Stroke: 0.4, Color: hair, Furniture: true})
 }
 
 // lines sets inline text in a style at a width, every line the same width.
 func (l *layouter) lines(inl []issue.Inline, st paraStyle, width float64) []textLine {
 	items := l.fs.paragraph(l.hy, inl, st, width)
-	lines, _ := l.fs.setParagraph(l.hy, items, func(int) float64 { return width })
+	lines, _ := l.fs.setParagraph(l.hy, items, st.size, func(int) float64 { return width })
 	return lines
 }
 
@@ -273,12 +276,14 @@ func appendLine(items []Item, ln textLine, size, x, y float64) []Item {
 		case i < ln.head:
 			span = "\x00" // extracts as nothing: the line before carries it
 		case i == len(ln.frags)-1 && ln.tail != "":
-			span = f.text + ln.tail
+			span = unligate(f.text + ln.tail)
+		case f.actual != "":
+			span = f.actual
 		}
 		if span != "" {
 			items = append(items, Item{Kind: KSpanBegin, Actual: strings.TrimPrefix(span, "\x00")})
 		}
-		items = append(items, Item{Kind: KText, X: x + f.x, Y: y, Face: f.face, Size: size, Color: f.color, Text: f.text, W: f.w})
+		items = append(items, Item{Kind: KText, X: x + f.x, Y: y, Face: f.face, Size: size, Color: f.color, Text: f.text, W: f.w, WS: f.ws})
 		if span != "" {
 			items = append(items, Item{Kind: KSpanEnd})
 		}

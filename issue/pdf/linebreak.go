@@ -13,6 +13,10 @@ const (
 	kBox kpKind = iota
 	kGlue
 	kPenalty
+	// kKern is kerning between two boxes of a word that a break may part:
+	// its width counts while they stay together, and a break discards it
+	// as it discards glue, but no line may break at it.
+	kKern
 )
 
 const (
@@ -28,6 +32,7 @@ const (
 type kpItem struct {
 	kind            kpKind
 	flagged         bool // a hyphen break
+	nospace         bool // glue between CJK characters, not a space
 	w               float64
 	stretch, shrink float64
 	pen             float64
@@ -85,7 +90,7 @@ func breakLines(sc *breakScratch, items []kpItem, width func(k int) float64) (li
 	sumW[0], sumY[0], sumZ[0] = 0, 0, 0
 	for i, it := range items {
 		switch it.kind {
-		case kBox:
+		case kBox, kKern:
 			w += it.w
 		case kGlue:
 			w += it.w
@@ -132,7 +137,7 @@ func kpRun(sc *breakScratch, items []kpItem, width func(int) float64, sumW, sumY
 	active := []*kpNode{sc.node(kpNode{pos: -1, fitness: 1})}
 	for b, it := range items {
 		switch it.kind {
-		case kBox:
+		case kBox, kKern:
 			continue
 		case kGlue:
 			if b == 0 || items[b-1].kind != kBox {

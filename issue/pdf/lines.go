@@ -1,9 +1,14 @@
 package pdf
 
+import "math"
+
 // frag is text drawn at X (relative to the line's start) in one face.
+// Its words are separated by real spaces, each ws wider than the face's
+// space (justification), so that every extractor finds them.
 type frag struct {
 	x      float64
 	w      float64
+	ws     float64 // extra width of each space in text, in points
 	face   Face
 	color  RGB
 	strike bool
@@ -11,6 +16,9 @@ type frag struct {
 	text   string
 	// spaced: a space (glue) comes before this fragment on its line.
 	spaced bool
+	// actual, when set, is what the fragment extracts and reads as
+	// (ActualText): "4 out of 5 stars" for ★★★★☆.
+	actual string
 }
 
 // textLine is one set line of a paragraph.
@@ -21,16 +29,17 @@ type textLine struct {
 	hyphen bool // ends in a hyphen the breaker inserted
 	width  float64
 	// tail is the rest of an address broken at the line's end: the last
-	// fragment extracts with it, and the lines that hold it (head) extract
-	// their first fragment as nothing, so the address reads whole.
+	// fragment extracts with it, and the fragments of the next lines that
+	// hold it (head of them) extract as nothing, so the address reads whole.
 	tail string
 	head int
 }
 
 // setLines positions the pieces of each chosen line. Justified glue
 // stretches or shrinks by the line's ratio; the ratio of a last line is
-// near zero because its fil glue takes the slack.
-func setLines(items []kpItem, breaks []lineBreak) []textLine {
+// near zero because its fil glue takes the slack. Words of one face and
+// colour then join into one fragment with spaces (merge).
+func (fs *fontSet) setLines(items []kpItem, breaks []lineBreak, size float64) []textLine {
 	out := make([]textLine, 0, len(breaks))
 	// Every line's fragments are cut from one buffer, sized for a fragment
 	// per box and a hyphen per line, rather than grown line by line.
@@ -46,14 +55,14 @@ func setLines(items []kpItem, breaks []lineBreak) []textLine {
 		first := len(frags)
 		x := 0.0
 		joined := false // the next piece continues the previous fragment
-		spaced := false // glue came before the next piece
+		spaced := false // a space came before the next piece
 		add := func(p piece) {
 			if n := len(frags); joined && n > first {
 				f := &frags[n-1]
 				if f.face == p.face && f.color == p.color && f.url == p.url && f.strike == p.strike {
 					f.text += p.text
-					f.w += p.w
 					x += p.w
+					f.w = x - f.x
 					return
 				}
 			}
@@ -72,6 +81,8 @@ func setLines(items []kpItem, breaks []lineBreak) []textLine {
 				for _, p := range it.pieces {
 					add(p)
 				}
+			case kKern:
+				x += it.w
 			case kGlue:
 				switch {
 				case br.ratio >= 0:
@@ -79,7 +90,8 @@ func setLines(items []kpItem, breaks []lineBreak) []textLine {
 				default:
 					x += it.w + br.ratio*it.shrink
 				}
-				joined, spaced = false, true
+				joined = false
+				spaced = spaced || !it.nospace
 			}
 		}
 		if br.end < len(items) {
@@ -101,17 +113,56 @@ func setLines(items []kpItem, breaks []lineBreak) []textLine {
 		out = append(out, ln)
 	}
 	joinBrokenWords(items, breaks, out)
+	for i := range out {
+		fs.merge(&out[i], size)
+	}
 	return out
+}
+
+// merge joins the words of a line that are drawn alike into fragments
+// with real spaces: a page then carries a few text runs a line instead of
+// one a word, and extracts with its spaces. The fragments that continue
+// an address from the line before (head) stay apart.
+func (fs *fontSet) merge(ln *textLine, size float64) {
+	fr := ln.frags
+	if len(fr) < 2 {
+		return
+	}
+	out := fr[:1]
+	for i := 1; i < len(fr); i++ {
+		f, cur := fr[i], &out[len(out)-1]
+		if f.spaced && i >= ln.head && len(out)-1 >= ln.head && cur.face == f.face && cur.color == f.color && cur.url == f.url && cur.strike == f.strike {
+			space := fs.width(cur.face, " ", size)
+			extra := f.x - (cur.x + cur.w) - space
+			if cur.ws == 0 && !hasSpace(cur.text) || math.Abs(extra-cur.ws) < 1e-6 {
+				cur.text += " " + f.text
+				cur.ws = extra
+				cur.w = f.x + f.w - cur.x
+				continue
+			}
+		}
+		out = append(out, f)
+	}
+	ln.frags = out
+}
+
+func hasSpace(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] == ' ' {
+			return true
+		}
+	}
+	return false
 }
 
 // joinBrokenWords marks each line that ends inside a word at a break with
 // no hyphen (an address broken after a slash) with the rest of the word,
-// and the lines that continue it as heads.
+// and the lines that continue it with how many fragments hold it.
 func joinBrokenWords(items []kpItem, breaks []lineBreak, lines []textLine) {
 	midWord := func(k int) bool {
 		e := breaks[k].end
 		return e > 0 && e+1 < len(items) && items[e].kind == kPenalty && !items[e].flagged &&
-			items[e].pen < infPenalty && items[e].pen > -infPenalty && items[e-1].kind == kBox && items[e+1].kind == kBox
+			items[e].pen < infPenalty && items[e].pen > -infPenalty && items[e-1].kind == kBox
 	}
 	for k := 0; k+1 < len(lines); k++ {
 		if !midWord(k) {
@@ -135,8 +186,9 @@ func joinBrokenWords(items []kpItem, breaks []lineBreak, lines []textLine) {
 	}
 }
 
-// setParagraph builds, breaks and sets a paragraph in one call.
-func (fs *fontSet) setParagraph(hy *hyphenator, items []kpItem, width func(int) float64) ([]textLine, bool) {
+// setParagraph breaks and sets a paragraph's items, built at size, in
+// one call.
+func (fs *fontSet) setParagraph(hy *hyphenator, items []kpItem, size float64, width func(int) float64) ([]textLine, bool) {
 	breaks, emergency := breakLines(&fs.scratch, items, width)
-	return setLines(items, breaks), emergency
+	return fs.setLines(items, breaks, size), emergency
 }

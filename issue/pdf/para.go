@@ -82,6 +82,8 @@ type paraBuilder struct {
 	word   []glyph
 	text   strings.Builder
 	pieces []piece
+	// sentenceStart: the next word starts a sentence.
+	sentenceStart bool
 }
 
 // paragraph turns inline runs into Knuth–Plass items for lines of at
@@ -101,7 +103,7 @@ func (fs *fontSet) paragraph(hy *hyphenator, inl []issue.Inline, st paraStyle, m
 	if cap(sc.pieces) < n/5+4 {
 		sc.pieces = make([]piece, 0, n/5+4)
 	}
-	pb := &paraBuilder{fs: fs, hy: hy, st: st, minW: minWidth, items: sc.items[:0], pieces: sc.pieces[:0]}
+	pb := &paraBuilder{fs: fs, hy: hy, st: st, minW: minWidth, items: sc.items[:0], pieces: sc.pieces[:0], sentenceStart: true}
 	defer func() { sc.items, sc.pieces = pb.items[:0], pb.pieces[:0] }()
 	pb.text.Grow(n + 8)
 	if st.indent > 0 {
@@ -113,7 +115,7 @@ func (fs *fontSet) paragraph(hy *hyphenator, inl []issue.Inline, st paraStyle, m
 		if in.URL != "" {
 			c = st.linkColor
 		}
-		for _, r := range in.Text {
+		for _, r := range fs.printable(in.Text) {
 			if r == ' ' || r == '\t' || r == '\n' || r == '\r' {
 				pb.space()
 				continue
@@ -154,7 +156,7 @@ func (pb *paraBuilder) space() {
 	pb.flush()
 	w := pb.fs.width(f, " ", pb.st.size)
 	if pb.st.justify {
-		pb.items = append(pb.items, kpItem{kind: kGlue, w: w, stretch: w / 2, shrink: w / 3})
+		pb.items = append(pb.items, kpItem{kind: kGlue, w: w, stretch: w * 0.6, shrink: w / 3})
 		return
 	}
 	// Ragged right: the stretch sits before a zero-cost break and is
@@ -167,18 +169,69 @@ func (pb *paraBuilder) space() {
 		kpItem{kind: kGlue, w: w, stretch: -rag})
 }
 
-// flush emits the current word as boxes separated by hyphenation breaks.
+// flush emits the current word as boxes separated by breaks: hyphenation
+// points in words, breaks after the slashes and dots of an address, and
+// between the characters of Chinese, Japanese and Korean text.
 func (pb *paraBuilder) flush() {
 	g := pb.word
 	if len(g) == 0 {
 		return
 	}
-	defer func() { pb.word = g[:0] }() // boxes copy the text out
-	if urlLike(g) {
-		pb.urlBreaks(g)
-		return
+	defer func() {
+		pb.word = g[:0] // boxes copy the text out
+		pb.sentenceStart = endsSentence(g)
+	}()
+	var pen []float64           // by rune offset: the penalty of a break there, 0 for none
+	hyphens, cjk := true, false // the breaks add a hyphen; or stretch
+	switch {
+	case urlLike(g):
+		pen, hyphens = urlBreaks(g, pb.glyphsWidth(g) > 0.8*pb.minW), false
+	case hasCJK(g):
+		pen, hyphens, cjk = cjkBreaks(g), false, true
+	default:
+		pen = pb.wordBreaks(g)
 	}
-	var pen []float64 // by rune offset: the penalty of a break there, 0 for none
+	start := 0
+	for i := 1; i < len(g); i++ {
+		if pen == nil || pen[i] == 0 {
+			continue
+		}
+		last := pb.box(g[start:i])
+		switch {
+		case cjk:
+			// Between CJK characters a line may break, and may stretch a
+			// little to justify, with no space.
+			pb.items = append(pb.items, kpItem{kind: kGlue, stretch: pb.st.size / 4, nospace: true})
+			start = i
+			continue
+		case hyphens:
+			hf := pb.fs.faceFor(g[i-1].face, '-')
+			hw := pb.fs.width(hf, "-", pb.st.size)
+			if hf == g[i-1].face {
+				hw += float64(pb.fs.f[hf].kern(last, '-')) * pb.st.size / 1000
+			}
+			pb.pieces = append(pb.pieces, piece{face: hf, color: g[i-1].color, strike: g[i-1].strike, url: g[i-1].url, text: "-", w: hw})
+			n := len(pb.pieces)
+			pb.items = append(pb.items, kpItem{kind: kPenalty, w: hw, pen: pen[i], flagged: true, pieces: pb.pieces[n-1 : n : n]})
+		default:
+			pb.items = append(pb.items, kpItem{kind: kPenalty, pen: pen[i]})
+		}
+		// The kerning across the break counts only when the word is not
+		// broken there: as a kern item, which a break discards.
+		if g[i].face == g[i-1].face {
+			if k := pb.fs.f[g[i].face].kern(last, pb.firstRune(g[i:])); k != 0 {
+				pb.items = append(pb.items, kpItem{kind: kKern, w: float64(k) * pb.st.size / 1000})
+			}
+		}
+		start = i
+	}
+	pb.box(g[start:])
+}
+
+// wordBreaks are a word's hyphenation points, and when the word is nearly
+// as wide as a line, costly emergency breaks between any of its letters.
+func (pb *paraBuilder) wordBreaks(g []glyph) []float64 {
+	var pen []float64
 	if pb.st.hyphenate {
 		for _, p := range pb.patternBreaks(g) {
 			if pen == nil {
@@ -197,20 +250,7 @@ func (pb *paraBuilder) flush() {
 			}
 		}
 	}
-	start := 0
-	for i := 1; i < len(g) && pen != nil; i++ {
-		if pen[i] == 0 {
-			continue
-		}
-		pb.box(g[start:i])
-		hf := pb.fs.faceFor(g[i-1].face, '-')
-		hw := pb.fs.width(hf, "-", pb.st.size)
-		pb.pieces = append(pb.pieces, piece{face: hf, color: g[i-1].color, strike: g[i-1].strike, url: g[i-1].url, text: "-", w: hw})
-		n := len(pb.pieces)
-		pb.items = append(pb.items, kpItem{kind: kPenalty, w: hw, pen: pen[i], flagged: true, pieces: pb.pieces[n-1 : n : n]})
-		start = i
-	}
-	pb.box(g[start:])
+	return pen
 }
 
 // patternBreaks finds Liang breaks in each hyphen-separated part of a word,
@@ -231,7 +271,12 @@ func (pb *paraBuilder) patternBreaks(g []glyph) []int {
 		}
 		if e-s >= pb.hy.minWord {
 			var sb strings.Builder
-			for _, x := range g[s:e] {
+			for k, x := range g[s:e] {
+				if k == 0 && partStart == 0 && pb.sentenceStart {
+					// A capital that only starts a sentence is no name:
+					// the word hyphenates as any other.
+					x.r = unicode.ToLower(x.r)
+				}
 				sb.WriteRune(x.r)
 			}
 			for _, p := range pb.hy.points(sb.String()) {
@@ -253,8 +298,9 @@ func (pb *paraBuilder) glyphsWidth(g []glyph) float64 {
 	return float64(total) * pb.st.size / 1000
 }
 
-// box adds one unbreakable box made of pieces of like glyphs.
-func (pb *paraBuilder) box(g []glyph) {
+// box adds one unbreakable box made of pieces of like glyphs, with the
+// f-ligatures of faces that have them, and returns the last rune written.
+func (pb *paraBuilder) box(g []glyph) rune {
 	first := len(pb.pieces)
 	start := pb.text.Len()
 	flushPiece := func(proto glyph) {
@@ -265,11 +311,15 @@ func (pb *paraBuilder) box(g []glyph) {
 		start = pb.text.Len()
 		pb.pieces = append(pb.pieces, piece{face: proto.face, color: proto.color, strike: proto.strike, url: proto.url, text: t, w: pb.fs.width(proto.face, t, pb.st.size)})
 	}
-	for i, x := range g {
-		if i > 0 && (x.face != g[i-1].face || x.color != g[i-1].color || x.url != g[i-1].url || x.strike != g[i-1].strike) {
+	last := rune(0)
+	for i := 0; i < len(g); i++ {
+		if i > 0 && !g[i].like(g[i-1]) {
 			flushPiece(g[i-1])
 		}
-		pb.text.WriteRune(x.r)
+		r, n := pb.ligature(g[i:])
+		pb.text.WriteRune(r)
+		last = r
+		i += n - 1
 	}
 	flushPiece(g[len(g)-1])
 	n := len(pb.pieces)
@@ -279,6 +329,60 @@ func (pb *paraBuilder) box(g []glyph) {
 		w += p.w
 	}
 	pb.items = append(pb.items, kpItem{kind: kBox, w: w, pieces: ps})
+	return last
+}
+
+// firstRune is the rune a box of g starts with: a ligature's when g
+// starts with one.
+func (pb *paraBuilder) firstRune(g []glyph) rune {
+	r, _ := pb.ligature(g)
+	return r
+}
+
+// like reports whether two glyphs draw alike and so share a piece.
+func (x glyph) like(y glyph) bool {
+	return x.face == y.face && x.color == y.color && x.url == y.url && x.strike == y.strike
+}
+
+// ligatures are the standard f-ligatures, longest first. Their code
+// points extract as their letters: our fpdf maps them so in every font's
+// ToUnicode table.
+var ligatures = [...]struct {
+	letters string
+	r       rune
+}{{"ffi", 'ﬃ'}, {"ffl", 'ﬄ'}, {"ff", 'ﬀ'}, {"fi", 'ﬁ'}, {"fl", 'ﬂ'}}
+
+// unligate spells out the f-ligatures in s, for text that does not pass
+// through a font's ToUnicode table (ActualText).
+func unligate(s string) string {
+	for _, l := range ligatures {
+		s = strings.ReplaceAll(s, string(l.r), l.letters)
+	}
+	return s
+}
+
+// ligature returns the rune that draws the start of g and how many glyphs
+// it takes: a ligature when g starts with its letters, all drawn alike in
+// a face that has it, else g's first rune.
+func (pb *paraBuilder) ligature(g []glyph) (rune, int) {
+	if g[0].r != 'f' || len(g) < 2 || !pb.fs.f[g[0].face].ligatures {
+		return g[0].r, 1
+	}
+next:
+	for _, l := range ligatures {
+		if len(g) < len(l.letters) {
+			continue
+		}
+		for i, c := range []byte(l.letters) {
+			if g[i].r != rune(c) || !g[i].like(g[0]) {
+				continue next
+			}
+		}
+		if pb.fs.has(g[0].face, l.r) {
+			return l.r, len(l.letters)
+		}
+	}
+	return g[0].r, 1
 }
 
 // urlLike reports whether a word is an address: a link's word with a
@@ -299,11 +403,11 @@ func urlLike(g []glyph) bool {
 	return link && mark
 }
 
-// urlBreaks adds an address as boxes with breaks that add nothing: after
-// a slash, a dot or a hyphen (not inside "//", and never leaving fewer
-// than two characters on either side), and, when the address is still
-// wider than a line, between any two characters at a high cost.
-func (pb *paraBuilder) urlBreaks(g []glyph) {
+// urlBreaks are the breaks of an address, which add nothing: after a
+// slash, a dot or a hyphen (not inside "//", and never leaving fewer than
+// two characters on either side), and, when the address is nearly as wide
+// as a line (wide), between any two characters at a high cost.
+func urlBreaks(g []glyph, wide bool) []float64 {
 	pen := make([]float64, len(g)+1)
 	for i := 2; i <= len(g)-2; i++ {
 		prev, next := g[i-1].r, g[i].r
@@ -315,21 +419,62 @@ func (pb *paraBuilder) urlBreaks(g []glyph) {
 			pen[i] = 60
 		}
 	}
-	if pb.glyphsWidth(g) > 0.8*pb.minW {
+	if wide {
 		for i := 2; i <= len(g)-2; i++ {
 			if pen[i] == 0 {
 				pen[i] = 5000
 			}
 		}
 	}
-	start := 0
+	return pen
+}
+
+// hasCJK reports whether a word holds Chinese, Japanese or Korean text,
+// which is written without spaces between words.
+func hasCJK(g []glyph) bool {
+	for _, x := range g {
+		if isCJK(x.r) {
+			return true
+		}
+	}
+	return false
+}
+
+func isCJK(r rune) bool {
+	return unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r) ||
+		unicode.Is(unicode.Hangul, r) || (r >= 0x3000 && r <= 0x303F) || (r >= 0xFF00 && r <= 0xFFEF)
+}
+
+// cjkBreaks allow a break before and after every CJK character, except
+// before closing punctuation and after opening punctuation, which stay
+// with their text (the kinsoku rules, in short).
+func cjkBreaks(g []glyph) []float64 {
+	pen := make([]float64, len(g)+1)
 	for i := 1; i < len(g); i++ {
-		if pen[i] == 0 {
+		prev, next := g[i-1].r, g[i].r
+		if !isCJK(prev) && !isCJK(next) {
 			continue
 		}
-		pb.box(g[start:i])
-		pb.items = append(pb.items, kpItem{kind: kPenalty, pen: pen[i]})
-		start = i
+		if strings.ContainsRune("、。，．・：；？！）」』】〕〉》ー々ぁぃぅぇぉっゃゅょァィゥェォッャュョ,.!?:;)", next) || strings.ContainsRune("（「『【〔〈《(", prev) {
+			continue
+		}
+		pen[i] = 1
 	}
-	pb.box(g[start:])
+	return pen
+}
+
+// endsSentence reports whether a word ends a sentence: its last letter is
+// followed by a full stop, a question or an exclamation mark, perhaps
+// inside closing quotes or brackets.
+func endsSentence(g []glyph) bool {
+	for i := len(g) - 1; i >= 0; i-- {
+		switch g[i].r {
+		case '.', '?', '!', '…':
+			return true
+		case '"', '\'', '’', '”', ')', ']', '»':
+			continue
+		}
+		return false
+	}
+	return false
 }

@@ -84,11 +84,13 @@ func TestTextRoundTrip(t *testing.T) {
 	}
 }
 
-func TestStarsMatchRatings(t *testing.T) {
+// TestStarsReadAsWords checks every drawn rating extracts (and so reads
+// aloud) as "4 out of 5 stars", never as a row of star glyphs.
+func TestStarsReadAsWords(t *testing.T) {
 	b := buildIssue(t, Options{})
-	text := pdfText(t, b.path, 0, 0)
+	text := normalize(pdfText(t, b.path, 0, 0))
 	iss := testIssue(t, t.TempDir())
-	var full, empty, half int
+	want := map[string]int{}
 	for i, r := range iss.Reviews() {
 		if r.Rating == nil {
 			continue
@@ -97,16 +99,16 @@ func TestStarsMatchRatings(t *testing.T) {
 		if i < 3 {
 			times++ // a cover line
 		}
-		full += times * r.Rating.Full()
-		half += times * r.Rating.Half()
-		empty += times * r.Rating.Empty()
+		want[r.Rating.Words()] += times
 	}
-	for _, c := range []struct {
-		glyph string
-		want  int
-	}{{"★", full}, {"☆", empty}, {"½", half}} {
-		if got := strings.Count(text, c.glyph); got != c.want {
-			t.Errorf("%s appears %d times, want %d", c.glyph, got, c.want)
+	for words, n := range want {
+		if got := strings.Count(" "+text, " "+words); got != n {
+			t.Errorf("%q appears %d times, want %d", words, got, n)
+		}
+	}
+	for _, glyph := range []string{"★", "☆"} {
+		if strings.Contains(text, glyph) {
+			t.Errorf("the text layer has %s: ratings must read as words", glyph)
 		}
 	}
 }

@@ -19,13 +19,10 @@ type resources struct {
 	err          error
 }
 
-// loadResources parses the fonts (twice) and the hyphenation patterns.
+// loadResources parses the fonts, makes a font set of them for each
+// goroutine, and reads the hyphenation patterns.
 func loadResources() resources {
-	fs, err := loadFonts()
-	if err != nil {
-		return resources{err: err}
-	}
-	helperFS, err := loadFonts()
+	p, err := parseFonts()
 	if err != nil {
 		return resources{err: err}
 	}
@@ -37,7 +34,7 @@ func loadResources() resources {
 	if err != nil {
 		return resources{err: err}
 	}
-	return resources{fs: fs, helperFS: helperFS, hy: hy}
+	return resources{fs: p.newFontSet(), helperFS: p.newFontSet(), hy: hy}
 }
 
 // Typesetter typesets one issue with everything that does not depend on

@@ -35,7 +35,11 @@ func startPDF(ctx context.Context, w, h float64, faces [numFaces]bool) *pdfStart
 	pdf.SetCompression(true)
 	pdf.SetCatalogSort(true)
 	st := &pdfStart{pdf: pdf, faces: faces}
-	specs := faceSpecs()
+	specs, err := faceSpecs()
+	if err != nil {
+		st.err = err
+		return st
+	}
 	for f, ok := range faces {
 		if !ok {
 			continue

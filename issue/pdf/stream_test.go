@@ -22,7 +22,11 @@ import (
 // ahead of a rune shown only after.
 func patchedDoc(t *testing.T, photo string, ahead bool) *fpdf.Fpdf {
 	t.Helper()
-	spec := faceSpecs()[Serif]
+	specs, err := faceSpecs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := specs[Serif]
 	pdf := fpdf.NewCustom(&fpdf.InitType{UnitStr: "pt", Size: fpdf.SizeType{Wd: 300, Ht: 300}})
 	pdf.SetCompression(true)
 	pdf.SetCatalogSort(true)

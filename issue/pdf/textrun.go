@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"math"
 	"strconv"
 	"unicode/utf8"
 
@@ -31,8 +32,8 @@ func (tr *textRun) fits(it *Item) bool {
 }
 
 // add appends it to the run, opening one if needed; h is the page height
-// (PDF's y axis points up).
-func (tr *textRun) add(it *Item, h float64) {
+// (PDF's y axis points up) and fd the item's font, for its kerning.
+func (tr *textRun) add(it *Item, h float64, fd *fontData) {
 	if !tr.open {
 		tr.open = true
 		tr.face, tr.size, tr.color, tr.y = it.Face, it.Size, it.Color, it.Y
@@ -51,8 +52,49 @@ func (tr *textRun) add(it *Item, h float64) {
 		tr.buf = append(tr.buf, " 0 Td "...)
 		tr.x = x
 	}
-	tr.buf = appendUTF16Lit(tr.buf, it.Text)
-	tr.buf = append(tr.buf, " Tj"...)
+	tr.buf = appendShow(tr.buf, it, fd)
+}
+
+// appendShow writes the operator that shows an item's text: Tj for text
+// that needs no adjustment, else a TJ array whose numbers move each glyph
+// by its kerning and each space by the justification (WS), in thousandths
+// of the font size, exactly as the layout measured them.
+func appendShow(b []byte, it *Item, fd *fontData) []byte {
+	adjust := func(prev, r rune) float64 {
+		a := -float64(fd.kern(prev, r))
+		if prev == ' ' && it.WS != 0 {
+			a -= it.WS * 1000 / it.Size
+		}
+		return math.Round(a*100) / 100
+	}
+	plain := true
+	prev := rune(-1)
+	for _, r := range it.Text {
+		if prev >= 0 && adjust(prev, r) != 0 {
+			plain = false
+			break
+		}
+		prev = r
+	}
+	if plain {
+		b = appendUTF16Lit(b, it.Text)
+		return append(b, " Tj"...)
+	}
+	b = append(b, '[')
+	start := 0
+	prev = -1
+	for i, r := range it.Text {
+		if prev >= 0 {
+			if a := adjust(prev, r); a != 0 {
+				b = appendUTF16Lit(b, it.Text[start:i])
+				b = strconv.AppendFloat(b, a, 'f', -1, 64)
+				start = i
+			}
+		}
+		prev = r
+	}
+	b = appendUTF16Lit(b, it.Text[start:])
+	return append(b, "] TJ"...)
 }
 
 // flush writes the open run, if any.
