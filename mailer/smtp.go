@@ -26,7 +26,7 @@ type SMTPConfig struct {
 	// recycled). Default 5 minutes; keep it well below the Sender's
 	// lease so a hung relay never holds claimed rows until they expire.
 	MaxConnTime time.Duration
-	HELO     string        // default: the local host name
+	HELO        string // default: the local host name
 	// TLSConfig overrides certificate checks (tests with a private CA).
 	TLSConfig *tls.Config
 }

@@ -128,7 +128,7 @@ func (c *cli) services(ctx context.Context, cfg *config.Config, withStore bool) 
 		return nil, err
 	}
 	svc.links = links
-	src, err := source(cfg)
+	src, err := source(cfg, c.getenv)
 	if err != nil {
 		return nil, err
 	}
@@ -247,21 +247,9 @@ func (c *cli) job(svc *services, onResult func(delivery.Result)) (*publish.Job, 
 			TLS: cfg.SMTP.TLS, Timeout: config.Duration(cfg.SMTP.Timeout),
 		})
 	}
-	var dkim *mailer.DKIM
-	if cfg.DKIM.KeyFile != "" {
-		data, err := os.ReadFile(cfg.DKIM.KeyFile)
-		if err != nil {
-			return nil, fmt.Errorf("config: [dkim] key_file: %w", err)
-		}
-		key, err := mailer.ParseDKIMKey(data)
-		if err != nil {
-			return nil, fmt.Errorf("config: [dkim] key_file %s: %w", cfg.DKIM.KeyFile, err)
-		}
-		domain := cfg.DKIM.Domain
-		if domain == "" {
-			domain = mailer.Domain(cfg.Delivery.From)
-		}
-		dkim = &mailer.DKIM{Domain: domain, Selector: cfg.DKIM.Selector, Key: key}
+	dkim, err := dkimSigner(cfg)
+	if err != nil {
+		return nil, err
 	}
 	retry := make([]time.Duration, len(cfg.Delivery.Retry))
 	for i, r := range cfg.Delivery.Retry {
@@ -286,4 +274,38 @@ func (c *cli) job(svc *services, onResult func(delivery.Result)) (*publish.Job, 
 			})
 		},
 	}, nil
+}
+
+// dkimSigner reads the [dkim] keys; nil when none are configured.
+func dkimSigner(cfg *config.Config) (*mailer.DKIM, error) {
+	keys := cfg.DKIM.SigningKeys()
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	var signing []mailer.DKIMKey
+	for _, k := range keys {
+		data, err := os.ReadFile(k.KeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("config: [dkim] key_file: %w", err)
+		}
+		key, err := mailer.ParseDKIMKey(data)
+		if err != nil {
+			return nil, fmt.Errorf("config: [dkim] key_file %s: %w", k.KeyFile, err)
+		}
+		signing = append(signing, mailer.DKIMKey{Selector: k.Selector, Key: key})
+	}
+	d, err := mailer.NewDKIM(cfg.Delivery.From, cfg.DKIM.Domain, signing)
+	if err != nil {
+		return nil, fmt.Errorf("config: [dkim]: %w", err)
+	}
+	return d, nil
+}
+
+// addressOf is the bare address of a From value, or the value itself
+// when it does not parse (the config has checked it already).
+func addressOf(from string) string {
+	if a, err := mail.ParseAddress(from); err == nil {
+		return a.Address
+	}
+	return from
 }

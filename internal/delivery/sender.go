@@ -41,7 +41,7 @@ type Options struct {
 	// does not widen the duplicate bound (one message per worker per
 	// crash): claimed rows not yet sent are only resent, never doubled.
 	ClaimBatch int
-	MaxPerConn int             // messages per connection before it is recycled; default 100
+	MaxPerConn int // messages per connection before it is recycled; default 100
 	// PauseAfter is how many members must get the same permanent
 	// refusal (or dead connection) before the run takes it for the
 	// relay's and pauses, leaving them pending; default 3. See holding.
