@@ -42,9 +42,9 @@ type TestRequest struct {
 	To string `json:"to"`
 }
 
-// admin guards an editor API handler: a missing or wrong bearer token is
-// 401 before the request is looked at any further.
-func (s *Server) admin(next func(http.ResponseWriter, *http.Request, issue.Week)) http.Handler {
+// bearer guards an API handler: a missing or wrong bearer token is 401
+// before the request is looked at any further.
+func (s *Server) bearer(next func(http.ResponseWriter, *http.Request)) http.Handler {
 	want := sha256.Sum256([]byte(s.cfg.AdminToken))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
@@ -58,6 +58,13 @@ func (s *Server) admin(next func(http.ResponseWriter, *http.Request, issue.Week)
 			writeJSON(w, http.StatusUnauthorized, apiError{"missing or wrong bearer token"})
 			return
 		}
+		next(w, r)
+	})
+}
+
+// admin guards an editor API handler of a week (see bearer).
+func (s *Server) admin(next func(http.ResponseWriter, *http.Request, issue.Week)) http.Handler {
+	return s.bearer(func(w http.ResponseWriter, r *http.Request) {
 		wk, err := issue.ParseWeek(r.PathValue("week"))
 		if err != nil {
 			writeJSON(w, http.StatusBadRequest, apiError{err.Error()})

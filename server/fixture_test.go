@@ -78,8 +78,9 @@ func (e *env) newServer(admin string) *server.Server {
 		MaxBody: 4 << 10, Now: e.clock.Now,
 		OnError: func(op string, err error) { e.t.Logf("server error: %s: %v", op, err) },
 	}, server.Deps{
-		Members: e.store, Archive: e.store, Ledger: e.store, Issues: e.issues,
-		Editor: e.editor, Metrics: metrics,
+		Members: e.store, Archive: e.store, Ledger: e.store, Issues: e.issues, Directory: e.store,
+		Lifecycle: &member.Lifecycle{Store: e.store, Now: e.clock.Now},
+		Editor:    e.editor, Metrics: metrics,
 	})
 	if err != nil {
 		e.t.Fatal(err)

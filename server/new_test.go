@@ -4,12 +4,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/foliopress/folio/internal/member"
 	"github.com/foliopress/folio/server"
 )
 
 func TestNewRefusesUnsafeConfig(t *testing.T) {
 	e := newEnv(t, "")
-	deps := server.Deps{Members: e.store, Archive: e.store, Ledger: e.store, Editor: e.editor, Issues: e.issues}
+	deps := server.Deps{Members: e.store, Archive: e.store, Ledger: e.store, Editor: e.editor, Issues: e.issues, Directory: e.store,
+		Lifecycle: &member.Lifecycle{Store: e.store}}
 	noSecret := *e.links
 	noSecret.Secret = nil
 	cases := []struct {
@@ -22,11 +24,12 @@ func TestNewRefusesUnsafeConfig(t *testing.T) {
 		{"no secret", server.Config{Links: &noSecret}, deps, "secret"},
 		{"no members", server.Config{Links: e.links}, server.Deps{Archive: deps.Archive}, "Members"},
 		{"short admin token", server.Config{Links: e.links, AdminToken: "hunter2"}, deps, "too short"},
+		{"no lifecycle", server.Config{Links: e.links}, server.Deps{Members: e.store, Archive: deps.Archive, Issues: e.issues}, "Lifecycle"},
 		{"API without editor", server.Config{Links: e.links, AdminToken: adminToken},
-			server.Deps{Members: e.store, Archive: deps.Archive, Issues: e.issues}, "Editor"},
-		{"no issues", server.Config{Links: e.links}, server.Deps{Members: e.store, Archive: e.store}, "Issues"},
+			server.Deps{Members: e.store, Archive: deps.Archive, Issues: e.issues, Lifecycle: deps.Lifecycle}, "Editor"},
+		{"no issues", server.Config{Links: e.links}, server.Deps{Members: e.store, Archive: e.store, Lifecycle: deps.Lifecycle}, "Issues"},
 		{"public issues without a ledger", server.Config{Links: e.links, PublicIssues: true},
-			server.Deps{Members: e.store, Archive: e.store, Issues: e.issues}, "Ledger"},
+			server.Deps{Members: e.store, Archive: e.store, Issues: e.issues, Lifecycle: deps.Lifecycle}, "Ledger"},
 	}
 	for _, tc := range cases {
 		srv, err := server.New(tc.cfg, tc.deps)

@@ -12,7 +12,7 @@ import (
 var pageFiles embed.FS
 
 // The server's own pages; each is the layout with its "content".
-var pageNames = []string{"confirm", "done", "archive", "message"}
+var pageNames = []string{"confirm", "done", "archive", "message", "manage"}
 
 type pages struct{ t map[string]*template.Template }
 

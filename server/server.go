@@ -18,10 +18,21 @@ import (
 	"github.com/foliopress/folio/issue"
 )
 
-// Members reads and changes members; *store.Store implements it.
+// Members reads members; *store.Store implements it.
 type Members interface {
 	Member(ctx context.Context, id int64) (member.Member, error)
-	SetStatus(ctx context.Context, id int64, st member.Status) error
+}
+
+// Lifecycle changes members and records each change in their history
+// (the unsubscribe and manage pages, the members API); *member.Lifecycle
+// implements it.
+type Lifecycle interface {
+	Leave(ctx context.Context, ref member.Ref, reason member.Reason, c member.Change) (member.Outcome, error)
+	Pause(ctx context.Context, id int64, until time.Time, c member.Change) (member.Outcome, error)
+	Resume(ctx context.Context, id int64, c member.Change) (member.Outcome, error)
+	SetDeliverPDF(ctx context.Context, id int64, v string, c member.Change) (member.Outcome, error)
+	Upsert(ctx context.Context, m member.Member, u member.Upsert, c member.Change) (member.Outcome, error)
+	Delete(ctx context.Context, email string, c member.Change) (member.Outcome, error)
 }
 
 // Archive says which issues a member may read: the weeks (as "2026-W10")
@@ -82,16 +93,22 @@ type Config struct {
 	ErrorLog *log.Logger
 }
 
-// Deps are the services a Server uses. Members, Archive and Issues are
-// required; Ledger when the editor API or PublicIssues is enabled, Editor
-// with the API; a nil Metrics gets a fresh one.
+// Deps are the services a Server uses. Members, Lifecycle, Archive and
+// Issues are required; Ledger when the editor API or PublicIssues is
+// enabled, Editor and Directory with the API; a nil Metrics gets a fresh
+// one.
 type Deps struct {
-	Members Members
-	Archive Archive
-	Issues  IssueFiles
-	Ledger  Ledger
-	Editor  Editor
-	Metrics *Metrics
+	Members   Members
+	Lifecycle Lifecycle
+	// Directory lists and finds members for the members API.
+	Directory Directory
+	// Webhooks are mounted under /hooks/ (provider events); may be nil.
+	Webhooks map[string]http.Handler
+	Archive  Archive
+	Issues   IssueFiles
+	Ledger   Ledger
+	Editor   Editor
+	Metrics  *Metrics
 	// Health, if set, is asked by /healthz on every request.
 	Health Health
 }
@@ -125,8 +142,8 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if cfg.Links == nil || len(cfg.Links.Secret) == 0 {
 		return nil, errors.New("server: config needs Links with a secret")
 	}
-	if deps.Members == nil || deps.Archive == nil || deps.Issues == nil {
-		return nil, errors.New("server: deps need Members, Archive and Issues")
+	if deps.Members == nil || deps.Archive == nil || deps.Issues == nil || deps.Lifecycle == nil {
+		return nil, errors.New("server: deps need Members, Lifecycle, Archive and Issues")
 	}
 	if cfg.PublicIssues && deps.Ledger == nil {
 		return nil, errors.New("server: public issues need the Ledger (an issue is public once its send has started)")
@@ -134,8 +151,8 @@ func New(cfg Config, deps Deps) (*Server, error) {
 	if n := len(cfg.AdminToken); n > 0 && n < 16 {
 		return nil, errors.New("server: the admin token is too short: use at least 16 random characters")
 	}
-	if cfg.AdminToken != "" && (deps.Ledger == nil || deps.Editor == nil) {
-		return nil, errors.New("server: the editor API needs Ledger and Editor")
+	if cfg.AdminToken != "" && (deps.Ledger == nil || deps.Editor == nil || deps.Directory == nil) {
+		return nil, errors.New("server: the editor API needs Ledger, Editor and Directory")
 	}
 	if cfg.MaxBody <= 0 {
 		cfg.MaxBody = 64 << 10
@@ -184,6 +201,11 @@ func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /u/{token}", s.unsubscribePage)
 	mux.HandleFunc("POST /u/{token}", s.unsubscribe)
+	mux.HandleFunc("GET /m/{token}", s.managePage)
+	mux.HandleFunc("POST /m/{token}/{action}", s.manage)
+	for name, h := range s.deps.Webhooks {
+		mux.Handle("POST /hooks/"+name, h)
+	}
 	mux.HandleFunc("GET /archive/{token}", s.archive)
 	mux.HandleFunc("GET /archive/{token}/{week}", s.archiveIssueRedirect)
 	mux.HandleFunc("GET /archive/{token}/{week}/{$}", s.archiveWeb)
@@ -197,6 +219,7 @@ func (s *Server) routes() http.Handler {
 		mux.Handle("POST /api/weeks/{week}/send", s.admin(s.apiSend))
 		mux.Handle("POST /api/weeks/{week}/test", s.admin(s.apiTest))
 		mux.Handle("GET /api/weeks/{week}", s.admin(s.apiWeek))
+		s.memberRoutes(mux)
 		// Other methods get a JSON 405 rather than the mux's plain one.
 		mux.Handle("/api/weeks/{week}/send", methodNotAllowed("POST"))
 		mux.Handle("/api/weeks/{week}/test", methodNotAllowed("POST"))

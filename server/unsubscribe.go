@@ -87,13 +87,17 @@ func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request) {
 			"The request did not say List-Unsubscribe=One-Click (RFC 8058).")
 		return
 	}
-	if m.Status != member.StatusUnsubscribed {
-		if err := s.deps.Members.SetStatus(r.Context(), m.ID, member.StatusUnsubscribed); err != nil {
-			s.fail("unsubscribe", err)
-			s.message(w, http.StatusInternalServerError, "Something went wrong",
-				"You are not unsubscribed yet. Please try again in a few minutes.")
-			return
-		}
+	// Every unsubscribe is recorded (status, suppression, history), even
+	// for a member whose status already said so.
+	c := member.Change{Why: "one-click unsubscribe (RFC 8058)", Source: "web one-click"}
+	if r.PostForm.Get("via") == "page" {
+		c = member.Change{Why: "unsubscribe page", Source: "web page"}
+	}
+	if _, err := s.deps.Lifecycle.Leave(r.Context(), member.Ref{ID: m.ID}, member.ReasonUnsubscribe, c); err != nil {
+		s.fail("unsubscribe", err)
+		s.message(w, http.StatusInternalServerError, "Something went wrong",
+			"You are not unsubscribed yet. Please try again in a few minutes.")
+		return
 	}
 	s.render(w, http.StatusOK, "done", confirmPage{
 		page:  page{Title: "Unsubscribed", Magazine: s.cfg.Magazine},

@@ -20,45 +20,21 @@ const (
 
 // UpsertMembers adds new members and updates existing ones, matched by
 // email ignoring case, all in one transaction: a failing row leaves the
-// store unchanged.
+// store unchanged. It is ImportMembers for a slice (rows numbered from 1),
+// so a member who left stays out.
 func (s *Store) UpsertMembers(ctx context.Context, members []member.Member) (added, updated int, err error) {
-	for _, m := range members {
-		if err := m.Validate(); err != nil {
-			return 0, 0, fmt.Errorf("store: upsert: %w", err)
-		}
-	}
-	now := time.Now().UnixMilli()
-	err = s.tx(ctx, func(tx *sql.Tx) error {
-		for _, m := range members {
-			var id int64
-			err := tx.QueryRowContext(ctx, `SELECT id FROM members WHERE email_key = $1`, emailKey(m.Email)).Scan(&id)
-			switch {
-			case errors.Is(err, sql.ErrNoRows):
-				_, err = tx.ExecContext(ctx, `INSERT INTO members (email, email_key, name, tier, status, deliver_pdf, created_at, updated_at)
-					VALUES ($1, $2, $3, $4, $5, $6, $7, $7)`,
-					m.Email, emailKey(m.Email), m.Name, m.Tier, string(m.Status), m.DeliverPDF, now)
-				if err != nil {
-					return fmt.Errorf("store: insert member %s: %w", m.Email, err)
-				}
-				added++
-			case err != nil:
-				return fmt.Errorf("store: find member: %w", err)
-			default:
-				_, err = tx.ExecContext(ctx, `UPDATE members SET email = $1, name = $2, tier = $3, status = $4,
-					deliver_pdf = $5, updated_at = $6 WHERE id = $7`,
-					m.Email, m.Name, m.Tier, string(m.Status), m.DeliverPDF, now, id)
-				if err != nil {
-					return fmt.Errorf("store: update member %d: %w", id, err)
-				}
-				updated++
+	rows := func(yield func(member.ImportRow, error) bool) {
+		for i, m := range members {
+			if !yield(member.ImportRow{Line: i + 1, Member: m, From: string(m.Status)}, nil) {
+				return
 			}
 		}
-		return nil
-	})
+	}
+	rep, err := s.ImportMembers(ctx, rows, member.ImportOptions{File: "upsert"})
 	if err != nil {
 		return 0, 0, err
 	}
-	return added, updated, nil
+	return rep.Added, rep.Updated, nil
 }
 
 // emailKey is the case-insensitive identity of an address.
@@ -68,7 +44,7 @@ func emailKey(email string) string { return strings.ToLower(strings.TrimSpace(em
 // the sender streams with EligibleMembers instead).
 func (s *Store) ListMembers(ctx context.Context) ([]member.Member, error) {
 	var out []member.Member
-	for m, err := range s.members(ctx, `SELECT `+memberCols+` FROM members ORDER BY id`) {
+	for m, err := range s.members(ctx, `SELECT `+lifeCols+` FROM members ORDER BY id`) {
 		if err != nil {
 			return nil, err
 		}
@@ -79,8 +55,8 @@ func (s *Store) ListMembers(ctx context.Context) ([]member.Member, error) {
 
 // Member returns the member with id, or ErrNotFound.
 func (s *Store) Member(ctx context.Context, id int64) (member.Member, error) {
-	row := s.r.QueryRowContext(ctx, `SELECT `+memberCols+` FROM members WHERE id = $1`, id)
-	m, err := scanMember(row)
+	row := s.r.QueryRowContext(ctx, `SELECT `+lifeCols+` FROM members WHERE id = $1`, id)
+	m, err := scanLife(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return member.Member{}, fmt.Errorf("store: member %d: %w", id, ErrNotFound)
 	}
@@ -92,8 +68,8 @@ func (s *Store) Member(ctx context.Context, id int64) (member.Member, error) {
 
 // MemberByEmail returns the member with that address (ignoring case).
 func (s *Store) MemberByEmail(ctx context.Context, email string) (member.Member, error) {
-	row := s.r.QueryRowContext(ctx, `SELECT `+memberCols+` FROM members WHERE email_key = $1`, emailKey(email))
-	m, err := scanMember(row)
+	row := s.r.QueryRowContext(ctx, `SELECT `+lifeCols+` FROM members WHERE email_key = $1`, emailKey(email))
+	m, err := scanLife(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return member.Member{}, fmt.Errorf("store: member %q: %w", email, ErrNotFound)
 	}
@@ -126,7 +102,7 @@ func (s *Store) SetStatus(ctx context.Context, id int64, st member.Status) error
 // audience's tiers in id order, one row at a time.
 func (s *Store) EligibleMembers(ctx context.Context, a delivery.Audience) iter.Seq2[member.Member, error] {
 	where, args := eligibleWhere(a, 1)
-	return s.members(ctx, `SELECT `+memberCols+` FROM members m WHERE `+where+` ORDER BY id`, args...)
+	return s.members(ctx, `SELECT `+lifeCols+` FROM members m WHERE `+where+` ORDER BY id`, args...)
 }
 
 // eligibleWhere is the SQL condition for an audience over members m; its
@@ -155,7 +131,7 @@ func (s *Store) members(ctx context.Context, query string, args ...any) iter.Seq
 		}
 		defer rows.Close()
 		for rows.Next() {
-			m, err := scanMember(rows)
+			m, err := scanLife(rows)
 			if err != nil {
 				yield(member.Member{}, fmt.Errorf("store: members: %w", err))
 				return
@@ -171,14 +147,6 @@ func (s *Store) members(ctx context.Context, query string, args ...any) iter.Seq
 }
 
 type scanner interface{ Scan(dest ...any) error }
-
-func scanMember(row scanner) (member.Member, error) {
-	var m member.Member
-	var status string
-	err := row.Scan(&m.ID, &m.Email, &m.Name, &m.Tier, &status, &m.DeliverPDF)
-	m.Status = member.Status(status)
-	return m, err
-}
 
 // Suppress adds an address to the suppression list (a hard bounce, a
 // complaint); suppressed addresses are never eligible again.

@@ -3,7 +3,10 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/foliopress/folio/internal/member"
 
@@ -11,60 +14,96 @@ import (
 )
 
 func (c *cli) membersCmd() *cobra.Command {
-	cmd := &cobra.Command{Use: "members", Short: "Import and list members"}
-	cmd.AddCommand(c.membersImportCmd(), c.membersListCmd())
+	cmd := &cobra.Command{Use: "members", Short: "Import, list, export and suppress members"}
+	cmd.AddCommand(c.membersImportCmd(), c.membersListCmd(), c.membersExportCmd(),
+		c.membersSuppressCmd(), c.membersUnsuppressCmd(), c.membersSuppressionsCmd(), c.membersHistoryCmd())
 	return cmd
 }
 
+// formatNames are the formats as the import names them.
+var formatNames = map[member.Format]string{
+	member.FormatFolio:     "Folio member file",
+	member.FormatGhost:     "Ghost member export",
+	member.FormatSubstack:  "Substack subscriber export",
+	member.FormatMailchimp: "Mailchimp audience export",
+}
+
 func (c *cli) membersImportCmd() *cobra.Command {
-	var skipInvalid bool
+	var (
+		skipInvalid, resubscribe bool
+		consent, tier            string
+	)
 	cmd := &cobra.Command{
 		Use:   "import FILE.csv",
-		Short: "Add or update members from a CSV file (columns email,name,tier,status[,deliver_pdf])",
-		Long: "Import reads a CSV with a header row. A file with any invalid row imports\n" +
-			"nothing, and every invalid row is reported with its line number, unless\n" +
-			"--skip-invalid. Members already known (by email, ignoring case) are updated.",
+		Short: "Add or update members from Folio's CSV or a Ghost, Substack or Mailchimp export",
+		Long: "Import reads a CSV with a header row and recognises its format from it: Folio's\n" +
+			"own (email,name,tier,status[,deliver_pdf]), Ghost's member export, Substack's\n" +
+			"subscriber export or Mailchimp's audience export. Other systems' statuses are\n" +
+			"mapped to Folio's, and the mapping is printed. A file with any invalid row\n" +
+			"imports nothing, and every invalid row is reported with its line number, unless\n" +
+			"--skip-invalid. Members already known (by email, ignoring case) are updated.\n\n" +
+			"A member who unsubscribed, bounced or complained is never made active again:\n" +
+			"each such row is reported (\"kept unsubscribed, line N\"). When those members\n" +
+			"opted in again, pass --resubscribe with --consent saying where and how; the\n" +
+			"consent is recorded with the time and the row.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if resubscribe && strings.TrimSpace(consent) == "" {
+				return errors.New("members import: --resubscribe needs --consent \"where and how they opted in again\"")
+			}
 			cfg, err := c.config()
 			if err != nil {
 				return err
 			}
-			f, err := os.Open(args[0])
+			file := args[0]
+			open := func() (io.ReadCloser, error) { return os.Open(file) }
+			opts := member.ReadOptions{DefaultTier: tier}
+			sum, err := member.Check(open, file, opts)
 			if err != nil {
 				return fmt.Errorf("members import: %w", err)
 			}
-			defer f.Close()
-			members, rowErrs, err := member.ParseMembersCSV(f, args[0])
-			if err != nil {
-				return fmt.Errorf("members import: %w", err)
-			}
-			if len(rowErrs) > 0 {
-				errs := make([]error, len(rowErrs))
-				for i, re := range rowErrs {
+			if len(sum.Errors) > 0 {
+				errs := make([]error, len(sum.Errors))
+				for i, re := range sum.Errors {
 					errs[i] = re
 				}
-				if !skipInvalid {
-					return fmt.Errorf("members import: %d invalid rows, nothing imported: %w", len(rowErrs), errors.Join(errs...))
+				if !skipInvalid || sum.Format == "" {
+					return fmt.Errorf("members import: %d invalid rows, nothing imported: %w", len(sum.Errors), errors.Join(errs...))
 				}
 				for _, e := range errs {
 					c.stderr.printf("skipped invalid row: %v\n", e)
 				}
+			}
+			c.stdout.printf("%s: %s, %d rows\n", file, formatNames[sum.Format], sum.Rows)
+			for _, m := range sum.Mapping {
+				c.stdout.printf("status mapping: %s → %s (%s)\n", m.From, m.To, plural(m.Rows, "row", "rows"))
 			}
 			st, err := c.openStore(cmd.Context(), cfg, storeCreate)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			added, updated, err := st.UpsertMembers(cmd.Context(), members)
+			rep, err := st.ImportMembers(cmd.Context(), sum.Valid(open), member.ImportOptions{
+				File: filepath.Base(file), Resubscribe: resubscribe, Consent: consent,
+			})
 			if err != nil {
-				return err
+				return fmt.Errorf("members import: %w", err)
 			}
-			c.stdout.printf("imported %s: %d added, %d updated, %d skipped\n", args[0], added, updated, len(rowErrs))
+			for _, k := range rep.Kept {
+				c.stdout.println(k.String())
+			}
+			c.stdout.printf("imported %s: %d added, %d updated, %d unchanged, %d kept out, %d resubscribed, %d skipped\n",
+				file, rep.Added, rep.Updated, rep.Unchanged, len(rep.Kept), rep.Resubscribed, len(sum.Errors))
+			if len(rep.Kept) > 0 && !resubscribe {
+				c.stdout.println("members who left stay out; if they opted in again, import them with --resubscribe --consent \"…\"")
+			}
 			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&skipInvalid, "skip-invalid", false, "import the valid rows and list the invalid ones")
+	cmd.Flags().BoolVar(&resubscribe, "resubscribe", false, "members in the file who had left opted in again (needs --consent)")
+	cmd.Flags().StringVar(&consent, "consent", "", "where and how the resubscribed members opted in again (recorded)")
+	cmd.Flags().StringVar(&tier, "tier", "", "tier for rows that carry none (Mailchimp exports have no tiers)")
 	return cmd
 }
 
@@ -94,7 +133,11 @@ func (c *cli) membersListCmd() *cobra.Command {
 				if pdf == "" {
 					pdf = "default"
 				}
-				tw.row("%d\t%s\t%s\t%s\t%s\t%s\n", m.ID, m.Email, m.Name, m.Tier, m.Status, pdf)
+				status := string(m.Status)
+				if !m.PausedUntil.IsZero() {
+					status += " until " + m.PausedUntil.Format("2006-01-02")
+				}
+				tw.row("%d\t%s\t%s\t%s\t%s\t%s\n", m.ID, m.Email, m.Name, m.Tier, status, pdf)
 			}
 			if err := tw.flush(); err != nil {
 				return err
@@ -103,4 +146,60 @@ func (c *cli) membersListCmd() *cobra.Command {
 			return nil
 		},
 	}
+}
+
+func (c *cli) membersExportCmd() *cobra.Command {
+	var out string
+	cmd := &cobra.Command{
+		Use:   "export [--out FILE]",
+		Short: "Write every member and every suppression as CSV (Folio's import format)",
+		Long: "Export writes every member with their status, PDF preference and suppression,\n" +
+			"then every suppressed address that belongs to no member, as CSV in Folio's own\n" +
+			"import format: `folio members import` reads it back as it was.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := c.config()
+			if err != nil {
+				return err
+			}
+			st, err := c.openStore(cmd.Context(), cfg, storeReadOnly)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			var w io.Writer = c.stdout
+			var f *os.File
+			if out != "" && out != "-" {
+				if f, err = os.CreateTemp(filepath.Dir(out), ".export-*.csv"); err != nil {
+					return fmt.Errorf("members export: %w", err)
+				}
+				defer func() { _ = os.Remove(f.Name()) }() // gone already once renamed
+				defer f.Close()
+				w = f
+			}
+			n, err := member.WriteExport(w, st.Export(cmd.Context()))
+			if err != nil {
+				return fmt.Errorf("members export: %w", err)
+			}
+			if f != nil {
+				if err := f.Close(); err != nil {
+					return fmt.Errorf("members export: %w", err)
+				}
+				if err := os.Rename(f.Name(), out); err != nil {
+					return fmt.Errorf("members export: %w", err)
+				}
+				c.stderr.printf("exported %d rows to %s\n", n, out)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&out, "out", "", "write to FILE (atomically) instead of standard output")
+	return cmd
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

@@ -74,7 +74,8 @@ func (c *cli) serveCmd() *cobra.Command {
 				},
 				ErrorLog: slog.NewLogLogger(c.log.Handler(), slog.LevelWarn),
 			}, server.Deps{
-				Members: svc.store, Archive: svc.store, Ledger: svc.store, Issues: svc.artifacts,
+				Members: svc.store, Lifecycle: c.lifecycle(cfg, svc.store), Directory: svc.store,
+				Archive: svc.store, Ledger: svc.store, Issues: svc.artifacts,
 				Editor: publish.Editor{Job: job}, Metrics: metrics, Health: svc.store,
 			})
 			if err != nil {

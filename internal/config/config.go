@@ -34,6 +34,9 @@ type Config struct {
 	Templates  Templates  `toml:"templates"`
 	Server     Server     `toml:"server"`
 	DKIM       DKIM       `toml:"dkim"`
+	Bounces    Bounces    `toml:"bounces"`
+	Inbound    Inbound    `toml:"inbound"`
+	Webhooks   Webhooks   `toml:"webhooks"`
 
 	// Path is the config file's absolute path; Dir its folder.
 	Path string `toml:"-"`
@@ -50,6 +53,9 @@ type Magazine struct {
 	// FirstIssue is the ISO week of issue number 1; empty numbers issues by
 	// their week of the year.
 	FirstIssue string `toml:"first_issue"`
+	// Address is the magazine's postal address, shown in every email
+	// (CAN-SPAM, CASL); required once mail goes through a relay.
+	Address string `toml:"address"`
 }
 
 // Content says where reviews are and how sections are ordered.
@@ -151,11 +157,46 @@ type Server struct {
 	PublicIssues bool `toml:"public_issues"`
 }
 
-// DKIM signs outgoing mail when KeyFile is set.
-type DKIM struct {
-	Domain   string `toml:"domain"`
-	Selector string `toml:"selector"`
-	KeyFile  string `toml:"key_file"`
+// Bounces is where bounces, complaints and mailed unsubscribes come
+// back: each member's envelope sender is a VERP address on Domain.
+type Bounces struct {
+	// Domain of the VERP envelope senders and the mailto unsubscribe
+	// addresses; default the From address's domain.
+	Domain string `toml:"domain"`
+	// SoftLimit is how many issues in a row may soft-bounce (4.x.x)
+	// before a member counts as bounced.
+	SoftLimit int `toml:"soft_limit"`
+	// KeepMaxKB caps how much of an inbound message kept aside (not
+	// understood) is stored for the operator.
+	KeepMaxKB int `toml:"keep_max_kb"`
+}
+
+// Inbound is the SMTP listener of `folio serve` for bounces, complaints
+// and mailed unsubscribes.
+type Inbound struct {
+	// Listen is the listener's address ("0.0.0.0:25"); empty: no listener.
+	Listen string `toml:"listen"`
+	// MaxKB is the largest message accepted, in KiB.
+	MaxKB int `toml:"max_kb"`
+	// MaxConns caps concurrent connections.
+	MaxConns int `toml:"max_conns"`
+	// TLSCert and TLSKey (PEM files) enable STARTTLS.
+	TLSCert string `toml:"tls_cert"`
+	TLSKey  string `toml:"tls_key"`
+	// Timeout bounds each command and the message transfer.
+	Timeout string `toml:"timeout"`
+}
+
+// Webhooks are the provider event endpoints of `folio serve`.
+type Webhooks struct {
+	// SNSTopics, when set, are the only SNS topic ARNs accepted.
+	SNSTopics []string `toml:"sns_topics"`
+	// SNSCAFile replaces the system roots for SNS signing certificates
+	// (tests, private CAs).
+	SNSCAFile string `toml:"sns_ca_file"`
+	// PostmarkUser is the basic-auth user of the Postmark webhook; the
+	// password comes from FOLIO_POSTMARK_PASSWORD. Empty disables it.
+	PostmarkUser string `toml:"postmark_user"`
 }
 
 // Default returns the embedded defaults: SQLite in folio.db and an outbox
@@ -178,6 +219,8 @@ func Default() Config {
 		Schedule:   Schedule{CatchUp: "48h", JoinEvery: "15s"},
 		Newsletter: Newsletter{Images: "url", AttachMaxKB: 5120},
 		Server:     Server{Listen: "127.0.0.1:8080", LinkTTL: "8760h"},
+		Bounces:    Bounces{SoftLimit: 3, KeepMaxKB: 256},
+		Inbound:    Inbound{MaxKB: 10240, MaxConns: 500, Timeout: "60s"},
 	}
 }
 
@@ -225,7 +268,12 @@ func Parse(path string, data []byte, environ []string) (*Config, error) {
 	}
 	cfg.Path = path
 	cfg.Dir = filepath.Dir(path)
-	for _, p := range []*string{&cfg.Content.Dir, &cfg.Content.CacheDir, &cfg.Build.OutDir, &cfg.Store.Path, &cfg.Delivery.Outbox, &cfg.Templates.Dir, &cfg.DKIM.KeyFile} {
+	paths := []*string{&cfg.Content.Dir, &cfg.Content.CacheDir, &cfg.Build.OutDir, &cfg.Store.Path, &cfg.Delivery.Outbox, &cfg.Templates.Dir, &cfg.DKIM.KeyFile,
+		&cfg.Inbound.TLSCert, &cfg.Inbound.TLSKey, &cfg.Webhooks.SNSCAFile}
+	for i := range cfg.DKIM.Keys {
+		paths = append(paths, &cfg.DKIM.Keys[i].KeyFile)
+	}
+	for _, p := range paths {
 		if *p != "" && !filepath.IsAbs(*p) {
 			*p = filepath.Join(cfg.Dir, *p)
 		}
@@ -289,7 +337,14 @@ func (c *Config) validate() error {
 		{c.Delivery.HourlyCap >= 0, "[delivery] hourly_cap must not be negative"},
 		{c.Delivery.MaxPerConn >= 1, "[delivery] max_per_conn must be at least 1"},
 		{c.Delivery.PauseAfter >= 1, "[delivery] pause_after must be at least 1"},
-		{(c.DKIM.KeyFile == "") == (c.DKIM.Selector == ""), "[dkim] key_file and selector go together"},
+		{c.SMTP.Host == "" || strings.TrimSpace(c.Magazine.Address) != "", "[magazine] address is required once [smtp] host is set: every email must show the magazine's postal address (CAN-SPAM, CASL)"},
+		{!strings.ContainsAny(c.Magazine.Address, "<>"), "[magazine] address must be plain text"},
+		{c.Bounces.SoftLimit >= 1, "[bounces] soft_limit must be at least 1"},
+		{c.Bounces.KeepMaxKB >= 1, "[bounces] keep_max_kb must be at least 1"},
+		{c.Inbound.MaxKB >= 64, "[inbound] max_kb must be at least 64"},
+		{c.Inbound.MaxConns >= 1, "[inbound] max_conns must be at least 1"},
+		{(c.Inbound.TLSCert == "") == (c.Inbound.TLSKey == ""), "[inbound] tls_cert and tls_key go together"},
+		{c.Bounces.Domain == "" || validDomain(c.Bounces.Domain), fmt.Sprintf("[bounces] domain %q: want a domain name such as bounces.example.org", c.Bounces.Domain)},
 		{c.Content.MaxReviewKB >= 1, "[content] max_review_kb must be at least 1"},
 		{c.Content.MaxPhotoMB >= 1, "[content] max_photo_mb must be at least 1"},
 		{c.Content.MaxPhotoMegapixels >= 1, "[content] max_photo_megapixels must be at least 1"},
@@ -300,10 +355,14 @@ func (c *Config) validate() error {
 			return errors.New(ch.what)
 		}
 	}
+	if err := c.DKIM.validate(); err != nil {
+		return err
+	}
 	durations := map[string]string{
 		"[smtp] timeout": c.SMTP.Timeout, "[schedule] catch_up": c.Schedule.CatchUp,
 		"[schedule] join_every": c.Schedule.JoinEvery,
 		"[server] link_ttl":     c.Server.LinkTTL, "[delivery] give_up": c.Delivery.GiveUp,
+		"[inbound] timeout": c.Inbound.Timeout,
 	}
 	for i, r := range c.Delivery.Retry {
 		durations[fmt.Sprintf("[delivery] retry[%d]", i)] = r
@@ -314,6 +373,39 @@ func (c *Config) validate() error {
 		}
 	}
 	return nil
+}
+
+// validDomain accepts a plain domain name: letters, digits, hyphens and
+// dots, at least two labels.
+func validDomain(d string) bool {
+	labels := strings.Split(d, ".")
+	if len(labels) < 2 || len(d) > 253 {
+		return false
+	}
+	for _, l := range labels {
+		if l == "" || len(l) > 63 || strings.HasPrefix(l, "-") || strings.HasSuffix(l, "-") {
+			return false
+		}
+		for _, r := range l {
+			letter := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
+			if !letter && (r < '0' || r > '9') && r != '-' {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// BounceDomain is [bounces] domain, or the From address's domain.
+func (c *Config) BounceDomain() string {
+	if c.Bounces.Domain != "" {
+		return strings.ToLower(c.Bounces.Domain)
+	}
+	addr, err := mail.ParseAddress(c.Delivery.From)
+	if err != nil {
+		return ""
+	}
+	return strings.ToLower(addr.Address[strings.LastIndexByte(addr.Address, '@')+1:])
 }
 
 func oneOf(v string, allowed ...string) bool {

@@ -77,6 +77,10 @@ func TestErrors(t *testing.T) {
 		{"env unknown key", minimal, []string{"FOLIO_SMTP_PASWORD=x"}, `FOLIO_SMTP_PASWORD: [smtp] has no key "pasword"`},
 		{"env bad int", minimal, []string{"FOLIO_SMTP_PORT=abc"}, "FOLIO_SMTP_PORT"},
 		{"syntax", "[magazine\n", nil, "folio.toml"},
+		{"relay without address", minimal, []string{"FOLIO_SMTP_HOST=relay.example.net"}, "[magazine] address is required once [smtp] host is set"},
+		{"bad bounce domain", minimal + "[bounces]\ndomain = \"bounces@example.org\"\n", nil, "[bounces] domain"},
+		{"soft limit", minimal + "[bounces]\nsoft_limit = 0\n", nil, "[bounces] soft_limit"},
+		{"half TLS", minimal + "[inbound]\ntls_cert = \"c.pem\"\n", nil, "[inbound] tls_cert and tls_key go together"},
 		{"password in the file", minimal + "[smtp]\npassword = \"hunter2\"\n", nil, "set the environment variable FOLIO_SMTP_PASSWORD"},
 		{"bad reply_to", strings.Replace(minimal, "[delivery]\n", "[delivery]\nreply_to = \"letters at example\"\n", 1), nil, `[delivery] reply_to "letters at example"`},
 		{"two reply_to", strings.Replace(minimal, "[delivery]\n", "[delivery]\nreply_to = \"a@example.org, b@example.org\"\n", 1), nil, "[delivery] reply_to"},
@@ -96,6 +100,21 @@ func TestErrors(t *testing.T) {
 				t.Errorf("error %q does not contain %q", err, tc.want)
 			}
 		})
+	}
+}
+
+func TestAddressAndBounceDomain(t *testing.T) {
+	env := []string{"FOLIO_SMTP_HOST=relay.example.net", "FOLIO_MAGAZINE_ADDRESS=12 Harbour Lane, Portland, ME 04101"}
+	cfg, err := Parse("/x/folio.toml", []byte(minimal), env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Magazine.Address != "12 Harbour Lane, Portland, ME 04101" || cfg.BounceDomain() != "weekly.example.org" {
+		t.Errorf("address %q, bounce domain %q", cfg.Magazine.Address, cfg.BounceDomain())
+	}
+	cfg, err = Parse("/x/folio.toml", []byte(minimal+"[bounces]\ndomain = \"Bounces.Weekly.example.org\"\n"), nil)
+	if err != nil || cfg.BounceDomain() != "bounces.weekly.example.org" || cfg.Bounces.SoftLimit != 3 {
+		t.Errorf("bounce domain %q soft limit %d: %v", cfg.BounceDomain(), cfg.Bounces.SoftLimit, err)
 	}
 }
 

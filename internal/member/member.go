@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/mail"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -18,6 +19,11 @@ const (
 	StatusUnsubscribed Status = "unsubscribed"
 	StatusBounced      Status = "bounced"
 )
+
+// Left reports whether s is a status only the member can undo: an
+// unsubscribe (or complaint) or a bounce. No import or API call makes such
+// a member active again without their recorded consent.
+func (s Status) Left() bool { return s == StatusUnsubscribed || s == StatusBounced }
 
 // Valid reports whether s is one of the known statuses.
 func (s Status) Valid() bool {
@@ -42,6 +48,9 @@ type Member struct {
 	Tier       string
 	Status     Status
 	DeliverPDF string // "attach", "link" or "" (the default)
+	// PausedUntil is when a member's own pause ends (status paused); zero
+	// for a pause without an end (set by an import or the operator).
+	PausedUntil time.Time
 }
 
 // Row-level validation errors, wrapped in a *RowError. Their text is
@@ -60,7 +69,8 @@ var (
 )
 
 // ValidateEmail checks that addr is a bare address (no display name, no
-// line breaks) with a local part and a domain, and returns it trimmed.
+// line breaks) with a local part and a domain within RFC 5321's limits
+// and no IP literal (AddressRules), and returns it trimmed.
 func ValidateEmail(addr string) (string, error) {
 	addr = strings.TrimSpace(addr)
 	if addr == "" || strings.ContainsAny(addr, "\r\n<>\x00 \t") || !utf8.ValidString(addr) {
@@ -78,6 +88,10 @@ func ValidateEmail(addr string) (string, error) {
 	if !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") ||
 		strings.Contains(domain, "..") {
 		return "", ErrInvalidAddress
+	}
+	// RFC 5321's limits, the same rule the sender applies.
+	if err := (AddressRules{}).Check(addr); err != nil {
+		return "", err
 	}
 	return addr, nil
 }

@@ -1,0 +1,163 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/foliopress/folio/internal/member"
+	"github.com/foliopress/folio/store"
+)
+
+func mustFolio(t *testing.T, args ...string) string {
+	t.Helper()
+	out, stderr, err := folio(t, nil, args...)
+	if err != nil {
+		t.Fatalf("folio %s: %v\n%s%s", strings.Join(args, " "), err, out, stderr)
+	}
+	return out
+}
+
+// wantLine checks that one line of out holds every part, in order.
+func wantLine(t *testing.T, out string, parts ...string) {
+	t.Helper()
+	for _, line := range strings.Split(out, "\n") {
+		rest, ok := line, true
+		for _, p := range parts {
+			i := strings.Index(rest, p)
+			if i < 0 {
+				ok = false
+				break
+			}
+			rest = rest[i+len(p):]
+		}
+		if ok {
+			return
+		}
+	}
+	t.Errorf("no line holds %q:\n%s", parts, out)
+}
+
+func wantLines(t *testing.T, out string, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(out, w) {
+			t.Errorf("output lacks %q:\n%s", w, out)
+		}
+	}
+}
+
+// TestImportKeepsUnsubscribedMembersOut is issue 12's "unsubscribed,
+// re-imported and seen the member stay out", through the CLI.
+func TestImportKeepsUnsubscribedMembersOut(t *testing.T) {
+	dir := sample(t)
+	cfg := filepath.Join(dir, "folio.toml")
+	csv := filepath.Join(dir, "members.csv")
+	mustFolio(t, "members", "import", csv, "--config", cfg)
+
+	// Zoë unsubscribes with one click (as the server does it).
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(dir, "folio.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	zoe, err := st.MemberByEmail(ctx, "zoe.lindqvist@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lc := &member.Lifecycle{Store: st}
+	if _, err := lc.Leave(ctx, member.Ref{ID: zoe.ID}, member.ReasonUnsubscribe, member.Change{Why: "one-click", Source: "web one-click"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	// The billing system's file still says active, and now says so for
+	// Chloë (unsubscribed in the sample) too.
+	data, err := os.ReadFile(csv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again := filepath.Join(dir, "billing.csv")
+	if err := os.WriteFile(again, []byte(strings.ReplaceAll(string(data), ",unsubscribed,", ",active,")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := mustFolio(t, "members", "import", again, "--config", cfg)
+	wantLines(t, out, "Folio member file, 8 rows", "status mapping: active → active (7 rows)",
+		"kept unsubscribed, line 2 (zoe.lindqvist@example.org)", "kept unsubscribed, line 9 (chloe.ashworth@example.net)",
+		"2 kept out", "--resubscribe")
+	list := mustFolio(t, "members", "list", "--config", cfg)
+	for _, line := range strings.Split(list, "\n") {
+		if strings.Contains(line, "zoe.lindqvist") && !strings.Contains(line, "unsubscribed") {
+			t.Errorf("zoe after the re-import: %q", line)
+		}
+	}
+	if _, _, err := folio(t, nil, "members", "import", again, "--resubscribe", "--config", cfg); err == nil || !strings.Contains(err.Error(), "--consent") {
+		t.Errorf("--resubscribe without --consent: %v", err)
+	}
+	out = mustFolio(t, "members", "import", again, "--resubscribe", "--consent", "renewed by phone, March 2026", "--config", cfg)
+	wantLines(t, out, "2 resubscribed", "0 kept out")
+	hist := mustFolio(t, "members", "history", "zoe.lindqvist@example.org", "--config", cfg)
+	wantLines(t, hist, "unsubscribed → active", "consent", "renewed by phone, March 2026", "import billing.csv:2", "web one-click")
+}
+
+func TestMembersSuppressExportRoundTrip(t *testing.T) {
+	dir := sample(t)
+	cfg := filepath.Join(dir, "folio.toml")
+	mustFolio(t, "members", "import", filepath.Join(dir, "members.csv"), "--config", cfg)
+	wantLines(t, mustFolio(t, "members", "suppress", "ramon.etxeberria@example.net", "--note", "asked by phone", "--config", cfg), "suppressed")
+	wantLines(t, mustFolio(t, "members", "suppress", "stranger@example.com", "--config", cfg), "suppressed")
+	out := mustFolio(t, "members", "suppressions", "--config", cfg)
+	wantLine(t, out, "chloe.ashworth@example.net", "unsubscribe", "import members.csv:9")
+	wantLine(t, out, "ramon.etxeberria@example.net", "manual", "cli", "asked by phone")
+	wantLines(t, out, "3 suppressed")
+
+	// An unsubscribe is the member's to lift; a manual one the operator's.
+	if _, _, err := folio(t, nil, "members", "unsuppress", "chloe.ashworth@example.net", "--config", cfg); err == nil || !strings.Contains(err.Error(), "--consent") {
+		t.Errorf("unsuppressing an unsubscribe without consent: %v", err)
+	}
+	wantLines(t, mustFolio(t, "members", "unsuppress", "stranger@example.com", "--config", cfg), "unsuppressed (manual)")
+
+	exported := filepath.Join(dir, "export.csv")
+	mustFolio(t, "members", "export", "--out", exported, "--config", cfg)
+	data, err := os.ReadFile(exported)
+	if err != nil {
+		t.Fatal(err)
+	}
+	csv := string(data)
+	wantLines(t, csv, "email,name,tier,status,deliver_pdf,paused_until,suppression,",
+		"chloe.ashworth@example.net,Chloë Ashworth,student,unsubscribed,attach,,unsubscribe,",
+		"ramon.etxeberria@example.net,Ramón Etxeberria,digital,active,attach,,manual,asked by phone,cli,")
+	if n := strings.Count(strings.TrimSpace(csv), "\n"); n != 8 {
+		t.Errorf("export has %d rows, want 8:\n%s", n, csv)
+	}
+	// Into a fresh database: the same members, the same suppressions.
+	fresh := filepath.Join(dir, "fresh.toml")
+	toml, _ := os.ReadFile(cfg)
+	if err := os.WriteFile(fresh, []byte(strings.Replace(string(toml), `path = "folio.db"`, `path = "fresh.db"`, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out = mustFolio(t, "members", "import", exported, "--config", fresh)
+	wantLines(t, out, "8 added")
+	out = mustFolio(t, "members", "suppressions", "--config", fresh)
+	wantLine(t, out, "chloe.ashworth@example.net", "unsubscribe")
+	wantLine(t, out, "ramon.etxeberria@example.net", "manual", "asked by phone")
+	wantLines(t, out, "2 suppressed")
+}
+
+func TestImportOtherSystemsExports(t *testing.T) {
+	dir := sample(t)
+	cfg := filepath.Join(dir, "folio.toml")
+	ghost := filepath.Join("..", "..", "internal", "member", "testdata", "ghost-members.csv")
+	out := mustFolio(t, "members", "import", ghost, "--config", cfg)
+	wantLines(t, out, "Ghost member export, 5 rows", "status mapping: subscribed_to_emails=false → unsubscribed (1 row)",
+		"status mapping: subscribed_to_emails=true → active (3 rows)", "5 added")
+	mc := filepath.Join("..", "..", "internal", "member", "testdata", "mailchimp-subscribed.csv")
+	out = mustFolio(t, "members", "import", mc, "--tier", "digital", "--config", cfg)
+	wantLines(t, out, "Mailchimp audience export, 2 rows", "subscribed → active (2 rows)")
+	list := mustFolio(t, "members", "list", "--config", cfg)
+	wantLines(t, list, "mei.tanaka@example.org", "Mei Tanaka", "digital")
+}

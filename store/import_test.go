@@ -1,0 +1,161 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/foliopress/folio/internal/delivery"
+	"github.com/foliopress/folio/internal/member"
+	"github.com/foliopress/folio/store"
+	"github.com/foliopress/folio/store/storetest"
+)
+
+// rowsOf numbers members as the lines of a file (header on line 1).
+func rowsOf(ms ...member.Member) func(func(member.ImportRow, error) bool) {
+	return func(yield func(member.ImportRow, error) bool) {
+		for i, m := range ms {
+			if !yield(member.ImportRow{Line: i + 2, Member: m, From: string(m.Status)}, nil) {
+				return
+			}
+		}
+	}
+}
+
+func TestImportKeepsMembersWhoLeft(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		lc, _, m := lifecycle(t, s) // ann active, pat paused, uma unsubscribed (no suppression)
+		// ann unsubscribes with one click; bob is bounced by a DSN; cat complains.
+		if _, err := lc.Leave(ctx, member.Ref{ID: m["ann"].ID}, member.ReasonUnsubscribe, member.Change{Why: "one-click", Source: "web"}); err != nil {
+			t.Fatal(err)
+		}
+		for _, who := range []struct {
+			email  string
+			reason member.Reason
+		}{{"bob@example.org", member.ReasonBounce}, {"cat@example.org", member.ReasonComplaint}} {
+			if _, err := lc.Upsert(ctx, mem(who.email, "print", member.StatusActive), member.Upsert{}, member.Change{Source: "api"}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := lc.Leave(ctx, member.Ref{Email: who.email}, who.reason, member.Change{Why: "x", Source: "dsn"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// The billing system's nightly file says everybody is active.
+		file := rowsOf(
+			mem("ann@example.org", "print", member.StatusActive),
+			mem("Bob@example.org", "web", member.StatusActive),
+			mem("cat@example.org", "print", member.StatusPaused),
+			mem("pat@example.org", "print", member.StatusActive),
+			mem("uma@example.org", "print", member.StatusActive),
+			mem("new@example.org", "print", member.StatusActive),
+			mem("gone@example.org", "print", member.StatusUnsubscribed),
+		)
+		rep, err := s.ImportMembers(ctx, file, member.ImportOptions{File: "billing.csv"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var kept []string
+		for _, k := range rep.Kept {
+			kept = append(kept, k.String())
+		}
+		want := []string{
+			"kept unsubscribed, line 2 (ann@example.org)",
+			"kept bounced, line 3 (Bob@example.org)",
+			"kept unsubscribed, line 4 (cat@example.org)",
+			"kept unsubscribed, line 6 (uma@example.org)",
+		}
+		eqStrings(t, "kept", kept, want)
+		if rep.Added != 2 || rep.Updated != 2 || rep.Unchanged != 0 {
+			t.Errorf("report %+v", rep) // bob's tier and pat's status changed; ann, cat and uma only kept
+		}
+		status := func(email string) member.Status {
+			got, err := s.MemberByEmail(ctx, email)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got.Status
+		}
+		for email, st := range map[string]member.Status{
+			"ann@example.org": member.StatusUnsubscribed, "bob@example.org": member.StatusBounced, "cat@example.org": member.StatusUnsubscribed,
+			"pat@example.org": member.StatusActive, "uma@example.org": member.StatusUnsubscribed, "new@example.org": member.StatusActive,
+			"gone@example.org": member.StatusUnsubscribed,
+		} {
+			if got := status(email); got != st {
+				t.Errorf("%s is %s, want %s", email, got, st)
+			}
+		}
+		if b, _ := s.MemberByEmail(ctx, "bob@example.org"); b.Tier != "web" {
+			t.Errorf("bob's other fields were not updated: %+v", b)
+		}
+		// A new member who left is suppressed; uma, who had only a status, is now too.
+		if sp := suppressed(t, s, "gone@example.org"); sp.Reason != member.ReasonUnsubscribe || sp.Source != "import billing.csv:8" {
+			t.Errorf("gone's suppression %+v", sp)
+		}
+		// Nobody who left is in the next send.
+		var eligible []string
+		for e, err := range s.EligibleMembers(ctx, delivery.Audience{}) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			eligible = append(eligible, e.Email)
+		}
+		slices.Sort(eligible)
+		eqStrings(t, "eligible", eligible, []string{"new@example.org", "pat@example.org"})
+		eqStrings(t, "pat's history", history(t, s, m["pat"].ID), []string{
+			"added >paused import: paused [import upsert:2]",
+			"status paused>active import: active [import billing.csv:5]",
+		})
+
+		// They opted in again: --resubscribe records it.
+		rep, err = s.ImportMembers(ctx, rowsOf(
+			mem("ann@example.org", "print", member.StatusActive),
+			mem("cat@example.org", "print", member.StatusActive),
+		), member.ImportOptions{File: "optin.csv", Resubscribe: true, Consent: "signed the renewal form at the 2026 fair"})
+		if err != nil || rep.Resubscribed != 2 || len(rep.Kept) != 0 {
+			t.Fatalf("resubscribe: %+v %v", rep, err)
+		}
+		if status("ann@example.org") != member.StatusActive || suppressed(t, s, "cat@example.org").Reason != "" {
+			t.Errorf("ann %s, cat's suppression %+v", status("ann@example.org"), suppressed(t, s, "cat@example.org"))
+		}
+		h := history(t, s, m["ann"].ID)
+		eqStrings(t, "ann's history", h, []string{
+			"added >active import: active [import upsert:1]",
+			"status active>unsubscribed one-click [web]",
+			"suppressed >unsubscribe one-click [web]",
+			"status unsubscribed>active resubscribed: signed the renewal form at the 2026 fair [import optin.csv:2]",
+			"unsuppressed unsubscribe> signed the renewal form at the 2026 fair [import optin.csv:2]",
+			"consent > signed the renewal form at the 2026 fair [import optin.csv:2]",
+		})
+		if _, err := s.ImportMembers(ctx, rowsOf(mem("ann@example.org", "", member.StatusActive)), member.ImportOptions{Resubscribe: true}); !errors.Is(err, member.ErrNoConsent) {
+			t.Errorf("resubscribe without consent: %v", err)
+		}
+	})
+}
+
+func TestImportFailureChangesNothing(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		rows := func(yield func(member.ImportRow, error) bool) {
+			for i := range 500 {
+				if !yield(member.ImportRow{Line: i + 2, Member: mem(fmt.Sprintf("m%d@example.org", i), "", member.StatusActive)}, nil) {
+					return
+				}
+			}
+			yield(member.ImportRow{}, errors.New("disk went away"))
+		}
+		if _, err := s.ImportMembers(ctx, rows, member.ImportOptions{File: "x.csv"}); err == nil {
+			t.Fatal("no error")
+		}
+		all, err := s.ListMembers(ctx)
+		if err != nil || len(all) != 0 {
+			t.Fatalf("a failed import left %d members (%v)", len(all), err)
+		}
+		// The store is still usable: the staging table went with the rollback.
+		if _, err := s.ImportMembers(ctx, rowsOf(mem("a@example.org", "", member.StatusActive)), member.ImportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
