@@ -117,7 +117,7 @@ type Document struct {
 	// Warnings are what a reader would notice but need not stop the
 	// build: a cover photo printed under 150 ppi.
 	Warnings []string
-	fonts         *fontSet
+	fonts    *fontSet
 }
 
 // Meta is the document information the PDF carries.
