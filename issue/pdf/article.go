@@ -62,11 +62,12 @@ func (l *layouter) article(r *issue.Review, shared *Page, top, scale float64) (p
 	}
 	var photo []Item
 	if plan.col {
-		// The photo heads the left column, so its caption reads before
-		// the body. Under an opening that leaves the column too short for
-		// it and three lines of text, it is trimmed and scaled down to
-		// fit, down to half the column's width; failing that, it heads
-		// the next page's left column.
+		// The photo heads the right column: the body starts at the top
+		// left, under the opening, and every reader (and pdftotext) meets
+		// the left column first. Under an opening that leaves the column
+		// too short for it and three lines of text, it is trimmed and
+		// scaled down to fit, down to half the column's width; failing
+		// that, it heads the next page's right column.
 		maxH := float64(g.lines) * g.lead * 0.55 * scale
 		h, ph := l.columnPhoto(&photo, r, maxH)
 		if room := float64(fr.first-3)*g.lead - 6; h > room {
@@ -76,19 +77,19 @@ func (l *layouter) article(r *issue.Review, shared *Page, top, scale float64) (p
 				photo, h = small, hs
 			}
 		}
-		fr.reserve = int(math.Ceil((h + 6) / g.lead))
+		fr.reserve, fr.reserveCol = int(math.Ceil((h+6)/g.lead)), 1
 		if fr.reserve > fr.first-3 {
-			fr.reserveCol = 2
+			fr.reserveCol = 3
 		}
 	}
 	flow := l.body(r, fr)
 	cols := pourArticle(flow, fr)
-	if fr.reserveCol == 2 && len(cols) <= 2 {
+	if fr.reserveCol == 3 && len(cols) <= 2 {
 		// The photo would stand alone on a page after the text.
 		if shared != nil {
 			return placed{}, false
 		}
-		fr.reserveCol = 0
+		fr.reserveCol = 1
 		fr.first, offset, bodyTop = g.lines, 1, g.top
 		cols = pourArticle(flow, fr)
 	}
@@ -108,17 +109,15 @@ func (l *layouter) article(r *issue.Review, shared *Page, top, scale float64) (p
 			ptop = bodyTop
 		}
 		p := pageOf(pi)
+		x := g.left + float64(fr.reserveCol%2)*(g.colW+g.gutter)
 		for _, it := range photo {
-			it.X += g.left
+			it.X += x
 			it.Y += ptop
-			it.CX += g.left
+			it.CX += x
 			it.CY += ptop
 			p.Items = append(p.Items, it)
 		}
 		photo = nil
-	}
-	if photo != nil && fr.reserveCol == 0 {
-		addPhoto() // before the body: its caption reads first
 	}
 	bottom := 0.0 // below the columns of the last page
 	lastPage := (len(cols)-1)/2 + offset
@@ -149,8 +148,8 @@ func (l *layouter) article(r *issue.Review, shared *Page, top, scale float64) (p
 			pages[pi].Items = fl.appendTo(pages[pi].Items, x, ctop+float64(used)*g.lead)
 			used += fl.h
 			if photo != nil && c == fr.reserveCol && (fl.space || fl.size > 0 && fl.text.last) {
-				// A photo heading a later column is drawn where a paragraph
-				// ends, so that its caption never reads inside a sentence.
+				// The photo is drawn where a paragraph of its column ends,
+				// so that its caption never reads inside a sentence.
 				addPhoto()
 			}
 		}
@@ -160,6 +159,10 @@ func (l *layouter) article(r *issue.Review, shared *Page, top, scale float64) (p
 		if pi == lastPage {
 			bottom = math.Max(bottom, ctop+float64(used)*g.lead)
 		}
+	}
+	if photo != nil {
+		addPhoto() // the body ended before the photo's column
+		bottom = math.Max(bottom, bodyTop+float64(fr.reserve)*g.lead)
 	}
 	if bottom == 0 {
 		bottom = bodyTop // no body

@@ -133,8 +133,8 @@ func height(lines []flowLine, s, e int) int {
 }
 
 // frame is an article's column heights in grid lines: the first page's
-// columns, then full pages; column reserveCol (0 on the first page, or 2,
-// the next page's left) is shortened by reserve lines, under a photo.
+// columns, then full pages; column reserveCol (1 on the first page, or 3,
+// the next page's right) is shortened by reserve lines, under a photo.
 type frame struct {
 	first, full, reserve, reserveCol int
 }
