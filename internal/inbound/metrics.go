@@ -40,10 +40,14 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 }
 
 // Message counts one processed message; it fits Processor.Count.
-func (m *Metrics) Message(kind Kind, outcome string) { m.messages.WithLabelValues(string(kind), outcome).Inc() }
+func (m *Metrics) Message(kind Kind, outcome string) {
+	m.messages.WithLabelValues(string(kind), outcome).Inc()
+}
 
 // Refused counts one refusal; it fits Listener.OnRefused.
 func (m *Metrics) Refused(what string, _ error) { m.refused.WithLabelValues(what).Inc() }
 
 // Webhook counts one webhook event.
-func (m *Metrics) Webhook(provider, outcome string) { m.webhooks.WithLabelValues(provider, outcome).Inc() }
+func (m *Metrics) Webhook(provider, outcome string) {
+	m.webhooks.WithLabelValues(provider, outcome).Inc()
+}

@@ -17,8 +17,8 @@ import (
 // Limits of the MIME walk: what arrives from outside never costs more
 // than these, whatever its structure.
 const (
-	maxDepth     = 6    // nesting of multiparts and attached messages
-	maxParts     = 64   // parts in the whole tree
+	maxDepth     = 6  // nesting of multiparts and attached messages
+	maxParts     = 64 // parts in the whole tree
 	maxHeaderLen = 64 << 10
 )
 
