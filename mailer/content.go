@@ -25,4 +25,7 @@ type Content struct {
 	Attachments          []Attachment
 	Inline               []Attachment
 	UnsubscribeURL       string // https one-click URL for List-Unsubscribe
+	// UnsubscribeMailto, when set, is the member's own mailto: URI for
+	// List-Unsubscribe, in place of MessageSpec.UnsubscribeMailto.
+	UnsubscribeMailto string
 }

@@ -9,27 +9,80 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"net/mail"
+	"regexp"
+	"strings"
 
 	"github.com/emersion/go-msgauth/dkim"
 )
 
-// dkimHeaders are the header fields signed: the identity and the
-// bulk-sender headers receivers check (List-Unsubscribe must be signed
-// for one-click to count).
-func dkimHeaders() []string {
-	return []string{
+// signedHeaders are the header fields every signature covers: the
+// identity and the bulk-sender headers receivers check (List-Unsubscribe
+// must be signed for one-click to count). oversigned ones are listed once
+// more than the message has them, so a copy added on the way (a second
+// From, Subject or List-Unsubscribe) breaks the signature (RFC 6376
+// §5.4.2, §8.15).
+var (
+	signedHeaders = []string{
 		"From", "To", "Subject", "Date", "Message-ID", "List-Unsubscribe",
 		"List-Unsubscribe-Post", "List-Id", "Feedback-ID", "MIME-Version", "Content-Type",
 	}
-}
+	oversigned = map[string]bool{"From": true, "Subject": true, "List-Unsubscribe": true, "List-Unsubscribe-Post": true}
+)
 
-// DKIM signs rendered messages with go-msgauth (go-mail's own signer
-// breaks on long h= lists). It is safe for concurrent use: each Sign
-// builds its own options.
-type DKIM struct {
-	Domain   string
+// DKIMKey is one signing key and the selector its public key is published
+// under (selector._domainkey.domain).
+type DKIMKey struct {
 	Selector string
 	Key      crypto.Signer // *rsa.PrivateKey or ed25519.PrivateKey
+}
+
+// DKIM signs rendered messages for Domain with every key, one
+// DKIM-Signature each: RSA for every verifier, Ed25519 (RFC 8463) beside
+// it for those that know it. It signs with go-msgauth (go-mail's own
+// signer breaks on long h= lists) and is safe for concurrent use.
+type DKIM struct {
+	Domain string
+	Keys   []DKIMKey
+}
+
+// dnsName is a domain or selector: dot-separated labels.
+var dnsName = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$`)
+
+// NewDKIM checks the keys and the signing domain. An empty domain is the
+// From address's, parsed as an address: `Folio Weekly
+// <issues@weekly.example.org>` signs as d=weekly.example.org.
+func NewDKIM(from, domain string, keys []DKIMKey) (*DKIM, error) {
+	if domain == "" {
+		a, err := mail.ParseAddress(from)
+		if err != nil {
+			return nil, fmt.Errorf("mailer: dkim: domain from the From address %q: %w", from, err)
+		}
+		domain = Domain(a.Address)
+	}
+	if !dnsName.MatchString(domain) {
+		return nil, fmt.Errorf("mailer: dkim: domain %q is not a domain name", domain)
+	}
+	if len(keys) == 0 {
+		return nil, errors.New("mailer: dkim: no keys")
+	}
+	seen := map[string]bool{}
+	for _, k := range keys {
+		if !dnsName.MatchString(k.Selector) || seen[k.Selector] {
+			return nil, fmt.Errorf("mailer: dkim: selector %q: not a DNS name, or used twice", k.Selector)
+		}
+		seen[k.Selector] = true
+		switch key := k.Key.(type) {
+		case *rsa.PrivateKey:
+			if key.N.BitLen() < 1024 {
+				return nil, fmt.Errorf("mailer: dkim: selector %s: a %d-bit RSA key is too short (RFC 8301: at least 1024, 2048 recommended)", k.Selector, key.N.BitLen())
+			}
+		case ed25519.PrivateKey:
+		default:
+			return nil, fmt.Errorf("mailer: dkim: selector %s: unsupported key type %T", k.Selector, k.Key)
+		}
+	}
+	return &DKIM{Domain: strings.ToLower(domain), Keys: keys}, nil
 }
 
 // ParseDKIMKey reads a PEM private key (PKCS#1 or PKCS#8; RSA or Ed25519).
@@ -54,20 +107,56 @@ func ParseDKIMKey(pemData []byte) (crypto.Signer, error) {
 	return nil, fmt.Errorf("mailer: dkim key: unsupported type %T", k)
 }
 
-// Sign returns msg with a DKIM-Signature header prepended.
+// headerKeys is the h= list for msg: the signed headers, Reply-To when
+// the message has one, and the oversigned ones twice.
+func headerKeys(msg []byte) []string {
+	keys := make([]string, 0, len(signedHeaders)+len(oversigned)+1)
+	head := msg
+	if i := bytes.Index(msg, []byte("\r\n\r\n")); i >= 0 {
+		head = msg[:i+2]
+	}
+	for _, h := range signedHeaders {
+		keys = append(keys, h)
+		if oversigned[h] {
+			keys = append(keys, h)
+		}
+		if h == "Message-ID" && (bytes.HasPrefix(head, []byte("Reply-To:")) || bytes.Contains(head, []byte("\nReply-To:"))) {
+			keys = append(keys, "Reply-To")
+		}
+	}
+	return keys
+}
+
+// Sign returns msg with one DKIM-Signature header per key prepended.
 func (d *DKIM) Sign(msg []byte) ([]byte, error) {
-	opts := &dkim.SignOptions{
-		Domain:                 d.Domain,
-		Selector:               d.Selector,
-		Signer:                 d.Key,
-		HeaderKeys:             dkimHeaders(),
-		HeaderCanonicalization: dkim.CanonicalizationRelaxed,
-		BodyCanonicalization:   dkim.CanonicalizationRelaxed,
+	keys := headerKeys(msg)
+	sigs := make([]string, len(d.Keys))
+	n := len(msg)
+	for i, k := range d.Keys {
+		s, err := dkim.NewSigner(&dkim.SignOptions{
+			Domain:                 d.Domain,
+			Selector:               k.Selector,
+			Signer:                 k.Key,
+			HeaderKeys:             keys,
+			HeaderCanonicalization: dkim.CanonicalizationRelaxed,
+			BodyCanonicalization:   dkim.CanonicalizationRelaxed,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("mailer: dkim sign (s=%s): %w", k.Selector, err)
+		}
+		if _, err := s.Write(msg); err != nil {
+			_ = s.Close()
+			return nil, fmt.Errorf("mailer: dkim sign (s=%s): %w", k.Selector, err)
+		}
+		if err := s.Close(); err != nil {
+			return nil, fmt.Errorf("mailer: dkim sign (s=%s): %w", k.Selector, err)
+		}
+		sigs[i] = s.Signature()
+		n += len(sigs[i])
 	}
-	var out bytes.Buffer
-	out.Grow(len(msg) + 600)
-	if err := dkim.Sign(&out, bytes.NewReader(msg), opts); err != nil {
-		return nil, fmt.Errorf("mailer: dkim sign: %w", err)
+	out := make([]byte, 0, n)
+	for _, s := range sigs {
+		out = append(out, s...)
 	}
-	return out.Bytes(), nil
+	return append(out, msg...), nil
 }

@@ -87,7 +87,11 @@ func AppendMessage(dst []byte, spec MessageSpec, c *Content, enc *Encodings) ([]
 	if !html && !text {
 		return nil, ErrNoContent
 	}
-	unsub, oneClick, err := unsubscribeHeader(c.UnsubscribeURL, spec.UnsubscribeMailto)
+	mailto := spec.UnsubscribeMailto
+	if c.UnsubscribeMailto != "" {
+		mailto = c.UnsubscribeMailto
+	}
+	unsub, oneClick, err := unsubscribeHeader(c.UnsubscribeURL, mailto)
 	if err != nil {
 		return nil, err
 	}

@@ -148,7 +148,7 @@ func TestOutboxWritesParseableEML(t *testing.T) {
 		t.Fatal(err)
 	}
 	data, _ := mailer.RenderMessage(spec(mail.Address{Name: "Ann Lee", Address: "ann@example.org"}), content())
-	reply, err := conn.Deliver(ctx, &mailer.Outgoing{IssueID: "2019-W41", MemberID: 42, To: "ann@example.org", Data: data})
+	reply, err := conn.Deliver(ctx, &mailer.Outgoing{IssueID: "2019-W41", MemberID: 42, From: "bounces+x@weekly.example.org", To: "ann@example.org", Data: data})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,6 +160,9 @@ func TestOutboxWritesParseableEML(t *testing.T) {
 		t.Fatal(err)
 	}
 	smtptest.CheckTree(t, got, "Ann Lee", fakePDF)
+	if !strings.HasPrefix(string(got), "Return-Path: <bounces+x@weekly.example.org>\r\nFrom: ") {
+		t.Errorf("the file does not start with the envelope sender as Return-Path: %.80q", got)
+	}
 	left, _ := filepath.Glob(filepath.Join(dir, ".tmp-*"))
 	if len(left) != 0 {
 		t.Errorf("temporary files left: %v", left)

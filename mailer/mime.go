@@ -45,11 +45,8 @@ func appendHeader(dst []byte, name, value string) []byte {
 }
 
 // formatAddress is an address header value: a bare address, a quoted
-// phrase or RFC 2047 words for a name outside ASCII.
-func formatAddress(a mail.Address) string {
-	a.Name = oneLine(a.Name)
-	return a.String()
-}
+// phrase or RFC 2047 words for a name outside ASCII (headerAddress).
+func formatAddress(a mail.Address) string { return headerAddress(a) }
 
 // encodeHeaderText returns s as is when it is printable ASCII, otherwise
 // as RFC 2047 encoded words.

@@ -39,6 +39,11 @@ func (c outboxConn) Deliver(_ context.Context, o *Outgoing) (string, error) {
 		return "", fmt.Errorf("mailer: outbox: %w", err)
 	}
 	defer func() { _ = os.Remove(tmp.Name()) }() // gone once renamed
+	// The envelope sender goes with the file as Return-Path, as the
+	// final delivery of the message would record it (RFC 5321 §4.4).
+	if _, err := tmp.WriteString(returnPath(o.From)); err != nil {
+		return "", fmt.Errorf("mailer: outbox write %s: %w", name, errors.Join(err, tmp.Close()))
+	}
 	if _, err := tmp.Write(o.Data); err != nil {
 		return "", fmt.Errorf("mailer: outbox write %s: %w", name, errors.Join(err, tmp.Close()))
 	}
@@ -52,6 +57,12 @@ func (c outboxConn) Deliver(_ context.Context, o *Outgoing) (string, error) {
 		return "", fmt.Errorf("mailer: outbox: %w", err)
 	}
 	return "250 written " + name, nil
+}
+
+// returnPath is the Return-Path header line of an envelope sender ("<>"
+// for the null sender).
+func returnPath(from string) string {
+	return "Return-Path: <" + strings.Trim(oneLine(from), "<> ") + ">\r\n"
 }
 
 // OutboxName is the file name of a message in the outbox.

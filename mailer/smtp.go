@@ -26,7 +26,7 @@ type SMTPConfig struct {
 	// recycled). Default 5 minutes; keep it well below the Sender's
 	// lease so a hung relay never holds claimed rows until they expire.
 	MaxConnTime time.Duration
-	HELO     string        // default: the local host name
+	HELO        string // default: the local host name
 	// TLSConfig overrides certificate checks (tests with a private CA).
 	TLSConfig *tls.Config
 }
@@ -114,9 +114,7 @@ func (t *smtpTransport) Open(ctx context.Context) (Conn, error) {
 	if ok, _ := sc.Extension("8BITMIME"); ok {
 		conn.mailParams += " BODY=8BITMIME"
 	}
-	if ok, _ := sc.Extension("SMTPUTF8"); ok {
-		conn.mailParams += " SMTPUTF8"
-	}
+	conn.utf8, _ = sc.Extension("SMTPUTF8")
 	return conn, nil
 }
 
@@ -129,7 +127,10 @@ type smtpConn struct {
 	// pipelining: the relay offers PIPELINING (RFC 2920), so MAIL, RCPT
 	// and DATA go out in one write and their replies are read together.
 	pipelining bool
-	mailParams string // " BODY=8BITMIME SMTPUTF8", as the relay offers
+	mailParams string // " BODY=8BITMIME", as the relay offers
+	// utf8: the relay offers SMTPUTF8, so addresses outside ASCII may go
+	// (with the SMTPUTF8 parameter on their MAIL).
+	utf8 bool
 	// sent is the envelope pipelined behind the last message's dot,
 	// whose replies the next Deliver reads.
 	sent *Envelope

@@ -25,10 +25,15 @@ func (d clientData) response() string { return d.ServerResponse() }
 // start opens the transaction without pipelining: MAIL, RCPT and DATA,
 // a round trip each.
 func (c *smtpConn) start(o *Outgoing) (dataWriter, error) {
-	if err := c.c.Mail(o.From); err != nil {
+	e, _, err := c.envelope(Envelope{o.From, o.To})
+	if err != nil {
+		return nil, err
+	}
+	// go-mail adds SMTPUTF8 to MAIL itself whenever the relay offers it.
+	if err := c.c.Mail("<" + e.From + ">"); err != nil {
 		return nil, c.reject(PhaseMail, err)
 	}
-	if err := c.c.Rcpt(o.To); err != nil {
+	if err := c.c.Rcpt("<" + e.To + ">"); err != nil {
 		return nil, c.reject(PhaseRcpt, err)
 	}
 	w, err := c.c.Data()
@@ -43,15 +48,37 @@ func (c *smtpConn) start(o *Outgoing) (dataWriter, error) {
 	return clientData{dc}, nil
 }
 
-// appendenvelope appends a pipelined MAIL, RCPT and DATA for e to dst.
-func (c *smtpConn) appendEnvelope(dst []byte, e Envelope) ([]byte, error) {
+// envelope is e as the relay takes it (wireAddress), and whether it
+// needs SMTPUTF8; an address the relay cannot take is Folio's own
+// refusal (envelopeError).
+func (c *smtpConn) envelope(e Envelope) (Envelope, bool, error) {
 	if strings.ContainsAny(e.From+e.To, "\r\n<>") {
-		return dst, newSMTPError(PhaseMail, errors.New("address contains a line break or angle bracket"))
+		return e, false, newSMTPError(PhaseMail, errors.New("address contains a line break or angle bracket"))
+	}
+	from, fromUTF8, err := wireAddress(e.From)
+	if err != nil || (fromUTF8 && !c.utf8) {
+		return e, false, envelopeError(PhaseMail, e.From, err)
+	}
+	to, toUTF8, err := wireAddress(e.To)
+	if err != nil || (toUTF8 && !c.utf8) {
+		return e, false, envelopeError(PhaseRcpt, e.To, err)
+	}
+	return Envelope{from, to}, fromUTF8 || toUTF8, nil
+}
+
+// appendEnvelope appends a pipelined MAIL, RCPT and DATA for e to dst.
+func (c *smtpConn) appendEnvelope(dst []byte, e Envelope) ([]byte, error) {
+	e, utf8, err := c.envelope(e)
+	if err != nil {
+		return dst, err
 	}
 	dst = append(dst, "MAIL FROM:<"...)
 	dst = append(dst, e.From...)
 	dst = append(dst, '>')
 	dst = append(dst, c.mailParams...)
+	if utf8 {
+		dst = append(dst, " SMTPUTF8"...)
+	}
 	dst = append(dst, "\r\nRCPT TO:<"...)
 	dst = append(dst, e.To...)
 	return append(dst, ">\r\nDATA\r\n"...), nil

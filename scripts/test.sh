@@ -12,6 +12,13 @@ command -v chromium >/dev/null || need+=(chromium)
 fc-list 2>/dev/null | grep -qi liberation || need+=(fonts-liberation)
 [ -f /usr/share/zoneinfo/America/New_York ] || need+=(tzdata)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+# DKIM verifiers: dkimpy (with PyNaCl for Ed25519) under Debian's python3,
+# and OpenDKIM's opendkim-testmsg, run in a private namespace (unshare, ip)
+# whose resolver is a stub DNS server.
+/usr/bin/python3 -c 'import dkim, nacl' 2>/dev/null || need+=(python3 python3-dkim python3-nacl)
+command -v opendkim-testmsg >/dev/null || need+=(opendkim-tools)
+command -v ip >/dev/null || need+=(iproute2)
+command -v unshare >/dev/null || need+=(util-linux)
 if [ ${#need[@]} -gt 0 ]; then
 	if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
 	echo "installing: ${need[*]}"

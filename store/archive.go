@@ -7,11 +7,14 @@ import (
 
 // MemberIssues lists the built issues a member may read in their archive,
 // newest first: those whose ledger has a row for them that was not
-// skipped. A row exists only when their tier was in the issue's audience,
-// and skipped means they had left before it went out.
+// skipped, or, once the ledger was pruned, a received record. A row
+// exists only when their tier was in the issue's audience, and skipped
+// means they had left before it went out.
 func (s *Store) MemberIssues(ctx context.Context, memberID int64) ([]string, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT d.issue_id FROM deliveries d JOIN issues i ON i.week = d.issue_id
-		WHERE d.member_id = $1 AND d.state <> 'skipped' ORDER BY d.issue_id DESC`, memberID)
+	rows, err := s.r.QueryContext(ctx, `SELECT x.issue_id FROM (
+			SELECT d.issue_id FROM deliveries d WHERE d.member_id = $1 AND d.state <> 'skipped'
+			UNION SELECT r.issue_id FROM received r WHERE r.member_id = $1
+		) x JOIN issues i ON i.week = x.issue_id ORDER BY x.issue_id DESC`, memberID)
 	if err != nil {
 		return nil, fmt.Errorf("store: member issues: %w", err)
 	}

@@ -23,6 +23,9 @@ import (
 // envClaimChild set to a store target, TestMain claims from it and exits.
 const (
 	envClaimChild = "FOLIO_STORE_CLAIM_CHILD"
+	// envClaimAt is when (Unix ms) the children start claiming, all
+	// together, so each one meets the others.
+	envClaimAt = "FOLIO_STORE_CLAIM_AT"
 	claimIssue    = "2026-W11"
 )
 
@@ -70,6 +73,9 @@ func claimChild(target string) int {
 		return 2
 	}
 	defer s.Close()
+	if at, err := strconv.ParseInt(os.Getenv(envClaimAt), 10, 64); err == nil {
+		time.Sleep(time.Until(time.UnixMilli(at)))
+	}
 	var mu sync.Mutex
 	out := bufio.NewWriter(os.Stdout)
 	var wg sync.WaitGroup
@@ -190,9 +196,10 @@ func TestClaimThreeProcesses(t *testing.T) {
 		out strings.Builder
 	}
 	var kids []*child
+	at := strconv.FormatInt(time.Now().Add(2*time.Second).UnixMilli(), 10)
 	for range 3 {
 		k := &child{cmd: exec.CommandContext(ctx, exe, "-test.run=^$")}
-		k.cmd.Env = append(os.Environ(), envClaimChild+"="+target)
+		k.cmd.Env = append(os.Environ(), envClaimChild+"="+target, envClaimAt+"="+at)
 		k.cmd.Stdout = &k.out
 		k.cmd.Stderr = os.Stderr
 		if err := k.cmd.Start(); err != nil {

@@ -46,6 +46,11 @@ type = "jsonfeed"
 url = "` + site.URL + `/feed.json"
 allow_private = true
 
+[[content.source]]
+type = "ghost"
+url = "` + site.URL + `"
+allow_private = true
+
 [content.sections_map]
 Movies = "Film"
 Theatre = "Stage"
@@ -67,6 +72,7 @@ var feedTitles = []string{
 	"Harbor Lights", "Rooms & Rumours", // WordPress REST
 	"A Quartet in the Boiler Room", "The Understudy’s Notebook", // Atom
 	"Paper Lanterns", "Stillwater Suite", // JSON Feed
+	"Orchard Hours", "An Evening of Short Plays", // Ghost Content API
 }
 
 func manifest(t *testing.T, dir string) *issue.Issue {
@@ -90,7 +96,7 @@ func TestFeedWeekEndToEnd(t *testing.T) {
 	site := sitetest.New(t)
 	dir := sample(t)
 	cfg := feedConfig(t, dir, site)
-	env := []string{"FOLIO_SECRET=a-feeds-end-to-end-test-secret"}
+	env := []string{"FOLIO_SECRET=a-feeds-end-to-end-test-secret", "FOLIO_GHOST_CONTENT_KEY=" + sitetest.GhostKey}
 	if _, _, err := folio(t, env, "members", "import", filepath.Join(dir, "members.csv"), "--config", cfg); err != nil {
 		t.Fatal(err)
 	}
@@ -197,7 +203,7 @@ func TestBrokenFeedIsNamed(t *testing.T) {
 	site := sitetest.New(t)
 	dir := sample(t)
 	cfg := feedConfig(t, dir, site)
-	env := []string{"FOLIO_SECRET=a-feeds-end-to-end-test-secret"}
+	env := []string{"FOLIO_SECRET=a-feeds-end-to-end-test-secret", "FOLIO_GHOST_CONTENT_KEY=" + sitetest.GhostKey}
 
 	site.Edit(t, "/feed/", "<pubDate>Tue, 03 Mar 2026 14:00:00 +0000</pubDate>", "")
 	_, _, err := folio(t, env, "build", "--week", sampleWeek, "--config", cfg)
@@ -223,4 +229,10 @@ func TestBrokenFeedIsNamed(t *testing.T) {
 		t.Fatalf("a feed that is gone: %v", err)
 	}
 	t.Logf("the editor reads: folio: %s", oneLine(err.Error()))
+
+	// The Ghost key comes from the environment, and its absence is named.
+	_, _, err = folio(t, env[:1], "build", "--week", sampleWeek, "--config", cfg)
+	if err == nil || !strings.Contains(err.Error(), "FOLIO_GHOST_CONTENT_KEY is not set") {
+		t.Errorf("no Ghost key: %v", err)
+	}
 }

@@ -7,14 +7,18 @@ import (
 	"github.com/foliopress/folio/internal/publish"
 	"github.com/foliopress/folio/issue/feed"
 	"github.com/foliopress/folio/issue/fetch"
+	"github.com/foliopress/folio/issue/ghost"
 	"github.com/foliopress/folio/issue/markdown"
 	"github.com/foliopress/folio/issue/post"
 	"github.com/foliopress/folio/issue/wordpress"
 )
 
+// envGhostKey holds the Ghost Content API key: a key, so never in the config.
+const envGhostKey = "FOLIO_GHOST_CONTENT_KEY"
+
 // source wires [content]: the review files, each of the site's sources,
-// or both filling one issue.
-func source(cfg *config.Config) (publish.Source, error) {
+// or both filling one issue. getenv reads the environment.
+func source(cfg *config.Config, getenv func(string) string) (publish.Source, error) {
 	var list []publish.Source
 	if cfg.Content.Dir != "" {
 		limits := markdown.Limits{
@@ -43,6 +47,12 @@ func source(cfg *config.Config) (publish.Source, error) {
 			switch s.Type {
 			case config.SourceWordPress:
 				l = wordpress.New(s.URL, client, s.AllowPrivate, cfg.Location)
+			case config.SourceGhost:
+				key := getenv(envGhostKey)
+				if key == "" {
+					return nil, fmt.Errorf("%s is not set: the Ghost source %s needs its Content API key", envGhostKey, s.URL)
+				}
+				l = ghost.New(s.URL, key, client, s.AllowPrivate)
 			case config.SourceRSS:
 				l = feed.New(s.URL, feed.RSS, client, s.AllowPrivate)
 			case config.SourceAtom:

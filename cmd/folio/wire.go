@@ -21,6 +21,7 @@ import (
 	"github.com/foliopress/folio/issue/newsletter"
 	"github.com/foliopress/folio/issue/pdf"
 	"github.com/foliopress/folio/mailer"
+	"github.com/foliopress/folio/server"
 	"github.com/foliopress/folio/store"
 	"github.com/foliopress/folio/templates"
 )
@@ -41,7 +42,16 @@ type services struct {
 	store     *store.Store
 	builder   *publish.Builder
 	links     *links.Links
-	artifacts *artifact.Folder
+	artifacts issueStore
+}
+
+// issueStore keeps built issues: the build folder (artifact.Folder), or
+// the database when the store is PostgreSQL (store.IssueFiles), so every
+// instance serves and sends issues any of them built.
+type issueStore interface {
+	publish.Artifacts
+	server.IssueFiles
+	Close() error
 }
 
 func (s *services) Close() error {
@@ -118,20 +128,29 @@ func (c *cli) services(ctx context.Context, cfg *config.Config, withStore bool) 
 		return nil, err
 	}
 	svc.links = links
-	src, err := source(cfg)
+	src, err := source(cfg, c.getenv)
 	if err != nil {
 		return nil, err
 	}
-	folder, err := artifact.OpenFolder(cfg.Build.OutDir)
+	if withStore || cfg.Store.URL != "" {
+		// On PostgreSQL even a build needs the store: issues live there.
+		st, err := c.openStore(ctx, cfg, storeExisting)
+		if err != nil {
+			return nil, err
+		}
+		svc.store = st
+	}
+	issues, err := c.issueStore(cfg, svc.store)
 	if err != nil {
+		_ = svc.Close()
 		return nil, fmt.Errorf("[build] out_dir: %w", err)
 	}
-	svc.artifacts = folder
+	svc.artifacts = issues
 	sample := member.Member{ID: 0, Email: "reader@example.org", Name: "Sample Reader", Tier: "digital", Status: member.StatusActive}
 	svc.builder = &publish.Builder{
 		Source:    src,
 		Masthead:  issue.Masthead{Name: cfg.Magazine.Name, BaseURL: cfg.Magazine.BaseURL, Location: cfg.Location, FirstIssue: first},
-		Artifacts: folder,
+		Artifacts: svc.artifacts,
 		PDF:       pdf.Options{PageSize: strings.ToLower(cfg.Build.PageSize), Author: cfg.Magazine.Name},
 		Renderer:  renderer,
 		Sample: newsletter.Recipient{
@@ -139,15 +158,17 @@ func (c *cli) services(ctx context.Context, cfg *config.Config, withStore bool) 
 			ArchiveURL: links.Archive(sample), UnsubscribeURL: links.Unsubscribe(sample),
 		},
 	}
-	if withStore {
-		st, err := c.openStore(ctx, cfg, storeExisting)
-		if err != nil {
-			_ = svc.Close()
-			return nil, err
-		}
-		svc.store = st
-	}
 	return svc, nil
+}
+
+// issueStore is where built issues live: the database on PostgreSQL, with
+// out_dir as this instance's cache of drafts and fetched issues; else the
+// build folder itself.
+func (c *cli) issueStore(cfg *config.Config, st *store.Store) (issueStore, error) {
+	if cfg.Store.URL != "" {
+		return st.IssueFiles(cfg.Build.OutDir)
+	}
+	return artifact.OpenFolder(cfg.Build.OutDir)
 }
 
 // links signs personal links with FOLIO_SECRET. Without it, mail that
@@ -226,21 +247,9 @@ func (c *cli) job(svc *services, onResult func(delivery.Result)) (*publish.Job, 
 			TLS: cfg.SMTP.TLS, Timeout: config.Duration(cfg.SMTP.Timeout),
 		})
 	}
-	var dkim *mailer.DKIM
-	if cfg.DKIM.KeyFile != "" {
-		data, err := os.ReadFile(cfg.DKIM.KeyFile)
-		if err != nil {
-			return nil, fmt.Errorf("config: [dkim] key_file: %w", err)
-		}
-		key, err := mailer.ParseDKIMKey(data)
-		if err != nil {
-			return nil, fmt.Errorf("config: [dkim] key_file %s: %w", cfg.DKIM.KeyFile, err)
-		}
-		domain := cfg.DKIM.Domain
-		if domain == "" {
-			domain = mailer.Domain(cfg.Delivery.From)
-		}
-		dkim = &mailer.DKIM{Domain: domain, Selector: cfg.DKIM.Selector, Key: key}
+	dkim, err := dkimSigner(cfg)
+	if err != nil {
+		return nil, err
 	}
 	retry := make([]time.Duration, len(cfg.Delivery.Retry))
 	for i, r := range cfg.Delivery.Retry {
@@ -265,4 +274,38 @@ func (c *cli) job(svc *services, onResult func(delivery.Result)) (*publish.Job, 
 			})
 		},
 	}, nil
+}
+
+// dkimSigner reads the [dkim] keys; nil when none are configured.
+func dkimSigner(cfg *config.Config) (*mailer.DKIM, error) {
+	keys := cfg.DKIM.SigningKeys()
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	var signing []mailer.DKIMKey
+	for _, k := range keys {
+		data, err := os.ReadFile(k.KeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("config: [dkim] key_file: %w", err)
+		}
+		key, err := mailer.ParseDKIMKey(data)
+		if err != nil {
+			return nil, fmt.Errorf("config: [dkim] key_file %s: %w", k.KeyFile, err)
+		}
+		signing = append(signing, mailer.DKIMKey{Selector: k.Selector, Key: key})
+	}
+	d, err := mailer.NewDKIM(cfg.Delivery.From, cfg.DKIM.Domain, signing)
+	if err != nil {
+		return nil, fmt.Errorf("config: [dkim]: %w", err)
+	}
+	return d, nil
+}
+
+// addressOf is the bare address of a From value, or the value itself
+// when it does not parse (the config has checked it already).
+func addressOf(from string) string {
+	if a, err := mail.ParseAddress(from); err == nil {
+		return a.Address
+	}
+	return from
 }

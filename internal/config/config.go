@@ -157,13 +157,6 @@ type Server struct {
 	PublicIssues bool `toml:"public_issues"`
 }
 
-// DKIM signs outgoing mail when KeyFile is set.
-type DKIM struct {
-	Domain   string `toml:"domain"`
-	Selector string `toml:"selector"`
-	KeyFile  string `toml:"key_file"`
-}
-
 // Bounces is where bounces, complaints and mailed unsubscribes come
 // back: each member's envelope sender is a VERP address on Domain.
 type Bounces struct {
@@ -275,8 +268,12 @@ func Parse(path string, data []byte, environ []string) (*Config, error) {
 	}
 	cfg.Path = path
 	cfg.Dir = filepath.Dir(path)
-	for _, p := range []*string{&cfg.Content.Dir, &cfg.Content.CacheDir, &cfg.Build.OutDir, &cfg.Store.Path, &cfg.Delivery.Outbox, &cfg.Templates.Dir, &cfg.DKIM.KeyFile,
-		&cfg.Inbound.TLSCert, &cfg.Inbound.TLSKey, &cfg.Webhooks.SNSCAFile} {
+	paths := []*string{&cfg.Content.Dir, &cfg.Content.CacheDir, &cfg.Build.OutDir, &cfg.Store.Path, &cfg.Delivery.Outbox, &cfg.Templates.Dir, &cfg.DKIM.KeyFile,
+		&cfg.Inbound.TLSCert, &cfg.Inbound.TLSKey, &cfg.Webhooks.SNSCAFile}
+	for i := range cfg.DKIM.Keys {
+		paths = append(paths, &cfg.DKIM.Keys[i].KeyFile)
+	}
+	for _, p := range paths {
 		if *p != "" && !filepath.IsAbs(*p) {
 			*p = filepath.Join(cfg.Dir, *p)
 		}
@@ -340,7 +337,6 @@ func (c *Config) validate() error {
 		{c.Delivery.HourlyCap >= 0, "[delivery] hourly_cap must not be negative"},
 		{c.Delivery.MaxPerConn >= 1, "[delivery] max_per_conn must be at least 1"},
 		{c.Delivery.PauseAfter >= 1, "[delivery] pause_after must be at least 1"},
-		{(c.DKIM.KeyFile == "") == (c.DKIM.Selector == ""), "[dkim] key_file and selector go together"},
 		{c.SMTP.Host == "" || strings.TrimSpace(c.Magazine.Address) != "", "[magazine] address is required once [smtp] host is set: every email must show the magazine's postal address (CAN-SPAM, CASL)"},
 		{!strings.ContainsAny(c.Magazine.Address, "<>"), "[magazine] address must be plain text"},
 		{c.Bounces.SoftLimit >= 1, "[bounces] soft_limit must be at least 1"},
@@ -358,6 +354,9 @@ func (c *Config) validate() error {
 		if !ch.ok {
 			return errors.New(ch.what)
 		}
+	}
+	if err := c.DKIM.validate(); err != nil {
+		return err
 	}
 	durations := map[string]string{
 		"[smtp] timeout": c.SMTP.Timeout, "[schedule] catch_up": c.Schedule.CatchUp,

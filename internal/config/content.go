@@ -12,7 +12,7 @@ import (
 // Source is one [[content.source]] block: a place on the magazine's site
 // the week's reviews are read from.
 type Source struct {
-	// Type is rss, atom, jsonfeed or wordpress.
+	// Type is rss, atom, jsonfeed, wordpress or ghost.
 	Type string `toml:"type"`
 	// URL is the feed's address, or the WordPress site's.
 	URL string `toml:"url"`
@@ -26,6 +26,9 @@ const (
 	SourceAtom      = "atom"
 	SourceJSONFeed  = "jsonfeed"
 	SourceWordPress = "wordpress"
+	// SourceGhost is the Ghost Content API; its key comes from the
+	// environment (FOLIO_GHOST_CONTENT_KEY).
+	SourceGhost = "ghost"
 	// SourceFeed is a feed of whichever kind it turns out to be: what
 	// [content] feeds lists.
 	SourceFeed = "feed"
@@ -47,11 +50,11 @@ func (c *Content) validate() error {
 	for i, s := range c.Sources {
 		key := fmt.Sprintf("[[content.source]] %d", i+1)
 		switch s.Type {
-		case SourceRSS, SourceAtom, SourceJSONFeed, SourceWordPress:
+		case SourceRSS, SourceAtom, SourceJSONFeed, SourceWordPress, SourceGhost:
 		case "":
-			return fmt.Errorf("%s: type is required (rss, atom, jsonfeed or wordpress)", key)
+			return fmt.Errorf("%s: type is required (rss, atom, jsonfeed, wordpress or ghost)", key)
 		default:
-			return fmt.Errorf("%s: type %q: want rss, atom, jsonfeed or wordpress", key, s.Type)
+			return fmt.Errorf("%s: type %q: want rss, atom, jsonfeed, wordpress or ghost", key, s.Type)
 		}
 		if err := checkSourceURL(s.URL); err != nil {
 			return fmt.Errorf("%s: url: %w", key, err)

@@ -42,7 +42,7 @@ Theatre = "Stage"
 func TestContentErrors(t *testing.T) {
 	tests := []struct{ body, want string }{
 		{"[[content.source]]\nurl = \"https://m.example/feed/\"", "[[content.source]] 1: type is required"},
-		{"[[content.source]]\ntype = \"ghost\"\nurl = \"https://m.example/\"", `[[content.source]] 1: type "ghost": want rss, atom, jsonfeed or wordpress`},
+		{"[[content.source]]\ntype = \"medium\"\nurl = \"https://m.example/\"", `[[content.source]] 1: type "medium": want rss, atom, jsonfeed, wordpress or ghost`},
 		{"[[content.source]]\ntype = \"rss\"\nurl = \"ftp://m.example/feed\"", "[[content.source]] 1: url: \"ftp://m.example/feed\": want an absolute http(s) URL"},
 		{"[[content.source]]\ntype = \"rss\"\nurl = \"https://m.example/feed\"\nallow_privat = true", "unknown key content.source.allow_privat"},
 		{"[content]\nfeeds = [\"/feed/\"]", "[content] feeds[0]: \"/feed/\": want an absolute http(s) URL"},

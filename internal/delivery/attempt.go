@@ -79,7 +79,8 @@ func (a *attempt) fly(dot func() error) error {
 func (a *attempt) pipelineNext() {
 	w := a.w
 	if len(w.queue) > 0 && w.used+1 < w.r.maxPerConn() && w.lim.unlimited() && w.ctx.Err() == nil {
-		a.out.Next = &mailer.Envelope{From: a.out.From, To: w.queue[0].Member.Email}
+		n := w.queue[0].Member
+		a.out.Next = &mailer.Envelope{From: w.s.envelopeFrom(n, w.r.issueID), To: n.Email}
 	}
 }
 

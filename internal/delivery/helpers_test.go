@@ -42,8 +42,14 @@ func composer(issueID string) delivery.Composer {
 // m1@example.org … and the extra members given.
 func newStore(t testing.TB, n int, extra ...member.Member) *store.Store {
 	t.Helper()
+	return newStoreAt(t, filepath.Join(t.TempDir(), "folio.db"), n, extra...)
+}
+
+// newStoreAt is newStore with the database at path.
+func newStoreAt(t testing.TB, path string, n int, extra ...member.Member) *store.Store {
+	t.Helper()
 	ctx := context.Background()
-	s, err := store.Open(ctx, filepath.Join(t.TempDir(), "folio.db"))
+	s, err := store.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}

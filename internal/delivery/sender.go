@@ -33,15 +33,25 @@ type Options struct {
 	// ListID is the List-Id identifier; default "newsletter.<from domain>".
 	ListID string
 	// UnsubscribeMailto is listed after the https URL; default
-	// "mailto:<from address>?subject=unsubscribe".
+	// "mailto:<from address>?subject=unsubscribe". A Composer may give
+	// each member their own (mailer.Content.UnsubscribeMailto).
 	UnsubscribeMailto string
+	// EnvelopeFrom, when set, is the envelope sender (MAIL FROM, and
+	// Return-Path in outbox files) of issueID's message to m: a VERP
+	// address that brings the member's bounces back. Default the From
+	// address.
+	EnvelopeFrom func(m member.Member, issueID string) string
+	// Addresses are the limits a member's address must keep to be sent
+	// to (RFC 5321's sizes; IP literals only when allowed). One that
+	// breaks them fails at once, without a word to the relay.
+	Addresses member.AddressRules
 
 	Workers int // default 4
 	// ClaimBatch is the rows a worker claims per commit; default 32. It
 	// does not widen the duplicate bound (one message per worker per
 	// crash): claimed rows not yet sent are only resent, never doubled.
 	ClaimBatch int
-	MaxPerConn int             // messages per connection before it is recycled; default 100
+	MaxPerConn int // messages per connection before it is recycled; default 100
 	// PauseAfter is how many members must get the same permanent
 	// refusal (or dead connection) before the run takes it for the
 	// relay's and pauses, leaving them pending; default 3. See holding.
@@ -198,7 +208,15 @@ func (s *Sender) render(ctx context.Context, issueID string, m member.Member, me
 		}
 	}
 	return &mailer.Outgoing{IssueID: issueID, MemberID: m.ID, MessageID: messageID,
-		From: s.from.Address, To: m.Email, Data: data}, nil
+		From: s.envelopeFrom(m, issueID), To: m.Email, Data: data}, nil
+}
+
+// envelopeFrom is the envelope sender of issueID's message to m.
+func (s *Sender) envelopeFrom(m member.Member, issueID string) string {
+	if s.o.EnvelopeFrom == nil {
+		return s.from.Address
+	}
+	return s.o.EnvelopeFrom(m, issueID)
 }
 
 // spec is the header set of issueID's message to m.

@@ -127,6 +127,16 @@ func (w *worker) dropHead() {
 // false stops the worker.
 func (w *worker) deliver(c Claim) bool {
 	start := time.Now()
+	if err := w.s.o.Addresses.Check(c.Member.Email); err != nil {
+		// An address imported before the rules, or one the relay could
+		// never take: the member's own, permanent failure.
+		w.dropHead()
+		refusal := &mailer.SMTPError{Phase: mailer.PhaseRcpt, Code: 553, Enhanced: "5.1.3",
+			Message: "5.1.3 " + err.Error(), Local: true, Err: err}
+		o, res := w.s.outcome(w.r, c, "", refusal, start)
+		w.submit(c, o, res, false)
+		return true
+	}
 	out, err := w.message(c)
 	if err != nil {
 		w.r.fail(err)

@@ -69,7 +69,8 @@ var (
 )
 
 // ValidateEmail checks that addr is a bare address (no display name, no
-// line breaks) with a local part and a domain, and returns it trimmed.
+// line breaks) with a local part and a domain within RFC 5321's limits
+// and no IP literal (AddressRules), and returns it trimmed.
 func ValidateEmail(addr string) (string, error) {
 	addr = strings.TrimSpace(addr)
 	if addr == "" || strings.ContainsAny(addr, "\r\n<>\x00 \t") || !utf8.ValidString(addr) {
@@ -87,6 +88,10 @@ func ValidateEmail(addr string) (string, error) {
 	if !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") ||
 		strings.Contains(domain, "..") {
 		return "", ErrInvalidAddress
+	}
+	// RFC 5321's limits, the same rule the sender applies.
+	if err := (AddressRules{}).Check(addr); err != nil {
+		return "", err
 	}
 	return addr, nil
 }

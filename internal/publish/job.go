@@ -19,6 +19,7 @@ import (
 type Ledger interface {
 	Counts(ctx context.Context, issueID string) (map[delivery.State]int, error)
 	RecordIssue(ctx context.Context, is store.Issue) error
+	NoteIssue(ctx context.Context, week string, at time.Time) error
 }
 
 // Runner builds a week's issue into the builder's artifacts somewhere
@@ -81,6 +82,10 @@ func (j *Job) Prepare(ctx context.Context, week issue.Week, skipInvalid, rebuild
 		if err := j.Store.RecordIssue(ctx, rec); err != nil {
 			return nil, fmt.Errorf("publish: %w", err)
 		}
+	} else if err := j.Store.NoteIssue(ctx, week.String(), j.now()); err != nil {
+		// Built by `folio build` or by another instance: the issue goes
+		// in members' archives all the same.
+		return nil, fmt.Errorf("publish: %w", err)
 	}
 	sender, err := j.NewSender(&Composer{Built: built, Links: j.Links, AttachMaxBytes: j.AttachMaxBytes, PublicIssues: j.PublicIssues})
 	if err != nil {

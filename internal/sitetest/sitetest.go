@@ -1,7 +1,8 @@
 // Package sitetest serves a magazine's website for tests, on loopback:
 // a WordPress RSS feed at /feed/, an Atom feed at /atom.xml, a JSON Feed
 // at /feed.json, the WordPress REST API at /wp-json/wp/v2/posts (dates,
-// pages, _embed) and the photos they name, every answer with an ETag and
+// pages, _embed), the Ghost Content API at /ghost/api/content/posts/
+// (with GhostKey) and the photos they name, every answer with an ETag and
 // a Last-Modified, so conditional GETs get real 304s. The pages are in
 // site/, written in the shapes these formats really have, with {{BASE}}
 // standing for the server's address. A test can edit, break or slow any
@@ -30,6 +31,12 @@ import (
 
 //go:embed site
 var siteFS embed.FS
+
+// The Ghost Content API's posts endpoint, and the key it wants.
+const (
+	ghostPath = "/ghost/api/content/posts/"
+	GhostKey  = "8a1f2e3d4c5b6a7980abcdef12"
+)
 
 // Modified is the Last-Modified of every fixed page and photo.
 var Modified = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -74,10 +81,12 @@ func Start() (*Site, error) {
 		"/atom.xml":  "site/atom.xml",
 		"/feed.json": "site/feed.json",
 		wpPostsPath:  "site/wp-posts.json",
+		ghostPath:    "site/ghost-posts.json",
 	}
 	types := map[string]string{
 		"/feed/": "application/rss+xml; charset=UTF-8", "/atom.xml": "application/atom+xml",
 		"/feed.json": "application/feed+json", wpPostsPath: "application/json; charset=UTF-8",
+		ghostPath: "application/json; charset=utf-8",
 	}
 	for p, file := range files {
 		data, err := fs.ReadFile(siteFS, file)
@@ -97,6 +106,7 @@ func Start() (*Site, error) {
 		"/wp-content/uploads/2026/03/rooms-rumours.jpg",
 		"/media/quartet.jpg",
 		"/media/paper-lanterns.jpg",
+		"/content/images/2026/03/orchard-hours.jpg",
 	} {
 		s.AddPhoto(p)
 	}
@@ -201,8 +211,8 @@ func (s *Site) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	status, delay := s.fails[r.URL.Path], s.delays[r.URL.Path]
 	key := r.URL.RequestURI()
-	if r.URL.Path == wpPostsPath {
-		key = wpPostsPath
+	if r.URL.Path == wpPostsPath || r.URL.Path == ghostPath {
+		key = r.URL.Path
 	}
 	pg, ok := s.pages[key]
 	if !ok {
@@ -230,6 +240,12 @@ func (s *Site) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.URL.Path == wpPostsPath {
 		s.servePosts(w, r, pg)
+		return
+	}
+	if r.URL.Path == ghostPath && r.URL.Query().Get("key") != GhostKey {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		_, _ = w.Write([]byte(`{"errors":[{"message":"Unknown Content API Key","type":"UnauthorizedError"}]}`))
 		return
 	}
 	if !ok {

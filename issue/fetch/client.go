@@ -159,7 +159,7 @@ func (c *Client) Get(ctx context.Context, req Request) (*Response, error) {
 	}
 	cached, body := c.cache.load(req.URL)
 	if cached != nil && !req.Revalidate && c.opts.Now().Before(cached.FreshUntil) {
-		return cached.response(body, c.cache, false), nil
+		return cached.response(req.URL, body, c.cache, false), nil
 	}
 	for attempt := 1; ; attempt++ {
 		resp, status, wait, err := c.attempt(ctx, req, cached, body)
@@ -244,10 +244,10 @@ func (c *Client) attempt(ctx context.Context, req Request, cached *entry, cached
 		if et := resp.Header.Get("ETag"); et != "" {
 			cached.ETag = et
 		}
-		if err := c.cache.storeEntry(cached); err != nil {
+		if err := c.cache.storeEntry(req.URL, cached); err != nil {
 			return nil, 0, 0, err
 		}
-		return cached.response(cachedBody, c.cache, false), 0, 0, nil
+		return cached.response(req.URL, cachedBody, c.cache, false), 0, 0, nil
 	case resp.StatusCode == http.StatusOK:
 		return c.download(req, resp, now)
 	default:
@@ -288,21 +288,25 @@ func (c *Client) download(req Request, resp *http.Response, now time.Time) (*Res
 		return nil, 0, 0, err
 	}
 	e := &entry{
-		URL: req.URL, FinalURL: resp.Request.URL.String(),
+		URL: redacted(req.URL), FinalURL: redacted(resp.Request.URL.String()),
 		ETag: resp.Header.Get("ETag"), LastModified: resp.Header.Get("Last-Modified"),
 		ContentType: resp.Header.Get("Content-Type"), Stored: now,
 		FreshUntil: freshUntil(resp.Header, now), Size: n, SHA256: digest(body),
 	}
-	if err := c.cache.storeEntry(e); err != nil {
+	if err := c.cache.storeEntry(req.URL, e); err != nil {
 		return nil, 0, 0, err
 	}
-	return e.response(body, c.cache, true), 0, 0, nil
+	return e.response(req.URL, body, c.cache, true), 0, 0, nil
 }
 
-func (e *entry) response(body []byte, c cache, downloaded bool) *Response {
-	_, path := c.paths(e.URL)
+func (e *entry) response(url string, body []byte, c cache, downloaded bool) *Response {
+	_, path := c.paths(url)
+	final := e.FinalURL
+	if final == redacted(url) {
+		final = url
+	}
 	return &Response{
-		URL: e.URL, FinalURL: e.FinalURL, Body: body, Path: path, ContentType: e.ContentType,
+		URL: url, FinalURL: final, Body: body, Path: path, ContentType: e.ContentType,
 		Downloaded: downloaded, ETag: e.ETag, LastModified: e.LastModified,
 	}
 }

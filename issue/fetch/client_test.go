@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -312,5 +314,41 @@ func TestDamagedCacheIsRefetched(t *testing.T) {
 	r, err = get(c, srv.URL+"/x")
 	if err != nil || string(r.Body) != "good body" || full.Load() != 2 {
 		t.Fatalf("body %q, %d full downloads, %v", r.Body, full.Load(), err)
+	}
+}
+
+// TestKeyNeverCached: an API key in a URL's query is not written to the
+// cache folder, and the cached copy still serves.
+func TestKeyNeverCached(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("ETag", `"k"`)
+		if r.Header.Get("If-None-Match") == `"k"` {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		_, _ = fmt.Fprint(w, `{"posts":[]}`)
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	c := newClient(t, func(o *Options) { o.CacheDir = dir })
+	u := srv.URL + "/ghost/api/content/posts/?key=0123456789abcdef0123&page=1"
+	for range 2 {
+		r, err := get(c, u)
+		if err != nil || string(r.Body) != `{"posts":[]}` || r.URL != u {
+			t.Fatalf("%+v %v", r, err)
+		}
+	}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, _ := os.ReadFile(p)
+		if strings.Contains(string(data), "0123456789abcdef0123") {
+			t.Errorf("%s holds the key", p)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
