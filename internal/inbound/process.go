@@ -72,7 +72,8 @@ type Processor struct {
 	// 256 KiB.
 	KeepMax int
 	Now     func() time.Time
-	// Count, if set, hears every result (metrics).
+	// Count, if set, hears every result (metrics); the listener calls it
+	// from several goroutines at once.
 	Count func(kind Kind, outcome string)
 }
 

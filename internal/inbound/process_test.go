@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -76,11 +77,16 @@ func sendWeek(t *testing.T, s *store.Store, week string) {
 }
 
 func processor(s *store.Store, counts map[string]int) *inbound.Processor {
+	var mu sync.Mutex // the listener counts from its connections' goroutines
 	return &inbound.Processor{
 		Links:     corpusLinks(),
 		Lifecycle: &member.Lifecycle{Store: s, SoftLimit: 3},
 		Store:     s,
-		Count:     func(k inbound.Kind, o string) { counts[string(k)+"/"+o]++ },
+		Count: func(k inbound.Kind, o string) {
+			mu.Lock()
+			defer mu.Unlock()
+			counts[string(k)+"/"+o]++
+		},
 	}
 }
 
