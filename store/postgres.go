@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/foliopress/folio/internal/delivery"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/database"
@@ -162,4 +164,54 @@ func (e *postgresEngine) applyClaims(ctx context.Context, tx *sql.Tx, issueID, o
 		}
 	}
 	return out, nil
+}
+
+// qWriteOutcomes is a batch's outcomes in one statement: each row owner
+// still holds becomes its outcome (pending releases it, the attempt not
+// counted), suppressed addresses are listed, and RETURNING names the rows
+// written.
+const qWriteOutcomes = `WITH u AS (
+		SELECT * FROM unnest($4::bigint[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::text[])
+			AS u(member_id, state, reply, next, supp, supp_key)
+	), up AS (
+		UPDATE deliveries AS d SET
+			state = u.state,
+			reply = CASE WHEN u.state = 'pending' THEN d.reply ELSE u.reply END,
+			next_attempt = CASE WHEN u.state = 'pending' THEN 0 ELSE u.next END,
+			attempts = CASE WHEN u.state = 'pending' THEN GREATEST(d.attempts - 1, 0) ELSE d.attempts END,
+			owner = '', updated_at = $3
+		FROM u WHERE d.issue_id = $1 AND d.member_id = u.member_id AND d.state = 'sending' AND d.owner = $2
+		RETURNING d.member_id, u.reply, u.supp, u.supp_key
+	), sup AS (
+		INSERT INTO suppressions (email_key, email, reason, created_at)
+		SELECT DISTINCT ON (supp_key) supp_key, supp, reply, $3 FROM up WHERE supp_key <> ''
+		ON CONFLICT (email_key) DO UPDATE SET reason = excluded.reason
+	)
+	SELECT count(*) FROM up`
+
+func (e *postgresEngine) writeOutcomes(ctx context.Context, q querier, issueID, owner string, now time.Time, outs []delivery.Outcome) (int, error) {
+	n := len(outs)
+	ids, next := make([]int64, n), make([]int64, n)
+	state, reply, supp, key := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	for i, o := range outs {
+		ids[i], state[i], reply[i], next[i] = o.MemberID, string(o.State), o.Reply, ms(o.Next)
+		if o.Suppress != "" {
+			supp[i], key[i] = o.Suppress, emailKey(o.Suppress)
+		}
+	}
+	rows, err := q.QueryContext(ctx, qWriteOutcomes, issueID, owner, ms(now), ids, state, reply, next, supp, key)
+	if err != nil {
+		return 0, fmt.Errorf("store: record %s: %w", issueID, err)
+	}
+	defer rows.Close()
+	var done int
+	if rows.Next() {
+		if err := rows.Scan(&done); err != nil {
+			return 0, fmt.Errorf("store: record %s: %w", issueID, err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("store: record %s: %w", issueID, err)
+	}
+	return done, nil
 }
