@@ -273,16 +273,13 @@ func (c *cli) job(svc *services, onResult func(delivery.Result)) (*publish.Job, 
 				Workers:  cfg.Delivery.Workers, MaxPerConn: cfg.Delivery.MaxPerConn,
 				Rate: cfg.Delivery.Rate, HourlyCap: cfg.Delivery.HourlyCap, PauseAfter: cfg.Delivery.PauseAfter,
 				DomainRates: cfg.Delivery.DomainRates, Budget: svc.store,
-				// Each member's envelope sender is their VERP address on
-				// [bounces] domain, so a bounce names whom it is for.
-				EnvelopeFrom: func(m member.Member, issueID string) string { return svc.links.BounceAddress(m.ID, issueID) },
 				Warmup: delivery.Warmup{Start: cfg.Delivery.WarmupStartDate(), First: cfg.Delivery.WarmupFirst,
 					Last: cfg.Delivery.WarmupLast, Days: cfg.Delivery.WarmupDays},
 				Retry: retry, GiveUp: config.Duration(cfg.Delivery.GiveUp),
 				DKIM: dkim, OnResult: onResult,
-				// Each member's copy goes out from their own VERP address,
-				// so its bounces come back to Folio; the mailto in
-				// List-Unsubscribe is theirs too (the Composer's).
+				// Each member's copy goes out from their own VERP address on
+				// [bounces] domain, so a bounce names whom it is for; the
+				// mailto in List-Unsubscribe is theirs too (the Composer's).
 				EnvelopeFrom: func(m member.Member, issueID string) string {
 					if m.ID == 0 {
 						return svc.links.PlainAddress() // a test copy
