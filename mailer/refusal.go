@@ -55,7 +55,7 @@ var (
 // or "552 message too big" never suppresses.
 func Suppressible(err error) bool {
 	var se *SMTPError
-	if !errors.As(err, &se) || se.Local || se.Code < 500 || se.Code >= 600 || (se.Phase != PhaseRcpt && se.Phase != PhaseBody) {
+	if !errors.As(err, &se) || se.Local || Classify(err) != Permanent || (se.Phase != PhaseRcpt && se.Phase != PhaseBody) {
 		return false
 	}
 	if specific(se.Enhanced) {

@@ -13,7 +13,7 @@ import (
 // benchIssue is the reference issue: twelve reviews in four sections,
 // each with a 1600×1067 JPEG and a body of some two and a half pages,
 // about forty pages in all.
-func benchIssue(b *testing.B) *issue.Issue {
+func benchIssue(b testing.TB) *issue.Issue {
 	b.Helper()
 	dir := b.TempDir()
 	body := append(longBody(), longBody()...)

@@ -46,7 +46,8 @@ func (b *bodyFlow) space() {
 	if n := len(b.lines); n == 0 || b.lines[n-1].space {
 		return
 	}
-	b.lines = append(b.lines, flowLine{h: 1, space: true})
+	// After a lead-in or a heading, the space keeps with both sides.
+	b.lines = append(b.lines, flowLine{h: 1, space: true, keep: b.keepNext})
 }
 
 func (b *bodyFlow) blocks(bs []issue.Block, x, w float64, face Face, depth int) {
@@ -103,7 +104,7 @@ func (b *bodyFlow) list(bl issue.Block, x, w float64, face Face, depth int) {
 		}
 		if start < len(b.lines) {
 			mw := l.fs.width(face, marker, l.g.body)
-			b.lines[start].items = append(b.lines[start].items, Item{Kind: KText, X: x + 11 - mw, Y: l.baseline(face, l.g.body, l.g.lead),
+			b.lines[start].before = append(b.lines[start].before, Item{Kind: KText, X: x + 11 - mw, Y: l.baseline(face, l.g.body, l.g.lead),
 				Face: l.fs.faceFor(face, []rune(marker)[0]), Size: l.g.body, Color: accent, Text: marker, W: mw})
 		}
 	}
@@ -191,8 +192,14 @@ func (b *bodyFlow) paragraph(inl []issue.Inline, x, w float64, face Face, depth 
 		return w
 	}
 	lines, emergency := l.fs.setParagraph(l.hy, items, st.size, width)
+	if !emergency && l.shortLast(lines, w) {
+		lines = l.rebreak(items, lines, st.size, w, width)
+	}
 	if emergency {
 		l.doc.Stats.Emergencies++
+	}
+	if l.shortLast(lines, w) {
+		l.doc.Stats.ShortLastLines++
 	}
 	base := l.baseline(face, g.body, g.lead)
 	start := len(b.lines)
@@ -223,6 +230,83 @@ func (b *bodyFlow) paragraph(inl []issue.Inline, x, w float64, face Face, depth 
 	if len(b.lines) > start {
 		b.indentNext = true
 	}
+	if leadIn(inl) {
+		// A lead-in ("some of it still works:") stays in the column of
+		// what it introduces.
+		b.keepNext = true
+	}
+}
+
+// leadIn reports whether a paragraph introduces what follows it: it ends
+// with a colon.
+func leadIn(inl []issue.Inline) bool {
+	for i := len(inl) - 1; i >= 0; i-- {
+		t := strings.TrimRight(inl[i].Text, " \t\n")
+		if t == "" {
+			continue
+		}
+		return strings.HasSuffix(t, ":")
+	}
+	return false
+}
+
+// shortLast reports whether a paragraph of several lines ends in a line
+// that is one short word (under a quarter of the measure w).
+func (l *layouter) shortLast(lines []textLine, w float64) bool {
+	if len(lines) < 2 {
+		return false
+	}
+	ln := lines[len(lines)-1]
+	return len(ln.frags) > 0 && ln.width < w/4 && !strings.Contains(lineString(ln), " ")
+}
+
+func lineString(ln textLine) string {
+	var sb strings.Builder
+	for i, f := range ln.frags {
+		if i > 0 && f.spaced {
+			sb.WriteByte(' ')
+		}
+		sb.WriteString(f.text)
+	}
+	return sb.String()
+}
+
+// rebreak sets a paragraph again with its last space unbreakable, so the
+// last line takes a second word, and keeps the result if no line of it is
+// loose past the breaker's third tolerance: a somewhat loose line reads
+// better than a lone word.
+func (l *layouter) rebreak(items []kpItem, lines []textLine, size, w float64, width func(int) float64) []textLine {
+	last := -1
+	for i := len(items) - 1; i > 0; i-- {
+		if items[i].kind == kGlue && items[i-1].kind == kBox && items[i].stretch < fil {
+			last = i
+			break
+		}
+	}
+	if last < 0 {
+		return lines
+	}
+	tied := make([]kpItem, 0, len(items)+1)
+	tied = append(tied, items[:last]...)
+	tied = append(tied, kpItem{kind: kPenalty, pen: infPenalty})
+	tied = append(tied, items[last:]...)
+	// Nor may the last word break at a hyphen.
+	for i := last + 2; i < len(tied)-3; i++ {
+		if tied[i].kind == kPenalty && tied[i].pen < infPenalty && tied[i].pen > -infPenalty {
+			tied[i].pen = infPenalty
+		}
+	}
+	again, emergency := l.fs.setParagraph(l.hy, tied, size, width)
+	if emergency || l.shortLast(again, w) {
+		return lines
+	}
+	for _, ln := range again {
+		if !ln.last && ln.ratio > 2 {
+			return lines
+		}
+	}
+	l.doc.Stats.Rebroken++
+	return again
 }
 
 // note counts a justified body line in the statistics.

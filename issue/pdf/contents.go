@@ -13,8 +13,9 @@ import (
 // columns, each with its page number, title, deck, byline and rating, and
 // a link over the whole entry. starts and tops hold each review's first
 // page and where on it the review opens; nil starts lays out with
-// placeholder numbers, to count the pages.
-func (l *layouter) contents(starts []int, tops []float64) []Page {
+// placeholder numbers, to count the pages. It also returns the y below
+// the last page's content, where the first article may start.
+func (l *layouter) contents(starts []int, tops []float64) ([]Page, float64) {
 	g := l.g
 	pages := []Page{{}}
 	p := &pages[0]
@@ -88,13 +89,18 @@ func (l *layouter) contents(starts []int, tops []float64) []Page {
 		y += e.entry.h
 		colBottom = math.Max(colBottom, y)
 	}
-	l.photoStrip(p, colBottom+18, starts, tops)
-	return pages
+	end := l.photoStrip(p, colBottom+18, starts, tops)
+	for i := range pages {
+		pages[i].contents = true
+	}
+	return pages, math.Max(colBottom, end)
 }
 
-// photoStrip fills the foot of the contents with up to four of the issue's
-// photos, cropped to one shape, each a link to its article.
-func (l *layouter) photoStrip(p *Page, y float64, starts []int, tops []float64) {
+// photoStrip fills the foot of the contents with up to four of the
+// issue's photos, each a link to its article. Thumbnails have one size and
+// one shape (3:2, trimmed about each photo's focus) whatever their number,
+// so a lone photo is a thumbnail too, never a poster.
+func (l *layouter) photoStrip(p *Page, y float64, starts []int, tops []float64) float64 {
 	g := l.g
 	var withPhoto []int
 	for i, r := range l.iss.Reviews() {
@@ -102,25 +108,19 @@ func (l *layouter) photoStrip(p *Page, y float64, starts []int, tops []float64) 
 			withPhoto = append(withPhoto, i)
 		}
 	}
-	n := len(withPhoto)
-	avail := g.bottom - y - 24
-	if n == 0 || avail < 110 {
-		return
-	}
 	const gap = 12.0
-	cw := (g.textW - float64(n-1)*gap) / float64(n)
-	ch := math.Min(cw, avail-10)
+	cw := (g.textW - 3*gap) / 4
+	ch := cw * 2 / 3
+	if len(withPhoto) == 0 || g.bottom-y-24 < ch+10 {
+		return 0
+	}
+	bottom := 0.0
 	p.Items = append(p.Items, Item{Kind: KRule, X: g.left, Y: y - 8, W: g.textW, Stroke: 0.5, Color: hair})
 	reviews := l.iss.Reviews()
 	for k, i := range withPhoto {
 		r := reviews[i]
 		x := g.left + float64(k)*(cw+gap)
-		pw, ph := l.photoSize(r)
-		sc := math.Max(cw/pw, ch/ph)
-		w, h := pw*sc, ph*sc
-		idx := l.photo(r, w, h)
-		p.Items = append(p.Items, Item{Kind: KImage, X: x - (w-cw)/2, Y: y - (h-ch)/2, W: w, H: h, Photo: idx,
-			Clip: true, CX: x, CY: y, CW: cw, CH: ch})
+		l.fillPhoto(&p.Items, r, x, y, cw, ch)
 		num := "00"
 		if starts != nil {
 			num = strconv.Itoa(starts[i])
@@ -130,7 +130,9 @@ func (l *layouter) photoStrip(p *Page, y float64, starts []int, tops []float64) 
 		if starts != nil {
 			p.Items = append(p.Items, Item{Kind: KLink, X: x, Y: y, W: cw, H: end - y, Target: starts[i], TargetY: tops[i]})
 		}
+		bottom = math.Max(bottom, end)
 	}
+	return bottom
 }
 
 type block struct {

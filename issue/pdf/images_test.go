@@ -84,11 +84,11 @@ func TestHugeCoverPhotoIsDownscaled(t *testing.T) {
 	dir := t.TempDir()
 	iss := testIssue(t, dir)
 	lead := iss.Lead()
-	// A 4800×3200 photo: flat colour blocks keep it quick to make.
-	img := image.NewRGBA(image.Rect(0, 0, 4800, 3200))
+	// A 2400×1600 photo: flat colour blocks keep it quick to make.
+	img := image.NewRGBA(image.Rect(0, 0, 2400, 1600))
 	for i := range 8 {
 		c := color.RGBA{uint8(30 * i), uint8(200 - 20*i), 120, 255}
-		draw.Draw(img, image.Rect(i*600, 0, i*600+600, 3200), image.NewUniform(c), image.Point{}, draw.Src)
+		draw.Draw(img, image.Rect(i*300, 0, i*300+300, 1600), image.NewUniform(c), image.Point{}, draw.Src)
 	}
 	f, err := os.Create(lead.Photo.Path)
 	if err != nil {
@@ -97,10 +97,8 @@ func TestHugeCoverPhotoIsDownscaled(t *testing.T) {
 	if err := jpeg.Encode(f, img, &jpeg.Options{Quality: 90}); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
-	lead.Photo.Width, lead.Photo.Height = 4800, 3200
+	f.Close()
+	lead.Photo.Width, lead.Photo.Height = 2400, 1600
 	var buf bytes.Buffer
 	if err := Typeset(&buf, iss, Options{}); err != nil {
 		t.Fatal(err)
@@ -109,7 +107,8 @@ func TestHugeCoverPhotoIsDownscaled(t *testing.T) {
 	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	// The cover prints the photo 1188 pt wide: 3300 pixels at 200 dpi.
+	// The cover prints the photo the page's width, 612 pt: 1700 pixels at
+	// 200 dpi, where the file has 2400.
 	widest := 0
 	for _, ln := range strings.Split(tool(t, "pdfimages", "-list", path), "\n")[2:] {
 		f := strings.Fields(ln)
@@ -118,7 +117,7 @@ func TestHugeCoverPhotoIsDownscaled(t *testing.T) {
 			widest = max(widest, w)
 		}
 	}
-	if widest < 3000 || widest > 3300 {
-		t.Errorf("the widest embedded image is %d pixels, want the cover at about 3300", widest)
+	if widest < 1650 || widest > 1750 {
+		t.Errorf("the widest embedded image is %d pixels, want the cover at about 1700", widest)
 	}
 }

@@ -141,6 +141,12 @@ func (fs *fontSet) merge(ln *textLine, size float64) {
 				continue
 			}
 		}
+		if f.spaced && len(out)-1 >= ln.head {
+			// Words drawn unlike (roman, then italic) are still two words:
+			// the first ends in a space, drawn in the gap and not counted
+			// in its width.
+			cur.text += " "
+		}
 		out = append(out, f)
 	}
 	ln.frags = out

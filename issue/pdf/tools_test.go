@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -57,6 +58,14 @@ func pdfText(t testing.TB, path string, first, last int) string {
 	return tool(t, "pdftotext", append(args, path, "-")...)
 }
 
+// streamText is pdftotext's reading in content-stream order (-raw): the
+// order the text layer holds, which is the articles' reading order, with
+// no guessing at columns.
+func streamText(t testing.TB, path string) string {
+	t.Helper()
+	return tool(t, "pdftotext", "-raw", "-enc", "UTF-8", path, "-")
+}
+
 func itoa(n int) string { return strings.TrimSpace(strings.Repeat(" ", 0) + fmtInt(n)) }
 
 func fmtInt(n int) string {
@@ -75,4 +84,13 @@ func fmtInt(n int) string {
 func normalize(s string) string {
 	s = strings.ReplaceAll(s, "-\n", "")
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// furniture matches the running heads and page numbers in normalised
+// pdftotext output: the words that interrupt a paragraph at a page turn.
+var furniture = regexp.MustCompile(`\s*(page \d+ of \d+|Folio Weekly · [A-Za-z /]+?\s*Week of March 2, 2026)\s*`)
+
+// bodyText is normalize without the running heads and page numbers.
+func bodyText(s string) string {
+	return strings.Join(strings.Fields(furniture.ReplaceAllString(normalize(s), " ")), " ")
 }
