@@ -156,39 +156,43 @@ func (p *pacer) wait(ctx context.Context, domain string) error {
 
 // ready takes what a message to domain needs only if it is at hand
 // (tokens held, the relay's pace allowing it now): a message whose
-// envelope goes ahead must not then wait. It reports whether it did.
+// envelope goes ahead must not then wait. It reports whether it did. It
+// never blocks.
 func (p *pacer) ready(domain string) bool {
-	var taken []*limit
-	give := func() {
-		for _, l := range taken {
-			l.mu.Lock()
-			l.held++
-			l.mu.Unlock()
-		}
-	}
 	ls := p.global
 	if l := p.domains[strings.ToLower(domain)]; l != nil {
 		ls = append(ls[:len(ls):len(ls)], l)
 	}
-	for _, l := range ls {
-		l.mu.Lock()
-		ok := l.held > 0 && (l.daily == nil || l.day.Equal(dayOf(time.Now())))
-		if ok {
-			l.held--
+	// ready may run on the committer (a handed-off dot), which must never
+	// wait behind a worker sleeping in take with a lock: every lock is
+	// tried, none waited for, and all are held only to look and take.
+	locked := make([]*limit, 0, len(ls))
+	defer func() {
+		for _, l := range locked {
+			l.mu.Unlock()
 		}
-		l.mu.Unlock()
-		if !ok {
-			give()
+	}()
+	today := dayOf(time.Now())
+	for _, l := range ls {
+		if l.daily != nil && l.daily(today) <= 0 {
+			continue // no cap today
+		}
+		if !l.mu.TryLock() {
 			return false
 		}
-		taken = append(taken, l)
+		locked = append(locked, l)
+		if l.held == 0 || (l.daily != nil && !l.day.Equal(today)) {
+			return false
+		}
 	}
 	if b := p.relay.bucket(time.Now()); b != nil {
 		if b.reserve(time.Now()) > 0 {
 			b.cancel()
-			give()
 			return false
 		}
+	}
+	for _, l := range locked {
+		l.held--
 	}
 	return true
 }
