@@ -21,7 +21,7 @@ type managePageData struct {
 	Left        bool   // unsubscribed or bounced: nothing to manage
 	PausedUntil string // "27 March 2026"; empty when not paused with an end
 	Paused      bool
-	PDF         string // "attach", "link" or ""
+	PDF         string // "attach", "link", "epub" or ""
 	Action      string // the form actions' base path, /m/{token}/
 	Weeks       []int
 	Notice      string
@@ -97,7 +97,7 @@ func (s *Server) manage(w http.ResponseWriter, r *http.Request) {
 		c.Why = "chosen by the member"
 		out, err = s.deps.Lifecycle.SetDeliverPDF(ctx, m.ID, v, c)
 		if errors.Is(err, member.ErrUnknownDeliver) {
-			s.message(w, http.StatusBadRequest, "Nothing was changed", "Choose the PDF attached, a link, or the magazine's default.")
+			s.message(w, http.StatusBadRequest, "Nothing was changed", "Choose the PDF attached, a link, the EPUB, or the magazine's default.")
 			return
 		}
 	case "unsubscribe":

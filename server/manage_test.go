@@ -98,6 +98,12 @@ func TestManagePage(t *testing.T) {
 	if code, body := post("pdf", url.Values{"deliver_pdf": {"link"}}); code != http.StatusOK || !strings.Contains(body, `value="link" checked`) {
 		t.Fatalf("pdf: %d\n%s", code, body)
 	}
+	if code, body := post("pdf", url.Values{"deliver_pdf": {"epub"}}); code != http.StatusOK || !strings.Contains(body, `value="epub" checked`) {
+		t.Fatalf("epub: %d\n%s", code, body)
+	}
+	if code, body := post("pdf", url.Values{"deliver_pdf": {"link"}}); code != http.StatusOK || !strings.Contains(body, `value="link" checked`) {
+		t.Fatalf("pdf: %d\n%s", code, body)
+	}
 	if code, _ := post("pdf", url.Values{"deliver_pdf": {"fax"}}); code != http.StatusBadRequest {
 		t.Errorf("bad pdf value: %d", code)
 	}
@@ -118,7 +124,7 @@ func TestManagePage(t *testing.T) {
 		t.Errorf("manage page after unsubscribing:\n%s", body)
 	}
 	want := []string{"added >active [import upsert:1]", "status active>paused [web manage page]", "status paused>active [schedule]",
-		"deliver_pdf >link [web manage page]", "status active>unsubscribed [web manage page]", "suppressed >unsubscribe [web manage page]"}
+		"deliver_pdf >link [web manage page]", "deliver_pdf link>epub [web manage page]", "deliver_pdf epub>link [web manage page]", "status active>unsubscribed [web manage page]", "suppressed >unsubscribe [web manage page]"}
 	if h := e.historyOf(ada.ID); strings.Join(h, "|") != strings.Join(want, "|") {
 		t.Errorf("history\n got %q\nwant %q", h, want)
 	}

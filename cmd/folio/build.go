@@ -96,6 +96,9 @@ func (c *cli) reportSkipped(b *publish.Built) {
 			c.stderr.printf("note: %s\n", n)
 		}
 	}
+	for _, w := range b.Warnings {
+		c.stderr.printf("warning: %s\n", w)
+	}
 }
 
 // begun is how far a week's send has gone, from its ledger.

@@ -76,8 +76,8 @@ func folio(t *testing.T, env []string, args ...string) (string, string, error) {
 }
 
 type recipient struct {
-	email, name string
-	active      bool
+	email, name, deliver string
+	active               bool
 }
 
 func sampleMembers(t *testing.T, dir string) []recipient {
@@ -92,7 +92,7 @@ func sampleMembers(t *testing.T, dir string) []recipient {
 			continue
 		}
 		f := strings.Split(line, ",")
-		out = append(out, recipient{email: f[0], name: f[1], active: f[3] == "active"})
+		out = append(out, recipient{email: f[0], name: f[1], active: f[3] == "active", deliver: f[4]})
 	}
 	return out
 }
@@ -119,7 +119,17 @@ func testSampleWeekEndToEnd(t *testing.T, env []string) {
 		"FOLIO_SECRET=an-end-to-end-test-secret-of-some-length",
 	)
 	cfg := filepath.Join(dir, "folio.toml")
-	if out, _, err := folio(t, env, "members", "import", filepath.Join(dir, "members.csv"), "--config", cfg); err != nil {
+	// Søren reads on a Kindle: he takes the EPUB edition instead of the PDF.
+	csvPath := filepath.Join(dir, "members.csv")
+	csv, err := os.ReadFile(csvPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	csv = bytes.Replace(csv, []byte("Søren Kjær,digital,active,attach"), []byte("Søren Kjær,digital,active,epub"), 1)
+	if err := os.WriteFile(csvPath, csv, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, _, err := folio(t, env, "members", "import", csvPath, "--config", cfg); err != nil {
 		t.Fatalf("import: %v\n%s", err, out)
 	}
 	out, stderr, err := folio(t, env, "run", "--week", sampleWeek, "--config", cfg)
@@ -132,6 +142,15 @@ func testSampleWeekEndToEnd(t *testing.T, env []string) {
 		if m.active {
 			active++
 		}
+	}
+	epubReaders := 0
+	for _, m := range members {
+		if m.active && m.deliver == "epub" {
+			epubReaders++
+		}
+	}
+	if epubReaders != 1 {
+		t.Fatalf("%d active members take the EPUB, want 1", epubReaders)
 	}
 	if active < 5 || active == len(members) {
 		t.Fatalf("sample needs ≥5 active members and an inactive one; has %d of %d", active, len(members))
@@ -175,8 +194,28 @@ func testSampleWeekEndToEnd(t *testing.T, env []string) {
 		if !strings.Contains(parts.subject, "Folio Weekly") || !strings.Contains(parts.subject, "10") {
 			t.Errorf("subject %q does not name the magazine and issue", parts.subject)
 		}
-		if len(parts.pdf) == 0 || !bytes.HasPrefix(parts.pdf, []byte("%PDF-")) {
-			t.Errorf("%s: no PDF attached", rcpt)
+		if m.deliver == "epub" {
+			// The EPUB edition alone, named for the issue, as a Kindle
+			// wants it: a zip whose first entry is its mimetype.
+			if len(parts.pdf) != 0 {
+				t.Errorf("%s takes the EPUB but got a PDF too", rcpt)
+			}
+			if !bytes.HasPrefix(parts.epub, []byte("PK\x03\x04")) || !bytes.Contains(parts.epub[:60], []byte("mimetypeapplication/epub+zip")) {
+				t.Errorf("%s: no EPUB attached (%d bytes)", rcpt, len(parts.epub))
+			}
+			if parts.epubName != "folio-weekly-2026-W10.epub" {
+				t.Errorf("%s: EPUB named %q", rcpt, parts.epubName)
+			}
+			if !strings.Contains(parts.text, "attached as an EPUB") || !strings.Contains(parts.html, "attached as an EPUB") {
+				t.Errorf("%s: the email does not say the EPUB is attached", rcpt)
+			}
+		} else {
+			if len(parts.pdf) == 0 || !bytes.HasPrefix(parts.pdf, []byte("%PDF-")) {
+				t.Errorf("%s: no PDF attached", rcpt)
+			}
+			if len(parts.epub) != 0 {
+				t.Errorf("%s: an EPUB attached to a PDF reader", rcpt)
+			}
 		}
 		if m.name != "" && (!strings.Contains(parts.html, m.name) || !strings.Contains(parts.text, m.name)) {
 			t.Errorf("%s: name %q not in the body", rcpt, m.name)
@@ -224,11 +263,12 @@ func testSampleWeekEndToEnd(t *testing.T, env []string) {
 
 type parsedMessage struct {
 	subject, text, html string
-	pdf                 []byte
+	pdf, epub           []byte
+	epubName            string
 }
 
 // parseMessage walks the MIME tree: multipart/mixed → multipart/alternative
-// (text, html) + application/pdf.
+// (text, html) + application/pdf or application/epub+zip.
 func parseMessage(t *testing.T, data []byte) parsedMessage {
 	t.Helper()
 	msg, err := mail.ReadMessage(bytes.NewReader(data))
@@ -254,6 +294,9 @@ func parseMessage(t *testing.T, data []byte) parsedMessage {
 				if err != nil {
 					t.Fatal(err)
 				}
+				if _, dp, err := mime.ParseMediaType(part.Header.Get("Content-Disposition")); err == nil && strings.HasSuffix(dp["filename"], ".epub") {
+					p.epubName = dp["filename"]
+				}
 				walk(part.Header.Get("Content-Type"), part, part.Header.Get("Content-Transfer-Encoding"))
 			}
 		}
@@ -265,6 +308,8 @@ func parseMessage(t *testing.T, data []byte) parsedMessage {
 			p.html = string(raw)
 		case "application/pdf":
 			p.pdf = raw
+		case "application/epub+zip":
+			p.epub = raw
 		}
 	}
 	walk(msg.Header.Get("Content-Type"), msg.Body, msg.Header.Get("Content-Transfer-Encoding"))
@@ -274,12 +319,32 @@ func parseMessage(t *testing.T, data []byte) parsedMessage {
 func TestSamplePDFHasEveryBodySentence(t *testing.T) {
 	dir := sample(t)
 	cfg := filepath.Join(dir, "folio.toml")
+	// The magazine names the books' opens line itself; music keeps its
+	// default.
+	f, err := os.OpenFile(cfg, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString("\n[content.opens_labels]\nBooks = \"In the shops\"\n"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
 	if out, _, err := folio(t, nil, "build", "--week", sampleWeek, "--config", cfg); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
 	pdfText, err := exec.Command("pdftotext", "-enc", "UTF-8", filepath.Join(dir, "issues", sampleWeek, issue.PDFFile), "-").Output()
 	if err != nil {
 		t.Fatalf("pdftotext (install poppler-utils): %v", err)
+	}
+	for _, label := range []string{"In the shops:", "Out:", "Opens:"} {
+		if !bytes.Contains(pdfText, []byte(label)) {
+			t.Errorf("the PDF has no %q line", label)
+		}
+	}
+	if bytes.Contains(pdfText, []byte("Published:")) {
+		t.Error("the books' opens line is still labelled Published, not [content.opens_labels]'s label")
 	}
 	haystack := words(string(pdfText))
 	loc, _ := time.LoadLocation("America/New_York")

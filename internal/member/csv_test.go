@@ -81,7 +81,7 @@ func TestParseMembersCSVRowErrors(t *testing.T) {
 		{"duplicate column", "email,name,tier,status,Email\na@example.org,A,,active,b@example.org\n",
 			0, 1, "email", member.ErrDuplicateCol, `members.csv:1: email: duplicate column`},
 		{"bad deliver_pdf", "email,name,tier,status,deliver_pdf\nann@example.org,Ann,,active,fax\n",
-			0, 2, "deliver_pdf", member.ErrUnknownDeliver, `members.csv:2: deliver_pdf: "fax": unknown value (want attach, link or empty)`},
+			0, 2, "deliver_pdf", member.ErrUnknownDeliver, `members.csv:2: deliver_pdf: "fax": unknown value (want attach, link, epub or empty)`},
 		{"invalid UTF-8", "email,name,tier,status\nann@example.org,A\xffn,,active\n",
 			0, 2, "name", member.ErrInvalidUTF8, `members.csv:2: name: invalid UTF-8`},
 		{"empty file", "", 0, 1, "", member.ErrNoHeader, `members.csv:1: no header row`},

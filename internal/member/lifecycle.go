@@ -225,10 +225,10 @@ func (l *Lifecycle) Resume(ctx context.Context, id int64, c Change) (Outcome, er
 	})
 }
 
-// SetDeliverPDF sets how the member gets the PDF: "attach", "link" or ""
-// (the issue's default).
+// SetDeliverPDF sets how the member gets the issue: "attach", "link",
+// "epub" (the EPUB edition attached) or "" (the issue's default).
 func (l *Lifecycle) SetDeliverPDF(ctx context.Context, id int64, v string, c Change) (Outcome, error) {
-	if v != "" && v != DeliverAttach && v != DeliverLink {
+	if v != "" && v != DeliverAttach && v != DeliverLink && v != DeliverEPUB {
 		return Outcome{}, fmt.Errorf("member: deliver_pdf %q: %w", v, ErrUnknownDeliver)
 	}
 	return l.update(ctx, id, c, func(tx Tx, m *Member, now time.Time) (string, error) {

@@ -38,6 +38,9 @@ func (s Status) Valid() bool {
 const (
 	DeliverAttach = "attach"
 	DeliverLink   = "link"
+	// DeliverEPUB attaches the EPUB edition instead of the PDF: e-readers
+	// reflow it, and Send to Kindle takes it by email.
+	DeliverEPUB = "epub"
 )
 
 // Member is one subscriber. Email is unique ignoring case.
@@ -47,7 +50,7 @@ type Member struct {
 	Name       string
 	Tier       string
 	Status     Status
-	DeliverPDF string // "attach", "link" or "" (the default)
+	DeliverPDF string // "attach", "link", "epub" or "" (the default)
 	// PausedUntil is when a member's own pause ends (status paused); zero
 	// for a pause without an end (set by an import or the operator).
 	PausedUntil time.Time
@@ -58,7 +61,7 @@ type Member struct {
 var (
 	ErrInvalidAddress = errors.New("invalid address")
 	ErrUnknownStatus  = errors.New("unknown status (want active, paused, unsubscribed or bounced)")
-	ErrUnknownDeliver = errors.New("unknown value (want attach, link or empty)")
+	ErrUnknownDeliver = errors.New("unknown value (want attach, link, epub or empty)")
 	ErrDuplicateEmail = errors.New("duplicate email")
 	ErrFieldCount     = errors.New("wrong number of fields")
 	ErrMissingColumn  = errors.New("missing required column")
@@ -105,7 +108,7 @@ func (m Member) Validate() error {
 		return fmt.Errorf("member: status %q: %w", m.Status, ErrUnknownStatus)
 	}
 	switch m.DeliverPDF {
-	case "", DeliverAttach, DeliverLink:
+	case "", DeliverAttach, DeliverLink, DeliverEPUB:
 	default:
 		return fmt.Errorf("member: deliver_pdf %q: %w", m.DeliverPDF, ErrUnknownDeliver)
 	}

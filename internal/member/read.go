@@ -186,7 +186,7 @@ func (r *Reader) row(rec []string, line int) (ImportRow, *RowError) {
 		return bad("tier", fmt.Errorf("%q: line breaks not allowed", m.Tier))
 	}
 	switch m.DeliverPDF {
-	case "", DeliverAttach, DeliverLink:
+	case "", DeliverAttach, DeliverLink, DeliverEPUB:
 	default:
 		return bad("deliver_pdf", fmt.Errorf("%q: %w", get("deliver_pdf"), ErrUnknownDeliver))
 	}

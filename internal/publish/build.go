@@ -12,6 +12,7 @@ import (
 
 	"github.com/foliopress/folio/internal/artifact"
 	"github.com/foliopress/folio/issue"
+	"github.com/foliopress/folio/issue/epub"
 	"github.com/foliopress/folio/issue/newsletter"
 	"github.com/foliopress/folio/issue/pdf"
 )
@@ -58,9 +59,16 @@ type Built struct {
 	Dir     string // a local folder holding the issue's files
 	PDF     []byte // nil when the Builder is FolderOnly
 	PDFSize int64  // bytes of issue.pdf
+	// EPUB is the EPUB edition (issue.epub), for members who take it
+	// instead of the PDF; nil when the Builder is FolderOnly, or for an
+	// issue built before Folio made one.
+	EPUB    []byte
 	Edition *newsletter.Edition
-	Skipped []error // broken reviews left out under skipInvalid
-	Result  *issue.Collection
+	// Warnings are what the typesetter noticed and a reader would (a cover
+	// photo under 150 ppi), for the caller to show.
+	Warnings []string
+	Skipped  []error // broken reviews left out under skipInvalid
+	Result   *issue.Collection
 }
 
 // Build collects the week's reviews and writes the issue's files. They
@@ -114,10 +122,13 @@ func (b *Builder) BuildWith(ctx context.Context, ts *pdf.Typesetter, week issue.
 	if err != nil {
 		return nil, err
 	}
-	var data []byte
+	var data, epubData []byte
 	if !b.FolderOnly {
 		if data, err = os.ReadFile(pdfPath); err != nil {
 			return nil, fmt.Errorf("publish: read %s: %w", issue.PDFFile, err)
+		}
+		if epubData, err = os.ReadFile(filepath.Join(tmp, epub.File)); err != nil {
+			return nil, fmt.Errorf("publish: read %s: %w", epub.File, err)
 		}
 	}
 	if err := draft.Publish(ctx); err != nil {
@@ -127,7 +138,8 @@ func (b *Builder) BuildWith(ctx context.Context, ts *pdf.Typesetter, week issue.
 	if err != nil {
 		return nil, fmt.Errorf("publish: build %s: %w", week, err)
 	}
-	return &Built{Issue: iss, Dir: final, PDF: data, PDFSize: pdfRes.size, Edition: ed, Skipped: res.Skipped, Result: res}, nil
+	return &Built{Issue: iss, Dir: final, PDF: data, PDFSize: pdfRes.size, EPUB: epubData, Edition: ed, Skipped: res.Skipped, Result: res,
+		Warnings: ts.Warnings()}, nil
 }
 
 // typesetResult is the size of the PDF typesetAsync wrote, or why it failed.
@@ -195,6 +207,9 @@ func (b *Builder) writeFolder(ctx context.Context, iss *issue.Issue, week issue.
 	if err := copyPhotos(iss, filepath.Join(tmp, issue.ImagesDir)); err != nil {
 		return nil, err
 	}
+	if err := writeEPUB(iss, b.PDF.Language, filepath.Join(tmp, epub.File)); err != nil {
+		return nil, fmt.Errorf("publish: %s %s: %w", epub.File, week, err)
+	}
 	return ed, nil
 }
 
@@ -229,11 +244,17 @@ func (b *Builder) LoadBuilt(ctx context.Context, week issue.Week) (*Built, error
 	if err != nil {
 		return nil, fmt.Errorf("publish: load %s: %w", week, err)
 	}
+	// An issue built before Folio made EPUBs has none: its members get
+	// the PDF.
+	epubData, err := os.ReadFile(filepath.Join(dir, epub.File))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("publish: load %s: %w", week, err)
+	}
 	ed, err := b.Renderer.Edition(iss)
 	if err != nil {
 		return nil, fmt.Errorf("publish: newsletter %s: %w", week, err)
 	}
-	return &Built{Issue: iss, Dir: dir, PDF: pdfData, PDFSize: int64(len(pdfData)), Edition: ed}, nil
+	return &Built{Issue: iss, Dir: dir, PDF: pdfData, PDFSize: int64(len(pdfData)), EPUB: epubData, Edition: ed}, nil
 }
 
 // encodeManifest saves the issue with photo paths relative to the issue
@@ -300,4 +321,17 @@ func copyFile(from, to string) error {
 	}
 	_, err = io.Copy(out, in)
 	return cmp.Or(err, out.Close())
+}
+
+// writeEPUB writes the issue's EPUB edition to path.
+func writeEPUB(iss *issue.Issue, lang, path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := epub.Write(f, iss, epub.Options{Language: lang}); err != nil {
+		_ = f.Close()
+		return err
+	}
+	return f.Close()
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/foliopress/folio/internal/member"
 
 	"github.com/foliopress/folio/issue"
+	"github.com/foliopress/folio/issue/epub"
 	"github.com/foliopress/folio/issue/markdown"
 	"github.com/foliopress/folio/issue/newsletter"
 	"github.com/foliopress/folio/issue/pdf"
@@ -55,7 +56,7 @@ func TestBuildWritesTheIssueFolder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []string{issue.PDFFile, issue.WebFile, EmailHTMLFile, EmailTextFile, ManifestFile, "images/the-salt-orchard.jpg"} {
+	for _, f := range []string{issue.PDFFile, epub.File, issue.WebFile, EmailHTMLFile, EmailTextFile, ManifestFile, "images/the-salt-orchard.jpg"} {
 		if _, err := os.Stat(filepath.Join(built.Dir, f)); err != nil {
 			t.Errorf("missing %s: %v", f, err)
 		}
@@ -80,7 +81,7 @@ func TestBuildWritesTheIssueFolder(t *testing.T) {
 	if err != nil || rebuilt {
 		t.Fatalf("load: rebuilt=%v err=%v", rebuilt, err)
 	}
-	if !bytes.Equal(loaded.PDF, built.PDF) || len(loaded.Issue.Reviews()) != len(built.Issue.Reviews()) {
+	if !bytes.Equal(loaded.PDF, built.PDF) || !bytes.Equal(loaded.EPUB, built.EPUB) || len(built.EPUB) == 0 || len(loaded.Issue.Reviews()) != len(built.Issue.Reviews()) {
 		t.Error("loaded issue differs from the built one")
 	}
 	for _, r := range loaded.Issue.Reviews() {
@@ -220,6 +221,39 @@ func TestComposerAttachOrLink(t *testing.T) {
 				t.Error("content is not personal or lacks subject/unsubscribe")
 			}
 		})
+	}
+}
+
+// TestComposerAttachesTheEPUB: a member whose deliver_pdf is "epub" gets
+// the EPUB edition attached in place of the PDF, and the email says so.
+func TestComposerAttachesTheEPUB(t *testing.T) {
+	b := newBuilder(t, sampleReviews)
+	built, err := b.Build(context.Background(), week10, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &Composer{Built: built, Links: fakeLinks{}}
+	content, err := c.Compose(context.Background(), member.Member{ID: 7, Email: "a@example.org", Name: "Zoë", DeliverPDF: member.DeliverEPUB})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(content.Attachments) != 1 || content.Attachments[0].ContentType != "application/epub+zip" ||
+		content.Attachments[0].Name != "folio-weekly-2026-W10.epub" || !bytes.Equal(content.Attachments[0].Data, built.EPUB) {
+		t.Fatalf("attachments %+v, want the EPUB alone", content.Attachments)
+	}
+	if text := strings.Join(content.TextParts, ""); !strings.Contains(text, "attached as an EPUB edition") || strings.Contains(text, "as a PDF") {
+		t.Errorf("the text part does not say the EPUB is attached:\n%s", text)
+	}
+	// An issue built before EPUBs existed sends the PDF instead.
+	old := *built
+	old.EPUB = nil
+	c = &Composer{Built: &old, Links: fakeLinks{}}
+	content, err = c.Compose(context.Background(), member.Member{ID: 7, Email: "a@example.org", DeliverPDF: member.DeliverEPUB})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(content.Attachments) != 1 || content.Attachments[0].ContentType != "application/pdf" {
+		t.Errorf("without an EPUB: attachments %+v, want the PDF", content.Attachments)
 	}
 }
 

@@ -65,10 +65,14 @@ func (c *Composer) Compose(_ context.Context, m member.Member) (*mailer.Content,
 	if !c.PublicIssues {
 		rc.IssueURL = own
 	}
-	attach := c.attach(m)
-	if attach {
+	attachEPUB := m.DeliverPDF == member.DeliverEPUB && len(c.Built.EPUB) > 0
+	attach := !attachEPUB && c.attach(m)
+	switch {
+	case attachEPUB:
+		rc.EPUBAttached = true
+	case attach:
 		rc.PDFAttached = true
-	} else {
+	default:
 		rc.PDFURL = own + issue.PDFFile
 	}
 	// In pieces: the mailer encodes the edition's shared pieces once per
@@ -89,6 +93,11 @@ func (c *Composer) Compose(_ context.Context, m member.Member) (*mailer.Content,
 	if attach {
 		content.Attachments = append(content.Attachments, mailer.Attachment{
 			Name: c.pdfName(), ContentType: "application/pdf", Data: c.Built.PDF,
+		})
+	}
+	if attachEPUB {
+		content.Attachments = append(content.Attachments, mailer.Attachment{
+			Name: strings.TrimSuffix(c.pdfName(), ".pdf") + ".epub", ContentType: "application/epub+zip", Data: c.Built.EPUB,
 		})
 	}
 	if len(msg.Inline) > 0 {

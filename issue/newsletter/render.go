@@ -14,6 +14,9 @@ type Recipient struct {
 	// PDFURL is set when the PDF is linked rather than attached.
 	PDFURL      string
 	PDFAttached bool
+	// EPUBAttached is set when the EPUB edition is attached instead of
+	// the PDF (the member's choice, for an e-reader or Send to Kindle).
+	EPUBAttached bool
 	// ManageURL is the member's "manage your delivery" page (pause, PDF
 	// attached or linked, unsubscribe); empty means UnsubscribeURL.
 	ManageURL string
@@ -94,6 +97,7 @@ func (e *Edition) recipient(rc Recipient) (RecipientView, error) {
 		Email:       cleanField(rc.Email),
 		Tier:        cleanField(rc.Tier),
 		PDFAttached: rc.PDFAttached,
+		EPUB:        rc.EPUBAttached,
 		Magazine:    e.iss.Magazine,
 		Number:      e.iss.Number,
 	}

@@ -117,8 +117,10 @@ type RecipientView struct {
 	ManageURL      string
 	PDFURL         string
 	PDFAttached    bool
-	Magazine       string
-	Number         int
+	// EPUB is set when the EPUB edition is attached instead of the PDF.
+	EPUB     bool
+	Magazine string
+	Number   int
 
 	issueURL string // fills slotIssueURL: the links into the issue start with it
 }
