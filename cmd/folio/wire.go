@@ -152,7 +152,7 @@ func (c *cli) services(ctx context.Context, cfg *config.Config, withStore bool) 
 	sample := member.Member{ID: 0, Email: "reader@example.org", Name: "Sample Reader", Tier: "digital", Status: member.StatusActive}
 	svc.builder = &publish.Builder{
 		Source:    src,
-		Masthead:  issue.Masthead{Name: cfg.Magazine.Name, BaseURL: cfg.Magazine.BaseURL, Location: cfg.Location, FirstIssue: first},
+		Masthead:  issue.Masthead{Name: cfg.Magazine.Name, BaseURL: cfg.Magazine.BaseURL, Location: cfg.Location, FirstIssue: first, Labels: cfg.Content.OpensLabels},
 		Artifacts: svc.artifacts,
 		PDF:       pdf.Options{PageSize: strings.ToLower(cfg.Build.PageSize), Author: cfg.Magazine.Name},
 		Renderer:  renderer,

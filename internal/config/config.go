@@ -74,6 +74,9 @@ type Content struct {
 	Sources []Source `toml:"source"`
 	// SectionsMap maps a post's category to a section.
 	SectionsMap map[string]string `toml:"sections_map"`
+	// OpensLabels name a review's opens line by section ("Books" =
+	// "Published"); a section left out gets the default for its name.
+	OpensLabels map[string]string `toml:"opens_labels"`
 	// RatingRules are regular expressions with a group named rating (and
 	// optionally scale) that find a post's rating in its text.
 	RatingRules []string `toml:"rating_rules"`

@@ -73,6 +73,14 @@ func (c *Content) validate() error {
 			return fmt.Errorf("[content.sections_map] %q = %q: %q is not one of [content] sections (%s)", cat, sec, sec, strings.Join(c.Sections, ", "))
 		}
 	}
+	for sec, label := range c.OpensLabels {
+		if strings.TrimSpace(sec) == "" || strings.TrimSpace(label) == "" {
+			return fmt.Errorf("[content.opens_labels] %q = %q: sections and labels must not be empty", sec, label)
+		}
+		if len(c.Sections) > 0 && !slices.Contains(c.Sections, sec) {
+			return fmt.Errorf("[content.opens_labels] %q: not one of [content] sections (%s)", sec, strings.Join(c.Sections, ", "))
+		}
+	}
 	for i, r := range c.RatingRules {
 		re, err := regexp.Compile(r)
 		if err != nil {

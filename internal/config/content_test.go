@@ -26,6 +26,9 @@ allow_private = true
 [content.sections_map]
 Movies = "Film"
 Theatre = "Stage"
+
+[content.opens_labels]
+Stage = "Curtain up"
 `), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -34,7 +37,8 @@ Theatre = "Stage"
 	if len(all) != 3 || all[0].Type != SourceWordPress || !all[1].AllowPrivate || all[2] != (Source{Type: SourceFeed, URL: "https://mag.example.org/feed/"}) {
 		t.Errorf("sources %+v", all)
 	}
-	if cfg.Content.Dir != "" || cfg.Content.CacheDir != "/srv/folio/cache" || cfg.Content.SectionsMap["Movies"] != "Film" {
+	if cfg.Content.Dir != "" || cfg.Content.CacheDir != "/srv/folio/cache" || cfg.Content.SectionsMap["Movies"] != "Film" ||
+		cfg.Content.OpensLabels["Stage"] != "Curtain up" {
 		t.Errorf("content %+v", cfg.Content)
 	}
 }
@@ -47,6 +51,8 @@ func TestContentErrors(t *testing.T) {
 		{"[[content.source]]\ntype = \"rss\"\nurl = \"https://m.example/feed\"\nallow_privat = true", "unknown key content.source.allow_privat"},
 		{"[content]\nfeeds = [\"/feed/\"]", "[content] feeds[0]: \"/feed/\": want an absolute http(s) URL"},
 		{"[content]\nsections = [\"Film\"]\n[content.sections_map]\nMovies = \"Cinema\"", `[content.sections_map] "Movies" = "Cinema": "Cinema" is not one of [content] sections (Film)`},
+		{"[content]\nsections = [\"Film\"]\n[content.opens_labels]\nBooks = \"Out\"", `[content.opens_labels] "Books": not one of [content] sections (Film)`},
+		{"[content.opens_labels]\nBooks = \" \"", `[content.opens_labels] "Books" = " ": sections and labels must not be empty`},
 		{"[content]\nrating_rules = ['(\\d)/5']", "[content] rating_rules[0] \"(\\\\d)/5\": want a group named rating"},
 		{"[content]\nrating_rules = ['(?P<rating>']", "[content] rating_rules[0]: error parsing regexp"},
 		{"[content]\ndir = \"\"", "[content]: no dir and no sources"},
