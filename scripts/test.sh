@@ -24,6 +24,8 @@ command -v unshare >/dev/null || need+=(util-linux)
 # The bounce tests' real peer: a private Postfix instance and smtp-sink
 # (internal/postfixtest); the package's own mail system stays unconfigured.
 command -v smtp-sink >/dev/null || need+=(postfix)
+# The fpdf fork's check reapplies its patch series to upstream's release.
+command -v patch >/dev/null || need+=(patch)
 if [ ${#need[@]} -gt 0 ]; then
 	if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
 	echo "installing: ${need[*]}"
@@ -54,6 +56,10 @@ if [ -z "${FOLIO_TEST_POSTGRES_URL:-}" ]; then
 	export FOLIO_TEST_POSTGRES_URL
 fi
 go test -race -count=1 -timeout 15m "$@" ./...
+
+# third_party/fpdf is upstream's release plus our patch series, and
+# upstream's own tests pass on it.
+bash scripts/fpdf-fork.sh check
 
 # The crash test of issue 13 at full size, once and without -race: three
 # instances on the PostgreSQL cluster, 5,000 members, each instance killed

@@ -4618,8 +4618,12 @@ func (f *Fpdf) putfonts() {
 				f.out("endobj")
 
 				f.newobj()
-				f.out("<</Length " + strconv.Itoa(len(toUnicode)) + ">>")
-				f.putstream([]byte(toUnicode))
+				cmap := toUnicode
+				if f.tag.on { // Folio: ligatures extract as their letters
+					cmap = toUnicodeLigatures
+				}
+				f.out("<</Length " + strconv.Itoa(len(cmap)) + ">>")
+				f.putstream([]byte(cmap))
 				f.out("endobj")
 
 				// CIDInfo
@@ -4631,7 +4635,9 @@ func (f *Fpdf) putfonts() {
 				f.newobj()
 				var s fmtBuffer
 				s.printf("<</Type /FontDescriptor /FontName /%s\n /Ascent %d", fontName, font.Desc.Ascent)
-				s.printf(" /FontFamily %s", f.textstring(fontName)) // Folio: wanted in tagged PDF (pdfcpu strict)
+				if f.tag.on { // Folio: wanted in tagged PDF (pdfcpu strict)
+					s.printf(" /FontFamily %s", f.textstring(fontName))
+				}
 				s.printf(" /Descent %d", font.Desc.Descent)
 				s.printf(" /CapHeight %d", font.Desc.CapHeight)
 				v := font.Desc.Flags
@@ -5139,9 +5145,14 @@ func (f *Fpdf) putinfo() {
 	if len(f.creator) > 0 {
 		f.outf("/Creator %s", f.textstring(f.creator))
 	}
-	// Folio: the dates carry their zone, as the XMP metadata's must.
-	f.outf("/CreationDate %s", f.textstring(pdfDate(timeOrNow(f.creationDate))))
-	f.outf("/ModDate %s", f.textstring(pdfDate(timeOrNow(f.modDate))))
+	// Folio: a tagged document's dates carry their zone, as its XMP
+	// metadata's must; others keep upstream's bytes.
+	date := func(t time.Time) string { return "D:" + t.Format("20060102150405") }
+	if f.tag.on {
+		date = pdfDate
+	}
+	f.outf("/CreationDate %s", f.textstring(date(timeOrNow(f.creationDate))))
+	f.outf("/ModDate %s", f.textstring(date(timeOrNow(f.modDate))))
 }
 
 func (f *Fpdf) putcatalog() {
@@ -5273,9 +5284,12 @@ func (f *Fpdf) putbookmarks() {
 				f.outf("/Last %d 0 R", n+o.last)
 			}
 			f.outf("/Dest [%d 0 R /XYZ 0 %.2f null]", 1+2*o.p, (f.h-o.y)*f.k)
-			// Folio: an item with kids counts its descendants (all open);
-			// /Count 0 on a parent is invalid (pdfcpu strict).
-			if d := f.outlineDescendants(o); d > 0 {
+			// Folio: in a tagged document an item with kids counts its
+			// descendants (all open); /Count 0 on a parent is invalid
+			// (pdfcpu strict). Others keep upstream's bytes.
+			if d := f.outlineDescendants(o); !f.tag.on {
+				f.out("/Count 0>>")
+			} else if d > 0 {
 				f.outf("/Count %d>>", d)
 			} else {
 				f.out(">>")
@@ -5285,7 +5299,11 @@ func (f *Fpdf) putbookmarks() {
 		f.newobj()
 		f.outlineRoot = f.n
 		f.outf("<</Type /Outlines /First %d 0 R", n)
-		f.outf("/Last %d 0 R /Count %d>>", n+lru[0], nb) // Folio: /Count
+		if f.tag.on { // Folio: /Count
+			f.outf("/Last %d 0 R /Count %d>>", n+lru[0], nb)
+		} else {
+			f.outf("/Last %d 0 R>>", n+lru[0])
+		}
 		f.out("endobj")
 	}
 }

@@ -37,9 +37,12 @@ const symbolAllScale = 1 << 6
 const symbol2x2 = 1 << 7
 
 // CID map Init
-// Folio: the Latin ligatures U+FB00–FB06 map to their letters, so that
-// text set with ligatures extracts, searches and reads aloud as words.
-const toUnicode = "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo\n<</Registry (Adobe)\n/Ordering (UCS)\n/Supplement 0\n>> def\n/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n2 beginbfrange\n<0000> <FAFF> <0000>\n<FB07> <FFFF> <FB07>\nendbfrange\n7 beginbfchar\n<FB00> <00660066>\n<FB01> <00660069>\n<FB02> <0066006C>\n<FB03> <006600660069>\n<FB04> <00660066006C>\n<FB05> <00730074>\n<FB06> <00730074>\nendbfchar\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend"
+const toUnicode = "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo\n<</Registry (Adobe)\n/Ordering (UCS)\n/Supplement 0\n>> def\n/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n1 beginbfrange\n<0000> <FFFF> <0000>\nendbfrange\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend"
+
+// toUnicodeLigatures is toUnicode with the Latin ligatures U+FB00–FB06
+// mapped to their letters (Folio), so that text set with ligatures
+// extracts, searches and reads aloud as words. Tagged documents use it.
+const toUnicodeLigatures = "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo\n<</Registry (Adobe)\n/Ordering (UCS)\n/Supplement 0\n>> def\n/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n2 beginbfrange\n<0000> <FAFF> <0000>\n<FB07> <FFFF> <FB07>\nendbfrange\n7 beginbfchar\n<FB00> <00660066>\n<FB01> <00660069>\n<FB02> <0066006C>\n<FB03> <006600660069>\n<FB04> <00660066006C>\n<FB05> <00730074>\n<FB06> <00730074>\nendbfchar\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend"
 
 type utf8FontFile struct {
 	fileReader           *fileReader
