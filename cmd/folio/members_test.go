@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/foliopress/folio/internal/member"
 	"github.com/foliopress/folio/store"
@@ -160,4 +162,39 @@ func TestImportOtherSystemsExports(t *testing.T) {
 	wantLines(t, out, "Mailchimp audience export, 2 rows", "subscribed → active (2 rows)")
 	list := mustFolio(t, "members", "list", "--config", cfg)
 	wantLines(t, list, "mei.tanaka@example.org", "Mei Tanaka", "digital")
+}
+
+// TestPauseEndsBeforeTheSend: a member who paused on the manage page is
+// left out while the pause lasts and back in the first send after it.
+func TestPauseEndsBeforeTheSend(t *testing.T) {
+	dir := sample(t)
+	cfg := filepath.Join(dir, "folio.toml")
+	mustFolio(t, "members", "import", filepath.Join(dir, "members.csv"), "--config", cfg)
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(dir, "folio.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	zoe, _ := st.MemberByEmail(ctx, "zoe.lindqvist@example.org")
+	ramon, _ := st.MemberByEmail(ctx, "ramon.etxeberria@example.net")
+	lc := &member.Lifecycle{Store: st}
+	if _, err := lc.Pause(ctx, zoe.ID, time.Now().Add(50*time.Millisecond), member.Change{Source: "web manage page"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lc.Pause(ctx, ramon.ID, time.Now().Add(30*24*time.Hour), member.Change{Source: "web manage page"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond) // zoe's pause is over
+	mustFolio(t, "send", "--week", sampleWeek, "--config", cfg)
+	outbox := filepath.Join(dir, "outbox")
+	if _, err := os.Stat(filepath.Join(outbox, fmt.Sprintf("%s.%d.eml", sampleWeek, zoe.ID))); err != nil {
+		t.Errorf("zoe, back from her break, got no issue: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(outbox, fmt.Sprintf("%s.%d.eml", sampleWeek, ramon.ID))); err == nil {
+		t.Error("ramon got an issue during his pause")
+	}
+	wantLine(t, mustFolio(t, "members", "history", "zoe.lindqvist@example.org", "--config", cfg), "status", "paused → active", "pause ended", "schedule")
 }
