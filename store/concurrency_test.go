@@ -26,7 +26,7 @@ const (
 	// envClaimAt is when (Unix ms) the children start claiming, all
 	// together, so each one meets the others.
 	envClaimAt = "FOLIO_STORE_CLAIM_AT"
-	claimIssue    = "2026-W11"
+	claimIssue = "2026-W11"
 )
 
 func TestMain(m *testing.M) {

@@ -171,7 +171,7 @@ func (c *cli) joiner(cfg *config.Config, svc *services, job *publish.Job, runnin
 			if err != nil {
 				return fmt.Errorf("join %s: %w", id, err)
 			}
-			sum, err := p.Sender.Send(ctx, id)
+			sum, err := job.Send(ctx, p, w)
 			c.log.Info("joined a send", "week", id, "summary", sum.String())
 			return err
 		},

@@ -259,6 +259,7 @@ func (c *cli) job(svc *services, onResult func(delivery.Result)) (*publish.Job, 
 		Builder:        svc.builder,
 		Store:          svc.store,
 		Links:          svc.links,
+		Holds:          svc.store,
 		AttachMaxBytes: cfg.Newsletter.AttachMaxKB * 1024,
 		PublicIssues:   cfg.Server.PublicIssues,
 		NewSender: func(comp delivery.Composer) (*delivery.Sender, error) {
