@@ -48,3 +48,8 @@ if [ -z "${FOLIO_TEST_POSTGRES_URL:-}" ]; then
 	export FOLIO_TEST_POSTGRES_URL
 fi
 go test -race -count=1 -timeout 15m "$@" ./...
+
+# The crash test of issue 13 at full size, once and without -race: three
+# instances on the PostgreSQL cluster, 5,000 members, each instance killed
+# with SIGKILL five times (the run above did a smaller copy of it).
+go test -count=1 -timeout 5m -run '^TestCrashThreeInstances$' ./cmd/folio -args -crash.full

@@ -10,14 +10,21 @@ import (
 	"github.com/foliopress/folio/internal/member"
 
 	"github.com/foliopress/folio/mailer"
+	"github.com/foliopress/folio/store"
+	"github.com/foliopress/folio/store/storetest"
 )
 
 // BenchmarkClaimAndMark measures the ledger's cost per message for one
 // worker: a claim of 8 rows (sending) per commit and one commit per
 // outcome (sent), as the Sender does with a single worker.
 func BenchmarkClaimAndMark(b *testing.B) {
+	for _, engine := range storetest.Engines() {
+		b.Run(engine, func(b *testing.B) { benchClaimAndMark(b, storetest.Open(b, engine)) })
+	}
+}
+
+func benchClaimAndMark(b *testing.B, s *store.Store) {
 	ctx := context.Background()
-	s := open(b)
 	addMembers(b, s, 2000, "")
 	id := func(m member.Member) string { return "x" }
 	b.ResetTimer()
@@ -53,8 +60,13 @@ func BenchmarkClaimAndMark(b *testing.B) {
 // as a worker's claim rides on one (rolled back, so every round finds
 // the same rows due).
 func BenchmarkClaimInBatch(b *testing.B) {
+	for _, engine := range storetest.Engines() {
+		b.Run(engine, func(b *testing.B) { benchClaimInBatch(b, storetest.Open(b, engine)) })
+	}
+}
+
+func benchClaimInBatch(b *testing.B, s *store.Store) {
 	ctx := context.Background()
-	s := open(b)
 	addMembers(b, s, 20000, "print")
 	if _, err := s.EnsureDeliveries(ctx, "w", delivery.Audience{}, time.Now()); err != nil {
 		b.Fatal(err)

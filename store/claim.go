@@ -133,14 +133,18 @@ func (s *Store) claimDue(ctx context.Context, tx *sql.Tx, issueID, owner string,
 			if len(due) == 0 {
 				break
 			}
+			ps := make([]plan, len(due))
+			for i, d := range due {
+				ps[i] = planRow(d, issueID, now, leaseUntil, messageID)
+			}
+			dids, err := s.apply(ctx, tx, issueID, owner, now, leaseUntil, ps)
+			if err != nil {
+				return nil, err
+			}
 			changed := 0
-			for _, d := range due {
-				c, did, err := s.claimRow(ctx, tx, d, issueID, owner, now, leaseUntil, messageID)
-				if err != nil {
-					return nil, err
-				}
+			for i, did := range dids {
 				if did == claimed {
-					out = append(out, c)
+					out = append(out, ps[i].c)
 				}
 				if did != untouched {
 					changed++
@@ -197,21 +201,25 @@ const (
 	claimed
 )
 
-// claimRow moves one due row to sending (or skipped) inside tx. The
-// update checks the row is still as it was read.
-func (s *Store) claimRow(ctx context.Context, tx *sql.Tx, d dueRow, issueID, owner string, now, leaseUntil time.Time, messageID func(member.Member) string) (delivery.Claim, int, error) {
-	c := d.c
+// plan is what a claim does with one due row: skip it (its member left)
+// or claim it as c.
+type plan struct {
+	d    dueRow
+	c    delivery.Claim
+	skip bool
+	why  string
+}
+
+// planRow decides what becomes of a due row.
+func planRow(d dueRow, issueID string, now, leaseUntil time.Time, messageID func(member.Member) string) plan {
+	p := plan{d: d, c: d.c}
+	c := &p.c
 	if c.Member.Status != member.StatusActive || d.suppressed {
-		why := "member " + string(c.Member.Status)
+		p.skip, p.why = true, "member "+string(c.Member.Status)
 		if d.suppressed {
-			why = "address suppressed"
+			p.why = "address suppressed"
 		}
-		res, err := s.exec(ctx, tx, qSkip, why, ms(now), issueID, c.MemberID, d.state, d.owner)
-		if err != nil {
-			return c, untouched, fmt.Errorf("store: skip: %w", err)
-		}
-		r, err := did(res, skipped)
-		return c, r, err
+		return p
 	}
 	if c.MessageID == "" {
 		c.MessageID = messageID(c.Member)
@@ -221,13 +229,46 @@ func (s *Store) claimRow(ctx context.Context, tx *sql.Tx, d dueRow, issueID, own
 	}
 	c.IssueID, c.State, c.NextAttempt, c.UpdatedAt = issueID, delivery.StateSending, leaseUntil, now
 	c.Attempts++
-	res, err := s.exec(ctx, tx, qClaim, owner, c.MessageID, c.Attempts, ms(c.FirstTry), ms(leaseUntil), ms(now),
-		issueID, c.MemberID, d.state, d.owner, d.next)
-	if err != nil {
-		return c, untouched, fmt.Errorf("store: claim: %w", err)
+	return p
+}
+
+// claimApplier is an engine that runs a claim's guarded updates in one
+// statement (PostgreSQL: one round trip instead of one a row).
+type claimApplier interface {
+	applyClaims(ctx context.Context, tx *sql.Tx, issueID, owner string, now, leaseUntil time.Time, ps []plan) ([]int, error)
+}
+
+// apply runs the plans' guarded updates — each checks the row is still
+// as it was read — and reports what each did.
+func (s *Store) apply(ctx context.Context, tx *sql.Tx, issueID, owner string, now, leaseUntil time.Time, ps []plan) ([]int, error) {
+	if a, ok := s.eng.(claimApplier); ok {
+		return a.applyClaims(ctx, tx, issueID, owner, now, leaseUntil, ps)
 	}
-	r, err := did(res, claimed)
-	return c, r, err
+	out := make([]int, len(ps))
+	for i, p := range ps {
+		var (
+			res sql.Result
+			err error
+		)
+		if p.skip {
+			res, err = s.exec(ctx, tx, qSkip, p.why, ms(now), issueID, p.c.MemberID, p.d.state, p.d.owner)
+		} else {
+			c := p.c
+			res, err = s.exec(ctx, tx, qClaim, owner, c.MessageID, c.Attempts, ms(c.FirstTry), ms(leaseUntil), ms(now),
+				issueID, c.MemberID, p.d.state, p.d.owner, p.d.next)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("store: claim: %w", err)
+		}
+		what := claimed
+		if p.skip {
+			what = skipped
+		}
+		if out[i], err = did(res, what); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // did is what a guarded update did: what, or untouched when it matched

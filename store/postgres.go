@@ -7,8 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/foliopress/folio/internal/delivery"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/database"
@@ -102,4 +105,113 @@ func (e *postgresEngine) ownerDead(ctx context.Context, tx *sql.Tx, owner string
 		return false, err
 	}
 	return free, nil
+}
+
+// qApplyClaims is every guarded update of one claim in one statement: a
+// row changes only if it is still as it was read, and RETURNING says
+// which did.
+const qApplyClaims = `UPDATE deliveries AS d SET
+	state = CASE WHEN u.skip THEN 'skipped' ELSE 'sending' END,
+	owner = CASE WHEN u.skip THEN '' ELSE $2 END,
+	reply = CASE WHEN u.skip THEN u.why ELSE d.reply END,
+	message_id = CASE WHEN u.skip THEN d.message_id ELSE u.mid END,
+	attempts = CASE WHEN u.skip THEN d.attempts ELSE u.attempts END,
+	first_try = CASE WHEN u.skip THEN d.first_try ELSE u.first END,
+	next_attempt = CASE WHEN u.skip THEN d.next_attempt ELSE $3 END,
+	updated_at = $4
+	FROM unnest($5::bigint[], $6::boolean[], $7::text[], $8::text[], $9::bigint[], $10::bigint[], $11::text[], $12::text[], $13::bigint[])
+		AS u(member_id, skip, why, mid, attempts, first, old_state, old_owner, old_next)
+	WHERE d.issue_id = $1 AND d.member_id = u.member_id
+		AND d.state = u.old_state AND d.owner = u.old_owner AND d.next_attempt = u.old_next
+	RETURNING d.member_id`
+
+func (e *postgresEngine) applyClaims(ctx context.Context, tx *sql.Tx, issueID, owner string, now, leaseUntil time.Time, ps []plan) ([]int, error) {
+	n := len(ps)
+	ids, first, attempts, next := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
+	skip := make([]bool, n)
+	why, mid, state, own := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	for i, p := range ps {
+		ids[i], skip[i], why[i], mid[i] = p.c.MemberID, p.skip, p.why, p.c.MessageID
+		attempts[i], first[i] = int64(p.c.Attempts), ms(p.c.FirstTry)
+		state[i], own[i], next[i] = p.d.state, p.d.owner, p.d.next
+	}
+	rows, err := tx.QueryContext(ctx, qApplyClaims, issueID, owner, ms(leaseUntil), ms(now),
+		ids, skip, why, mid, attempts, first, state, own, next)
+	if err != nil {
+		return nil, fmt.Errorf("store: claim: %w", err)
+	}
+	defer rows.Close()
+	done := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("store: claim: %w", err)
+		}
+		done[id] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: claim: %w", err)
+	}
+	out := make([]int, n)
+	for i, p := range ps {
+		switch {
+		case !done[p.c.MemberID]:
+			out[i] = untouched
+		case p.skip:
+			out[i] = skipped
+		default:
+			out[i] = claimed
+		}
+	}
+	return out, nil
+}
+
+// qWriteOutcomes is a batch's outcomes in one statement: each row owner
+// still holds becomes its outcome (pending releases it, the attempt not
+// counted), suppressed addresses are listed, and RETURNING names the rows
+// written.
+const qWriteOutcomes = `WITH u AS (
+		SELECT * FROM unnest($4::bigint[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::text[])
+			AS u(member_id, state, reply, next, supp, supp_key)
+	), up AS (
+		UPDATE deliveries AS d SET
+			state = u.state,
+			reply = CASE WHEN u.state = 'pending' THEN d.reply ELSE u.reply END,
+			next_attempt = CASE WHEN u.state = 'pending' THEN 0 ELSE u.next END,
+			attempts = CASE WHEN u.state = 'pending' THEN GREATEST(d.attempts - 1, 0) ELSE d.attempts END,
+			owner = '', updated_at = $3
+		FROM u WHERE d.issue_id = $1 AND d.member_id = u.member_id AND d.state = 'sending' AND d.owner = $2
+		RETURNING d.member_id, u.reply, u.supp, u.supp_key
+	), sup AS (
+		INSERT INTO suppressions (email_key, email, reason, created_at)
+		SELECT DISTINCT ON (supp_key) supp_key, supp, reply, $3 FROM up WHERE supp_key <> ''
+		ON CONFLICT (email_key) DO UPDATE SET reason = excluded.reason
+	)
+	SELECT count(*) FROM up`
+
+func (e *postgresEngine) writeOutcomes(ctx context.Context, q querier, issueID, owner string, now time.Time, outs []delivery.Outcome) (int, error) {
+	n := len(outs)
+	ids, next := make([]int64, n), make([]int64, n)
+	state, reply, supp, key := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	for i, o := range outs {
+		ids[i], state[i], reply[i], next[i] = o.MemberID, string(o.State), o.Reply, ms(o.Next)
+		if o.Suppress != "" {
+			supp[i], key[i] = o.Suppress, emailKey(o.Suppress)
+		}
+	}
+	rows, err := q.QueryContext(ctx, qWriteOutcomes, issueID, owner, ms(now), ids, state, reply, next, supp, key)
+	if err != nil {
+		return 0, fmt.Errorf("store: record %s: %w", issueID, err)
+	}
+	defer rows.Close()
+	var done int
+	if rows.Next() {
+		if err := rows.Scan(&done); err != nil {
+			return 0, fmt.Errorf("store: record %s: %w", issueID, err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("store: record %s: %w", issueID, err)
+	}
+	return done, nil
 }

@@ -45,6 +45,7 @@ func write(dir string, n, words, members, width, smtpPort int) error {
 name = "Folio Reference Weekly"
 timezone = "America/New_York"
 base_url = "https://weekly.example.org"
+address = "Folio Reference Weekly, 1 Bench Street, Testville, ME 04101, USA"
 [content]
 dir = "reviews"
 sections = ["Film", "Stage", "Music", "Books"]

@@ -125,7 +125,7 @@ func summaryLine(ctx context.Context, l publish.Ledger, s delivery.Summary) stri
 func sendAll(ctx context.Context, s *delivery.Sender, issueID string) (delivery.Summary, error) {
 	sum, err := s.Send(ctx, issueID)
 	for err == nil && ctx.Err() == nil && sum.Remaining() > 0 && sum.Remaining() == sum.Counts[delivery.StateSending] {
-		t := time.NewTimer(time.Second)
+		t := time.NewTimer(250 * time.Millisecond)
 		select {
 		case <-ctx.Done():
 			t.Stop()
