@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/foliopress/folio/internal/config"
+	"github.com/foliopress/folio/internal/console"
 	"github.com/foliopress/folio/internal/publish"
 	"github.com/foliopress/folio/internal/schedule"
 	"github.com/foliopress/folio/issue"
@@ -52,18 +53,26 @@ func (c *cli) serveCmd() *cobra.Command {
 			metrics := server.NewMetrics()
 			prog := newProgress(c.stdout)
 			observe := prog.observe(c.log)
+			live := console.NewProgress(nil)
 			job, err := c.job(svc, func(r delivery.Result) {
 				observe(r)
 				metrics.ObserveResult(r)
+				live.Observe(r)
 			})
 			if err != nil {
 				return err
 			}
+			job.Observe = live.Start
 			if c.exe != "" {
 				// Builds run in a child process under [build] memory_limit_mb.
 				job.Runner = &childBuilder{exe: c.exe, configPath: cfg.Path, environ: c.environ, limitMB: cfg.Build.MemoryLimitMB,
 					warn: func(line string) { c.log.Warn("build", "msg", line) }}
 			}
+			desk, err := c.desk(cfg, svc, job, spec, live)
+			if err != nil {
+				return err
+			}
+			defer desk.Close()
 			srv, err := server.New(server.Config{
 				PublicIssues: cfg.Server.PublicIssues,
 				Links:        svc.links,
@@ -77,6 +86,7 @@ func (c *cli) serveCmd() *cobra.Command {
 				Members: svc.store, Lifecycle: c.lifecycle(cfg, svc.store), Directory: svc.store,
 				Archive: svc.store, Ledger: svc.store, Issues: svc.artifacts,
 				Editor: publish.Editor{Job: job}, Metrics: metrics, Health: svc.store,
+				Console: desk.Handler(),
 			})
 			if err != nil {
 				return err
@@ -101,7 +111,7 @@ func (c *cli) serveCmd() *cobra.Command {
 			ctx, stop := context.WithCancel(ctx)
 			defer stop()
 			var wg sync.WaitGroup
-			errs := make(chan error, 4)
+			errs := make(chan error, 5)
 			// A store that vanished (its file deleted or replaced) stops
 			// the process: writes to it would reach no one.
 			wg.Go(func() {
@@ -113,6 +123,7 @@ func (c *cli) serveCmd() *cobra.Command {
 			wg.Go(func() { errs <- srv.Serve(ctx, ln) })
 			wg.Go(func() { errs <- sched.Run(ctx) })
 			wg.Go(func() { errs <- joiner.Run(ctx) })
+			wg.Go(func() { errs <- desk.Run(ctx) })
 			wg.Wait()
 			close(errs)
 			for err := range errs {

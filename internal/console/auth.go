@@ -162,7 +162,7 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: cookiePath, HttpOnly: true, Secure: c.cfg.Secure,
-		SameSite: http.SameSiteLaxMode, Expires: se.Expires})
+		SameSite: http.SameSiteLaxMode, MaxAge: int(editor.Lifetime.Seconds())})
 	http.SetCookie(w, &http.Cookie{Name: loginCookie, Value: "", Path: cookiePath, MaxAge: -1})
 	c.audit(r.WithContext(context.WithValue(ctx, ctxKey{}, se)), editor.ActionLogin, "", "from "+clientAddr(r))
 	http.Redirect(w, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)

@@ -73,11 +73,11 @@ type Console struct {
 
 // sendJob is a send the console started in this process.
 type sendJob struct {
-	started  time.Time
-	finished time.Time
-	running  bool
-	err      error
-	by       string
+	Started  time.Time
+	Finished time.Time
+	Running  bool
+	Err      error
+	By       string
 }
 
 // New checks the dependencies, parses the templates and builds the routes.

@@ -61,7 +61,11 @@ func (c *Console) figures(ctx context.Context, week string) (Figures, error) {
 	now := c.now()
 	if e != nil && now.Sub(e.at) > figuresTTL && !e.loading {
 		e.loading = true
-		go c.loadFigures(context.WithoutCancel(ctx), week)
+		go func() {
+			if err := c.loadFigures(context.WithoutCancel(ctx), week); err != nil {
+				c.fail("figures "+week, err)
+			}
+		}()
 	}
 	fc.mu.Unlock()
 	if e == nil {

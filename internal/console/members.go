@@ -165,7 +165,14 @@ func (c *Console) setStatus(w http.ResponseWriter, r *http.Request) {
 			_, err = c.d.Lifecycle.Resume(ctx, m.ID, c.change(r, note))
 		}
 	case member.StatusPaused:
-		_, err = c.d.Lifecycle.Pause(ctx, m.ID, time.Time{}, c.change(r, note))
+		until := c.now().AddDate(0, 0, 28)
+		if v := r.PostFormValue("until"); v != "" {
+			if until, err = time.ParseInLocation("2006-01-02", v, c.cfg.Location); err != nil {
+				c.message(w, r, http.StatusBadRequest, "Not a date", fmt.Sprintf("%q is not a date such as 2026-04-01.", v))
+				return
+			}
+		}
+		_, err = c.d.Lifecycle.Pause(ctx, m.ID, until, c.change(r, note))
 	case member.StatusUnsubscribed:
 		_, err = c.d.Lifecycle.Leave(ctx, member.Ref{ID: m.ID}, member.ReasonUnsubscribe, c.change(r, note))
 	case member.StatusBounced:

@@ -40,7 +40,7 @@ func (p PDFToPPM) Thumbnail(ctx context.Context, pdf []byte, page int) ([]byte, 
 		w = 240
 	}
 	cmd := exec.CommandContext(ctx, "pdftoppm", "-png", "-singlefile", "-f", strconv.Itoa(page), "-l", strconv.Itoa(page),
-		"-scale-to-x", strconv.Itoa(w), "-scale-to-y", "-1", "-", "-")
+		"-scale-to-x", strconv.Itoa(w), "-scale-to-y", "-1", "-")
 	cmd.Stdin = bytes.NewReader(pdf)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut

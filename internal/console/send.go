@@ -22,13 +22,13 @@ func (c *Console) startSend(week issue.Week, by string) bool {
 	id := week.String()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if j := c.sends[id]; j != nil && j.running {
+	if j := c.sends[id]; j != nil && j.Running {
 		return false
 	}
 	if c.bg.Err() != nil {
 		return false
 	}
-	j := &sendJob{started: c.now(), running: true, by: by}
+	j := &sendJob{Started: c.now(), Running: true, By: by}
 	c.sends[id] = j
 	c.wg.Add(1)
 	go func() {
@@ -38,7 +38,7 @@ func (c *Console) startSend(week issue.Week, by string) bool {
 			c.fail("send "+id, err)
 		}
 		c.mu.Lock()
-		j.running, j.finished, j.err = false, c.now(), err
+		j.Running, j.Finished, j.Err = false, c.now(), err
 		c.mu.Unlock()
 		c.forget(id) // read the ledger afresh: the send is over
 	}()
@@ -191,7 +191,7 @@ func (c *Console) waitSendEnd(week string) {
 	for range 50 {
 		c.mu.Lock()
 		j := c.sends[week]
-		running := j != nil && j.running
+		running := j != nil && j.Running
 		c.mu.Unlock()
 		if !running {
 			return
