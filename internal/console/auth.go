@@ -222,4 +222,3 @@ func (c *Console) auditAs(ctx context.Context, who, action, target, detail strin
 		c.fail("audit", err)
 	}
 }
-

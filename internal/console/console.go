@@ -159,7 +159,7 @@ func (c *Console) Run(ctx context.Context) error {
 
 func parsePages() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
-		"pct": func(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) },
+		"pct":  func(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) },
 		"pct2": func(f float64) string { return fmt.Sprintf("%.2f%%", 100*f) },
 		"dur": func(d time.Duration) string {
 			if d <= 0 {
@@ -173,10 +173,12 @@ func parsePages() (map[string]*template.Template, error) {
 		},
 		"rate": func(r float64) string { return fmt.Sprintf("%.1f/s", r) },
 		// sub and add take the pipeline's value last: {{.Width | sub 190}}.
-		"sub":        func(d, x any) float64 { return toFloat(x) - toFloat(d) },
-		"add":        func(d, x any) float64 { return toFloat(x) + toFloat(d) },
-		"mul100":     func(f float64) float64 { return min(100, max(0, 100*f)) },
-		"progressOf": func(p weekPage) progressView { return progressView{Week: p.Week, Figures: p.Figures, Held: p.Held, Done: p.Figures.Total > 0 && p.Figures.Remaining() == 0 && !p.Figures.Running} },
+		"sub":    func(d, x any) float64 { return toFloat(x) - toFloat(d) },
+		"add":    func(d, x any) float64 { return toFloat(x) + toFloat(d) },
+		"mul100": func(f float64) float64 { return min(100, max(0, 100*f)) },
+		"progressOf": func(p weekPage) progressView {
+			return progressView{Week: p.Week, Figures: p.Figures, Held: p.Held, Done: p.Figures.Total > 0 && p.Figures.Remaining() == 0 && !p.Figures.Running}
+		},
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/_*.html")
 	if err != nil {

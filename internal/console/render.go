@@ -80,18 +80,18 @@ func redirectDone(w http.ResponseWriter, r *http.Request, to, code string, n int
 
 // flashes are the lines redirectDone can show; %d is the number.
 var flashes = map[string]string{
-	"built":       "Built. The previews below are the new issue.",
-	"tested":      "Test copies sent: %d.",
-	"sending":     "The send has started.",
-	"scheduled":   "The send is scheduled.",
-	"cancelled":   "The scheduled send is cancelled.",
-	"paused":      "Paused: messages in flight finish, the rest waits.",
-	"resumed":     "Resumed.",
-	"retrying":    "%d failed deliveries are due again; the send has started.",
-	"status":      "The member's status is changed.",
-	"suppressed":  "The address is suppressed.",
+	"built":        "Built. The previews below are the new issue.",
+	"tested":       "Test copies sent: %d.",
+	"sending":      "The send has started.",
+	"scheduled":    "The send is scheduled.",
+	"cancelled":    "The scheduled send is cancelled.",
+	"paused":       "Paused: messages in flight finish, the rest waits.",
+	"resumed":      "Resumed.",
+	"retrying":     "%d failed deliveries are due again; the send has started.",
+	"status":       "The member's status is changed.",
+	"suppressed":   "The address is suppressed.",
 	"unsuppressed": "The address is no longer suppressed.",
-	"imported":    "Imported: %d members added or updated.",
+	"imported":     "Imported: %d members added or updated.",
 }
 
 func flash(r *http.Request) string {
