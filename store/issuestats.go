@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -19,7 +20,10 @@ type IssueStats struct {
 	Failed     int
 	Bounces    int
 	Complaints int
-	Computed   time.Time
+	// Retrying, Pending and Skipped complete the ledger's count:
+	// Total = Sent + Failed + Retrying + Pending + Skipped.
+	Retrying, Pending, Skipped int
+	Computed                   time.Time
 }
 
 // BounceRate and ComplaintRate are shares of the messages sent.
@@ -45,12 +49,15 @@ func (s *Store) RefreshIssueStats(ctx context.Context, week string, now time.Tim
 	err := s.r.QueryRowContext(ctx, `SELECT COUNT(*),
 		COALESCE(SUM(CASE WHEN d.state = 'sent' THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN d.state = 'failed_perm' THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN d.state = 'failed_temp' THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN d.state IN ('pending', 'sending') THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN d.state = 'skipped' THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN d.state = 'failed_perm' OR EXISTS (SELECT 1 FROM member_history h WHERE h.member_id = d.member_id
 			AND h.what = 'suppressed' AND h.new_value = 'bounce' AND h.at >= d.updated_at AND h.at < d.updated_at + $2)
 			OR EXISTS (SELECT 1 FROM soft_bounces b WHERE b.member_id = d.member_id AND b.issue_id = d.issue_id) THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN d.state = 'sent' AND EXISTS (SELECT 1 FROM member_history h WHERE h.member_id = d.member_id
 			AND h.what = 'suppressed' AND h.new_value = 'complaint' AND h.at >= d.updated_at AND h.at < d.updated_at + $2) THEN 1 ELSE 0 END), 0)
-		FROM deliveries d WHERE d.issue_id = $1`, week, win).Scan(&st.Total, &st.Sent, &st.Failed, &st.Bounces, &st.Complaints)
+		FROM deliveries d WHERE d.issue_id = $1`, week, win).Scan(&st.Total, &st.Sent, &st.Failed, &st.Retrying, &st.Pending, &st.Skipped, &st.Bounces, &st.Complaints)
 	if err != nil {
 		return st, fmt.Errorf("store: issue stats %s: %w", week, err)
 	}
@@ -58,10 +65,11 @@ func (s *Store) RefreshIssueStats(ctx context.Context, week string, now time.Tim
 		return st, nil // pruned or never sent: keep what was counted before
 	}
 	err = s.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO issue_stats (week, total, sent, failed, bounces, complaints, computed_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
-			ON CONFLICT (week) DO UPDATE SET total = excluded.total, sent = excluded.sent, failed = excluded.failed,
-			bounces = excluded.bounces, complaints = excluded.complaints, computed_at = excluded.computed_at`,
-			week, st.Total, st.Sent, st.Failed, st.Bounces, st.Complaints, ms(now))
+		_, err := tx.ExecContext(ctx, `INSERT INTO issue_stats (week, total, sent, failed, retrying, pending, skipped, bounces, complaints, computed_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+			ON CONFLICT (week) DO UPDATE SET total = excluded.total, sent = excluded.sent, failed = excluded.failed, retrying = excluded.retrying,
+			pending = excluded.pending, skipped = excluded.skipped, bounces = excluded.bounces, complaints = excluded.complaints, computed_at = excluded.computed_at`,
+			week, st.Total, st.Sent, st.Failed, st.Retrying, st.Pending, st.Skipped, st.Bounces, st.Complaints, ms(now))
 		return err
 	})
 	if err != nil {
@@ -70,10 +78,27 @@ func (s *Store) RefreshIssueStats(ctx context.Context, week string, now time.Tim
 	return st, nil
 }
 
+// IssueStatsOf returns week's kept figures; false when none are kept.
+func (s *Store) IssueStatsOf(ctx context.Context, week string) (IssueStats, bool, error) {
+	st := IssueStats{Week: week}
+	var at int64
+	err := s.r.QueryRowContext(ctx, `SELECT total, sent, failed, retrying, pending, skipped, bounces, complaints, computed_at FROM issue_stats WHERE week = $1`, week).
+		Scan(&st.Total, &st.Sent, &st.Failed, &st.Retrying, &st.Pending, &st.Skipped, &st.Bounces, &st.Complaints, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return st, false, nil
+	}
+	if err != nil {
+		return st, false, fmt.Errorf("store: issue stats %s: %w", week, err)
+	}
+	st.Computed = fromMS(at)
+	return st, true, nil
+}
+
 // AllIssueStats returns the kept figures of every issue, newest first, at
 // most limit.
 func (s *Store) AllIssueStats(ctx context.Context, limit int) ([]IssueStats, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT week, total, sent, failed, bounces, complaints, computed_at FROM issue_stats ORDER BY week DESC LIMIT $1`, limit)
+	rows, err := s.r.QueryContext(ctx, `SELECT week, total, sent, failed, retrying, pending, skipped, bounces, complaints, computed_at
+		FROM issue_stats ORDER BY week DESC LIMIT $1`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: issue stats: %w", err)
 	}
@@ -82,7 +107,7 @@ func (s *Store) AllIssueStats(ctx context.Context, limit int) ([]IssueStats, err
 	for rows.Next() {
 		var st IssueStats
 		var at int64
-		if err := rows.Scan(&st.Week, &st.Total, &st.Sent, &st.Failed, &st.Bounces, &st.Complaints, &at); err != nil {
+		if err := rows.Scan(&st.Week, &st.Total, &st.Sent, &st.Failed, &st.Retrying, &st.Pending, &st.Skipped, &st.Bounces, &st.Complaints, &at); err != nil {
 			return nil, fmt.Errorf("store: issue stats: %w", err)
 		}
 		st.Computed = fromMS(at)

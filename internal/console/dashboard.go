@@ -18,6 +18,7 @@ const complaintLine = 0.003
 
 // dashboardPage is the dashboard's data.
 type dashboardPage struct {
+	Weeks   []weekRow
 	Runs    []runLine
 	NextRun time.Time
 	Plans   []editor.Plan
@@ -55,6 +56,13 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) {
 	for _, run := range runs {
 		p.Runs = append(p.Runs, runLine{Week: run.Week, Started: run.Started.In(c.cfg.Location), Finished: run.Finished,
 			Sending: c.d.Progress.Live(run.Week).Running})
+	}
+	if ws, err := c.loadWeekStates(ctx, 12); err != nil {
+		c.fail("weeks", err)
+	} else {
+		for _, wk := range c.listWeeks(ws, 6) {
+			p.Weeks = append(p.Weeks, c.row(ctx, ws, wk))
+		}
 	}
 	if c.cfg.NextRun != nil {
 		p.NextRun = c.cfg.NextRun(c.now()).In(c.cfg.Location)

@@ -44,6 +44,8 @@ type Ledger interface {
 	Holds(ctx context.Context) (map[string]string, error)
 	RetryFailed(ctx context.Context, week string, now time.Time) (int, error)
 	AllIssueStats(ctx context.Context, limit int) ([]store.IssueStats, error)
+	IssueStatsOf(ctx context.Context, week string) (store.IssueStats, bool, error)
+	RunState(ctx context.Context, week string) (started, finished bool, err error)
 	RefreshIssueStats(ctx context.Context, week string, now time.Time) (store.IssueStats, error)
 	StaleIssueStats(ctx context.Context, older, recent time.Time) ([]string, error)
 }

@@ -76,10 +76,35 @@ func (c *Console) figures(ctx context.Context, week string) (Figures, error) {
 		e = fc.entries[week]
 		fc.mu.Unlock()
 	}
+	live := c.d.Progress.Live(week)
 	fc.mu.Lock()
 	counts, m, at := e.counts, e.mark, e.at
+	// The ledger was read before this send began (its rows may not have
+	// existed yet): once its first results arrive, read it again — while
+	// the caller waits if the week had no rows at all.
+	stale := live.Running && at.Before(live.Since) && (live.mark != m || c.now().Sub(at) > time.Second) && !e.loading
+	empty := len(counts) == 0
+	if stale && !empty {
+		e.loading = true
+	}
 	fc.mu.Unlock()
-	live := c.d.Progress.Live(week)
+	if stale && empty {
+		if err := c.loadFigures(ctx, week); err != nil {
+			return Figures{}, err
+		}
+		live = c.d.Progress.Live(week)
+		fc.mu.Lock()
+		e = fc.entries[week]
+		counts, m, at = e.counts, e.mark, e.at
+		fc.mu.Unlock()
+	}
+	if stale && !empty {
+		go func() {
+			if err := c.loadFigures(context.WithoutCancel(ctx), week); err != nil {
+				c.fail("figures "+week, err)
+			}
+		}()
+	}
 	f := Figures{
 		Sent:     counts[delivery.StateSent] + int(live.mark.sent-m.sent),
 		Failed:   counts[delivery.StateFailedPerm] + int(live.mark.failed-m.failed),

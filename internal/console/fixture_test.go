@@ -127,7 +127,8 @@ func newDesk(t *testing.T, o deskOpts) *desk {
 		opts = append(opts, smtptest.WithHook(o.hook))
 	}
 	relay := smtptest.Start(t, opts...)
-	prog := console.NewProgress(nil)
+	clk := &clock{t: time.Date(2026, 3, 6, 6, 0, 0, 0, time.UTC)}
+	prog := console.NewProgress(clk.Now)
 	job := &publish.Job{
 		Builder: &publish.Builder{
 			Source:    markdown.NewSource(reviews, loc, []string{"Film", "Stage", "Music", "Books"}),
@@ -142,7 +143,6 @@ func newDesk(t *testing.T, o deskOpts) *desk {
 				OnResult:  prog.Observe})
 		},
 	}
-	clk := &clock{t: time.Date(2026, 3, 6, 6, 0, 0, 0, time.UTC)}
 	c, err := console.New(console.Config{
 		Magazine: "Folio Weekly", Location: loc, Now: clk.Now, PlanEvery: 20 * time.Millisecond, StreamEvery: 50 * time.Millisecond,
 		Thumbnails: console.PDFToPPM{Width: 120},

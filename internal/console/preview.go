@@ -174,9 +174,19 @@ func (c *Console) emailDoc(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.WriteString(w, msg.Text)
 		return
 	}
-	previewHeaders(w, "default-src 'none'; style-src 'unsafe-inline'; img-src https: http: data:")
+	// The photos come from the built issue, through the console, so the
+	// preview shows them before the site serves them.
+	doc := strings.ReplaceAll(msg.HTML, strings.TrimRight(b.Issue.BaseURL, "/")+"/issues/"+wk.String()+"/images/", "/admin/weeks/"+wk.String()+"/web/images/")
+	if r.URL.Query().Get("scheme") == "dark" {
+		// The email's own dark-mode rules, applied as a mail client in dark
+		// mode applies them.
+		for _, q := range []string{"@media (prefers-color-scheme:dark)", "@media (prefers-color-scheme: dark)"} {
+			doc = strings.ReplaceAll(doc, q, "@media all")
+		}
+	}
+	previewHeaders(w, "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https: http: data:")
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	_, _ = io.WriteString(w, msg.HTML)
+	_, _ = io.WriteString(w, doc)
 }
 
 // webDoc is the built web version, framed by the preview; its photos and

@@ -41,6 +41,9 @@ func (c *Console) startSend(week issue.Week, by string) bool {
 		j.Running, j.Finished, j.Err = false, c.now(), err
 		c.mu.Unlock()
 		c.forget(id) // read the ledger afresh: the send is over
+		if _, err := c.d.Ledger.RefreshIssueStats(context.WithoutCancel(c.bg), id, c.now()); err != nil {
+			c.fail("stats "+id, err)
+		}
 	}()
 	return true
 }
@@ -213,6 +216,9 @@ func (c *Console) retryFailed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.forget(wk.String())
+	if _, err := c.d.Ledger.RefreshIssueStats(r.Context(), wk.String(), c.now()); err != nil {
+		c.fail("stats "+wk.String(), err)
+	}
 	c.startSend(wk, sessionOf(r).Editor.Email)
 	c.audit(r, editor.ActionRetryFailed, wk.String(), fmt.Sprintf("%d deliveries", n))
 	redirectDone(w, r, "/admin/weeks/"+wk.String(), "retrying", n)

@@ -225,22 +225,22 @@ func (c *Console) week(w http.ResponseWriter, r *http.Request) {
 	}
 	if f, err := c.d.Issues.Open(ctx, id, artifact.ManifestFile); err == nil {
 		if fi, err := f.Stat(); err == nil {
-			p.Built, p.BuiltAt = true, fi.ModTime()
+			p.Built, p.BuiltAt = true, fi.ModTime().In(c.cfg.Location)
 		}
 		_ = f.Close()
 	} else if !errors.Is(err, artifact.ErrNotFound) {
 		c.fail("week "+id, err)
 	}
-	fig, err := c.figures(ctx, id)
-	if err != nil {
-		c.fail("figures "+id, err)
-	}
-	p.Figures, p.HasLedger, p.Live = fig, fig.Total > 0, fig.Running
 	holds, err := c.d.Ledger.Holds(ctx)
 	if err != nil {
 		c.fail("holds", err)
 	}
 	p.Held = holds[id]
+	fig, err := c.weekFigures(ctx, id, p.Held != "")
+	if err != nil {
+		c.fail("figures "+id, err)
+	}
+	p.Figures, p.HasLedger, p.Live = fig, fig.Total > 0, fig.Running
 	if plan, ok, err := c.d.Ledger.Plan(ctx, id); err == nil && ok && plan.State == editor.PlanScheduled {
 		p.Plan = &plan
 	}
@@ -261,6 +261,28 @@ func (c *Console) week(w http.ResponseWriter, r *http.Request) {
 	}
 	c.mu.Unlock()
 	c.render(w, r, http.StatusOK, "week", page{Title: "Week " + id, Nav: "weeks", Data: p})
+}
+
+// weekFigures are a week's figures: for a week whose send is over (not
+// sending here, not paused, its run finished if it had one) the kept
+// figures, so a page never counts a finished ledger; otherwise the live
+// ones.
+func (c *Console) weekFigures(ctx context.Context, week string, held bool) (Figures, error) {
+	c.mu.Lock()
+	j := c.sends[week]
+	sending := j != nil && j.Running
+	c.mu.Unlock()
+	if !held && !sending && !c.d.Progress.Live(week).Running {
+		if _, cached := c.cachedFigures(week); !cached {
+			started, finished, err := c.d.Ledger.RunState(ctx, week)
+			st, ok, serr := c.d.Ledger.IssueStatsOf(ctx, week)
+			if err == nil && serr == nil && ok && (!started || finished) && st.Pending == 0 {
+				return Figures{Total: st.Total, Sent: st.Sent, Failed: st.Failed, Retrying: st.Retrying, Skipped: st.Skipped,
+					At: st.Computed, Known: true}, nil
+			}
+		}
+	}
+	return c.figures(ctx, week)
 }
 
 // problems lists the review errors inside err (a review's problems come

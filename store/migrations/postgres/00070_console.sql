@@ -63,16 +63,24 @@ CREATE TABLE issue_stats (
     total       BIGINT NOT NULL,
     sent        BIGINT NOT NULL,
     failed      BIGINT NOT NULL,
+    retrying    BIGINT NOT NULL,
+    pending     BIGINT NOT NULL,
+    skipped     BIGINT NOT NULL,
     bounces     BIGINT NOT NULL,
     complaints  BIGINT NOT NULL,
     computed_at BIGINT NOT NULL
 );
+
+-- A week's failed deliveries, listed with the relay's reply on its page
+-- and retried from there, without reading the rows that went out.
+CREATE INDEX deliveries_failed ON deliveries (issue_id, member_id) WHERE state IN ('failed_temp', 'failed_perm');
 
 -- Member search: prefixes of the address and of the name.
 CREATE INDEX members_name_key ON members (lower(name) text_pattern_ops);
 CREATE INDEX members_email_prefix ON members (email_key text_pattern_ops);
 
 -- +goose Down
+DROP INDEX deliveries_failed;
 DROP INDEX members_email_prefix;
 DROP INDEX members_name_key;
 DROP TABLE issue_stats;
