@@ -238,3 +238,48 @@ func TestSearchRetryAndStats(t *testing.T) {
 		}
 	})
 }
+
+// TestCountAudience counts the same before a send (the quick path) and
+// after part of it (the ledger's), with tiers and suppressions.
+func TestCountAudience(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		ms := []member.Member{
+			{Email: "a@example.org", Tier: "print", Status: member.StatusActive},
+			{Email: "b@example.org", Tier: "print", Status: member.StatusActive},
+			{Email: "c@example.org", Tier: "digital", Status: member.StatusActive},
+			{Email: "d@example.org", Tier: "print", Status: member.StatusPaused},
+			{Email: "e@example.org", Tier: "print", Status: member.StatusActive},
+		}
+		if _, _, err := s.UpsertMembers(ctx, ms); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Suppress(ctx, "e@example.org", "manual", t0); err != nil {
+			t.Fatal(err)
+		}
+		count := func(a delivery.Audience) int {
+			t.Helper()
+			n, err := s.CountAudience(ctx, "2026-W10", a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		if n := count(delivery.Audience{}); n != 3 {
+			t.Errorf("before the send: %d, want 3 (a, b, c)", n)
+		}
+		if n := count(delivery.Audience{Tiers: []string{"print"}}); n != 2 {
+			t.Errorf("print before the send: %d, want 2", n)
+		}
+		if _, err := s.EnsureDeliveries(ctx, "2026-W10", delivery.Audience{}, t0); err != nil {
+			t.Fatal(err)
+		}
+		cs, _ := s.Claim(ctx, "2026-W10", "A", 1, t0, t0.Add(time.Minute), func(m member.Member) string { return "id" })
+		if err := s.Record(ctx, "2026-W10", "A", []delivery.Outcome{{MemberID: cs[0].MemberID, State: delivery.StateSent}}, t0); err != nil {
+			t.Fatal(err)
+		}
+		if n := count(delivery.Audience{}); n != 2 {
+			t.Errorf("after one was sent: %d, want 2", n)
+		}
+	})
+}

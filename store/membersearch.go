@@ -104,16 +104,49 @@ func (s *Store) RetryFailed(ctx context.Context, week string, now time.Time) (in
 
 // CountAudience counts the members a send of issueID would still reach:
 // eligible for the audience and not yet done with (sent, failed for
-// good or skipped) in the issue's ledger.
+// good or skipped) in the issue's ledger. Before the issue's first send
+// (no ledger yet, the usual case of a confirmation) it counts from the
+// members' status index and the suppression list alone.
 func (s *Store) CountAudience(ctx context.Context, issueID string, a delivery.Audience) (int, error) {
-	where, args := eligibleWhere(a, 2)
+	var started bool
+	if err := s.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM deliveries WHERE issue_id = $1)`, issueID).Scan(&started); err != nil {
+		return 0, fmt.Errorf("store: count audience %s: %w", issueID, err)
+	}
 	var n int
+	if !started {
+		tiers, args := tierWhere(a, 1)
+		var active, suppressed int
+		if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM members m WHERE m.status = 'active'`+tiers, args...).Scan(&active); err != nil {
+			return 0, fmt.Errorf("store: count audience %s: %w", issueID, err)
+		}
+		// Driven from the suppression list, which is short beside the members.
+		if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM suppressions x WHERE EXISTS (SELECT 1 FROM members m
+			WHERE m.email_key = x.email_key AND m.status = 'active'`+tiers+`)`, args...).Scan(&suppressed); err != nil {
+			return 0, fmt.Errorf("store: count audience %s: %w", issueID, err)
+		}
+		return active - suppressed, nil
+	}
+	where, args := eligibleWhere(a, 2)
 	err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM members m WHERE `+where+` AND NOT EXISTS (SELECT 1 FROM deliveries d
 		WHERE d.issue_id = $1 AND d.member_id = m.id AND d.state IN ('sent', 'failed_perm', 'skipped'))`, append([]any{issueID}, args...)...).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("store: count audience %s: %w", issueID, err)
 	}
 	return n, nil
+}
+
+// tierWhere is the audience's tier condition on members m, its
+// placeholders numbered from first.
+func tierWhere(a delivery.Audience, first int) (string, []any) {
+	if len(a.Tiers) == 0 {
+		return "", nil
+	}
+	ph := make([]string, len(a.Tiers))
+	args := make([]any, len(a.Tiers))
+	for i, t := range a.Tiers {
+		ph[i], args[i] = fmt.Sprintf("$%d", first+i), t
+	}
+	return ` AND m.tier IN (` + strings.Join(ph, ", ") + `)`, args
 }
 
 // Holds lists the weeks whose send an editor paused.

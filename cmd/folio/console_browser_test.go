@@ -66,7 +66,10 @@ func TestConsoleInABrowser(t *testing.T) {
 	t.Cleanup(func() {
 		cancel()
 		select {
-		case <-done:
+		case err := <-done:
+			if err != nil {
+				t.Errorf("serve: %v", err)
+			}
 		case <-time.After(30 * time.Second):
 			t.Error("serve did not stop")
 		}

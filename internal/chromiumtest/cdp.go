@@ -120,20 +120,6 @@ func (b *Browser) Call(method string, params, result any) []string {
 	}
 }
 
-// waitEvent reads messages until the named event arrives.
-func (b *Browser) waitEvent(name string) {
-	b.t.Helper()
-	for {
-		var m message
-		if err := websocket.JSON.Receive(b.ws, &m); err != nil {
-			b.t.Fatalf("waiting for %s: %v", name, err)
-		}
-		if m.Method == name {
-			return
-		}
-	}
-}
-
 // Viewport sets the page's size (mobile below 600 px) and colour scheme.
 func (b *Browser) Viewport(width, height int, dark bool) {
 	b.t.Helper()

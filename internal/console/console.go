@@ -144,6 +144,8 @@ func (c *Console) Run(ctx context.Context) error {
 	stats := time.NewTicker(c.cfg.StatsEvery)
 	defer stats.Stop()
 	c.refreshStats(ctx)
+	c.warmReach(ctx)
+	ticks := 0
 	for {
 		select {
 		case <-ctx.Done():
@@ -151,6 +153,9 @@ func (c *Console) Run(ctx context.Context) error {
 		case <-plans.C:
 			c.startDuePlans(ctx)
 			c.warmFigures(ctx)
+			if ticks++; ticks%4 == 0 {
+				c.warmReach(ctx)
+			}
 		case <-stats.C:
 			c.refreshStats(ctx)
 		}

@@ -48,8 +48,13 @@ type figureEntry struct {
 	loading bool
 }
 
-// figuresTTL is how old the ledger's counts may get.
-const figuresTTL = 10 * time.Second
+// figuresTTL is how old the ledger's counts may get; figuresTTLSending
+// while this instance sends the week (a large ledger's count is not free,
+// and it would be read on the send's time).
+const (
+	figuresTTL        = 10 * time.Second
+	figuresTTLSending = time.Minute
+)
 
 // figures returns week's figures. The first call for a week reads the
 // ledger while the caller waits; later ones use the kept counts and, when
@@ -59,7 +64,13 @@ func (c *Console) figures(ctx context.Context, week string) (Figures, error) {
 	fc.mu.Lock()
 	e := fc.entries[week]
 	now := c.now()
-	if e != nil && now.Sub(e.at) > figuresTTL && !e.loading {
+	ttl := figuresTTL
+	if c.d.Progress.Live(week).Running {
+		// Sending here: the live counters carry this instance's results
+		// exactly; the ledger is read now and then only for others'.
+		ttl = figuresTTLSending
+	}
+	if e != nil && now.Sub(e.at) > ttl && !e.loading {
 		e.loading = true
 		go func() {
 			if err := c.loadFigures(context.WithoutCancel(ctx), week); err != nil {

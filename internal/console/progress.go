@@ -76,7 +76,8 @@ func (p *Progress) Start(week string) (done func()) {
 	}
 }
 
-// Observe counts one delivery result (delivery.Options.OnResult).
+// Observe counts one delivery result (delivery.Options.OnResult): a map
+// lookup and an addition; the clock is read by Live, not here.
 func (p *Progress) Observe(r delivery.Result) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -88,14 +89,6 @@ func (p *Progress) Observe(r delivery.Result) {
 		w.failed++
 	case delivery.StateFailedTemp:
 		w.retrying++
-	default:
-		return
-	}
-	now := p.now()
-	last := w.samples[(w.next+rateSamples-1)%rateSamples]
-	if now.Sub(last.at) >= rateEvery {
-		w.samples[w.next] = sample{at: now, sent: w.sent}
-		w.next = (w.next + 1) % rateSamples
 	}
 }
 
@@ -113,7 +106,8 @@ type Live struct {
 	mark mark
 }
 
-// Live returns week's live state.
+// Live returns week's live state; each call at least rateEvery after the
+// last samples the sent count for the rate.
 func (p *Progress) Live(week string) Live {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -123,13 +117,17 @@ func (p *Progress) Live(week string) Live {
 	}
 	l := Live{Running: w.running > 0, Since: w.started, mark: mark{w.sent, w.failed, w.retrying}}
 	now := p.now()
+	if last := w.samples[(w.next+rateSamples-1)%rateSamples]; now.Sub(last.at) >= rateEvery {
+		w.samples[w.next] = sample{at: now, sent: w.sent}
+		w.next = (w.next + 1) % rateSamples
+	}
 	oldest := sample{at: now, sent: w.sent}
 	for _, s := range w.samples {
 		if !s.at.IsZero() && s.at.Before(oldest.at) && now.Sub(s.at) <= rateSamples*rateEvery {
 			oldest = s
 		}
 	}
-	if d := now.Sub(oldest.at).Seconds(); d >= 1 {
+	if d := now.Sub(oldest.at).Seconds(); d >= 1 && w.running > 0 {
 		l.Rate = float64(w.sent-oldest.sent) / d
 	}
 	return l

@@ -269,7 +269,7 @@ func (c *Console) reach(ctx context.Context, wk issue.Week) (int, error) {
 	}
 	e, ok := c.reaches[wk.String()]
 	c.figs.mu.Unlock()
-	if ok && c.now().Sub(e.at) < 30*time.Second {
+	if ok && c.now().Sub(e.at) < time.Minute {
 		return e.n, nil
 	}
 	n, err := c.d.Desk.Reach(ctx, wk)
@@ -280,6 +280,17 @@ func (c *Console) reach(ctx context.Context, wk issue.Week) (int, error) {
 	c.reaches[wk.String()] = reachEntry{n: n, at: c.now()}
 	c.figs.mu.Unlock()
 	return n, nil
+}
+
+// warmReach counts this week's and next week's audience ahead, so the
+// send confirmation, which names it, never waits for the count.
+func (c *Console) warmReach(ctx context.Context) {
+	now := c.now().In(c.cfg.Location)
+	for _, w := range []issue.Week{issue.WeekOf(now), issue.WeekOf(now.AddDate(0, 0, 7))} {
+		if _, err := c.reach(ctx, w); err != nil {
+			c.fail("reach "+w.String(), err)
+		}
+	}
 }
 
 type reachEntry struct {
