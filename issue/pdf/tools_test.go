@@ -49,7 +49,9 @@ func TestMain(m *testing.M) {
 	}
 	shared.dir = dir
 	code := m.Run()
-	os.RemoveAll(dir)
+	if err := os.RemoveAll(dir); err != nil && code == 0 {
+		code = 1
+	}
 	os.Exit(code)
 }
 
@@ -91,14 +93,6 @@ func pdfText(t testing.TB, path string, first, last int) string {
 		args = append(args, "-f", itoa(first), "-l", itoa(last))
 	}
 	return tool(t, "pdftotext", append(args, path, "-")...)
-}
-
-// streamText is pdftotext's reading in content-stream order (-raw): the
-// order the text layer holds, which is the articles' reading order, with
-// no guessing at columns.
-func streamText(t testing.TB, path string) string {
-	t.Helper()
-	return tool(t, "pdftotext", "-raw", "-enc", "UTF-8", path, "-")
 }
 
 func itoa(n int) string { return strings.TrimSpace(strings.Repeat(" ", 0) + fmtInt(n)) }
