@@ -43,7 +43,7 @@ printf '%-12s %14s %14s %8s %12s\n' concurrency "folio msg/s" "smtp-source/s" ra
 for c in $CONCURRENCY; do
 	folio_rates=() source_rates=() rss=0
 	for _ in $(seq "$RUNS"); do
-		rm -f "$out/ref/folio.db"*
+		rm -rf "$out/ref/folio.db"*
 		"$out/folio" members import "$out/members-small.csv" --config "$cfg" >/dev/null 2>&1
 		t0=$(ms)
 		FOLIO_DELIVERY_WORKERS=$c /usr/bin/time -f '%M' -o "$out/rss" "$out/folio" send --week 2026-W10 --config "$cfg" >"$out/send.log" 2>&1
@@ -63,7 +63,7 @@ for c in $CONCURRENCY; do
 		printf "%-12s %14.0f %14.0f %7.2fx %9.1f MB   (folio: %s; smtp-source: %s)\n", c, f, s, f / s, rss / 1024, fr, sr }'
 done
 
-rm -f "$out/ref/folio.db"*
+rm -rf "$out/ref/folio.db"*
 "$out/folio" members import "$out/ref/members.csv" --config "$cfg" >/dev/null 2>&1
 t0=$(ms)
 FOLIO_DELIVERY_WORKERS=4 /usr/bin/time -f '%M' -o "$out/rss" "$out/folio" send --week 2026-W10 --config "$cfg" >"$out/send.log" 2>&1

@@ -107,3 +107,41 @@ func TestReplyKey(t *testing.T) {
 		t.Error("different replies share a key")
 	}
 }
+
+// FuzzReply feeds relay replies of any shape through the classification:
+// nothing panics, a reply that suppresses is a permanent refusal of the
+// recipient, and replies differing only in the address they name share a
+// key.
+func FuzzReply(f *testing.F) {
+	for _, s := range []string{"550 5.1.1 <a@b.example>: user unknown", "550 relay not permitted", "421 4.7.0 too many messages",
+		"451 4.7.1 rate limit exceeded", "552 5.3.4 too big", "535 5.7.8 bad auth", "250 ok", "5.1.1", ""} {
+		f.Add(s, uint8(1))
+	}
+	phases := []string{mailer.PhaseDial, mailer.PhaseMail, mailer.PhaseRcpt, mailer.PhaseData, mailer.PhaseBody}
+	f.Fuzz(func(t *testing.T, line string, phase uint8) {
+		code, msg, _ := strings.Cut(line, " ")
+		n := 0
+		for _, r := range code {
+			if r < '0' || r > '9' || n > 999 {
+				return
+			}
+			n = n*10 + int(r-'0')
+		}
+		p := phases[int(phase)%len(phases)]
+		enh := strings.Fields(msg + " x")[0]
+		if strings.Count(enh, ".") != 2 {
+			enh = ""
+		}
+		err := &mailer.SMTPError{Phase: p, Code: n, Enhanced: enh, Message: msg, Err: &textproto.Error{Code: n, Msg: msg}}
+		if mailer.Suppressible(err) && (mailer.Classify(err) != mailer.Permanent || n < 500) {
+			t.Errorf("%q at %s suppresses but is %v", line, p, mailer.Classify(err))
+		}
+		_ = mailer.Throttled(err)
+		_ = mailer.ConnectionFailure(err)
+		a := &mailer.SMTPError{Phase: p, Code: n, Enhanced: enh, Message: msg + " <ann@example.org>"}
+		b := &mailer.SMTPError{Phase: p, Code: n, Enhanced: enh, Message: msg + " <bob@example.net>"}
+		if n != 0 && mailer.ReplyKey(a) != mailer.ReplyKey(b) {
+			t.Errorf("%q: keys differ by the address named", line)
+		}
+	})
+}

@@ -34,12 +34,15 @@ type engine interface {
 var migrations embed.FS
 
 // migrate applies the dialect's migrations (one folder per dialect, the
-// same version numbers in both).
+// same version numbers in both). Each part of Folio has its own range of
+// version numbers, so a database may meet a migration numbered below
+// ones it already has (30 after 50): it is applied all the same.
 func migrate(ctx context.Context, db *sql.DB, dialect database.Dialect, dir string, opts ...goose.ProviderOption) error {
 	sub, err := fs.Sub(migrations, "migrations/"+dir)
 	if err != nil {
 		return fmt.Errorf("store: migrations: %w", err)
 	}
+	opts = append(opts, goose.WithAllowOutofOrder(true))
 	p, err := goose.NewProvider(dialect, db, sub, opts...)
 	if err != nil {
 		return fmt.Errorf("store: migrations: %w", err)
@@ -50,26 +53,35 @@ func migrate(ctx context.Context, db *sql.DB, dialect database.Dialect, dir stri
 	return nil
 }
 
-// checkVersion fails unless the database's schema is the newest this
-// build knows (a read-only store cannot migrate it).
+// checkVersion fails unless the database has every migration this build
+// knows (a read-only store cannot migrate it); migrations apply out of
+// order, so the newest alone proves nothing.
 func checkVersion(ctx context.Context, db *sql.DB, dir string) error {
 	entries, err := fs.ReadDir(migrations, "migrations/"+dir)
 	if err != nil {
 		return fmt.Errorf("store: migrations: %w", err)
 	}
-	var want int64
-	for _, e := range entries {
-		var v int64
-		if _, err := fmt.Sscanf(e.Name(), "%d_", &v); err == nil && v > want {
-			want = v
-		}
-	}
-	var have sql.NullInt64
-	if err := db.QueryRowContext(ctx, `SELECT MAX(version_id) FROM goose_db_version`).Scan(&have); err != nil {
+	rows, err := db.QueryContext(ctx, `SELECT version_id FROM goose_db_version WHERE is_applied`)
+	if err != nil {
 		return fmt.Errorf("store: schema version: %w", err)
 	}
-	if have.Int64 < want {
-		return fmt.Errorf("store: the database's schema is version %d, this Folio needs %d: open it once with write access (folio init) to migrate it", have.Int64, want)
+	defer rows.Close()
+	have := map[int64]bool{}
+	for rows.Next() {
+		var v int64
+		if err := rows.Scan(&v); err != nil {
+			return fmt.Errorf("store: schema version: %w", err)
+		}
+		have[v] = true
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: schema version: %w", err)
+	}
+	for _, e := range entries {
+		var v int64
+		if _, err := fmt.Sscanf(e.Name(), "%d_", &v); err == nil && !have[v] {
+			return fmt.Errorf("store: the database lacks schema version %d, which this Folio needs: open it once with write access (folio init) to migrate it", v)
+		}
 	}
 	return nil
 }

@@ -89,6 +89,9 @@ func TestDKIMFromConfigVerifies(t *testing.T) {
 	writeConfig("\n[[dkim.keys]]\nselector = \"rsa2026\"\nkey_file = \"dkim-rsa2026.pem\"\n" +
 		"\n[[dkim.keys]]\nselector = \"ed2026\"\nkey_file = \"dkim-ed2026.pem\"\n")
 	msg := dryRun("both")
+	if !regexp.MustCompile(`^Return-Path: <bounces\+[a-z2-7]+@[a-z.]*weekly\.example\.org>\r\n`).Match(msg) {
+		t.Errorf("the message does not carry the member's VERP envelope sender as Return-Path: %.90q", msg)
+	}
 	vs := dkimtest.Dkimpy(t, msg, records)
 	if len(vs) != 2 {
 		t.Fatalf("%d signatures, want 2", len(vs))

@@ -73,6 +73,10 @@ func (c *cli) serveCmd() *cobra.Command {
 				return err
 			}
 			defer desk.Close()
+			side, err := c.inboundSide(cfg, svc, metrics)
+			if err != nil {
+				return err
+			}
 			srv, err := server.New(server.Config{
 				PublicIssues: cfg.Server.PublicIssues,
 				Links:        svc.links,
@@ -86,7 +90,8 @@ func (c *cli) serveCmd() *cobra.Command {
 				Members: svc.store, Lifecycle: c.lifecycle(cfg, svc.store), Directory: svc.store,
 				Archive: svc.store, Ledger: svc.store, Issues: svc.artifacts,
 				Editor: publish.Editor{Job: job}, Metrics: metrics, Health: svc.store,
-				Console: desk.Handler(),
+				Console:  desk.Handler(),
+				Webhooks: side.hooks,
 			})
 			if err != nil {
 				return err
@@ -111,7 +116,7 @@ func (c *cli) serveCmd() *cobra.Command {
 			ctx, stop := context.WithCancel(ctx)
 			defer stop()
 			var wg sync.WaitGroup
-			errs := make(chan error, 5)
+			errs := make(chan error, 6)
 			// A store that vanished (its file deleted or replaced) stops
 			// the process: writes to it would reach no one.
 			wg.Go(func() {
@@ -124,6 +129,15 @@ func (c *cli) serveCmd() *cobra.Command {
 			wg.Go(func() { errs <- sched.Run(ctx) })
 			wg.Go(func() { errs <- joiner.Run(ctx) })
 			wg.Go(func() { errs <- desk.Run(ctx) })
+			if side.listener != nil {
+				c.log.Info("inbound listener", "smtp", side.addr, "domain", svc.links.MailDomain, "starttls", side.listener.TLS != nil)
+				wg.Go(func() {
+					if err := side.listener.ListenAndServe(ctx, side.addr); err != nil {
+						errs <- fmt.Errorf("serve: [inbound] listen: %w", err)
+						stop()
+					}
+				})
+			}
 			wg.Wait()
 			close(errs)
 			for err := range errs {

@@ -115,6 +115,16 @@ type Delivery struct {
 	// PauseAfter is how many members refused with the same reply pause
 	// the run (the reply is the relay's, not theirs).
 	PauseAfter int `toml:"pause_after"`
+	// DomainRates limits messages a second per recipient domain
+	// ([delivery.domain_rates] "gmail.com" = 20).
+	DomainRates map[string]float64 `toml:"domain_rates"`
+	// The warm-up of a new sending domain: WarmupFirst messages on the
+	// day of WarmupStart, growing each day to WarmupLast on day
+	// WarmupDays, then no daily cap.
+	WarmupStart string `toml:"warmup_start"`
+	WarmupFirst int    `toml:"warmup_first"`
+	WarmupLast  int    `toml:"warmup_last"`
+	WarmupDays  int    `toml:"warmup_days"`
 }
 
 // SMTP is the relay. An empty Host means "write to the outbox instead".
@@ -356,6 +366,9 @@ func (c *Config) validate() error {
 		}
 	}
 	if err := c.DKIM.validate(); err != nil {
+		return err
+	}
+	if err := c.Delivery.validatePace(); err != nil {
 		return err
 	}
 	durations := map[string]string{

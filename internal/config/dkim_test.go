@@ -51,3 +51,36 @@ func TestDKIMErrors(t *testing.T) {
 		t.Errorf("keys from the environment: %v", err)
 	}
 }
+
+func TestPaceKeys(t *testing.T) {
+	cfg, err := Parse("/x/folio.toml", []byte(minimal+`
+warmup_start = "2026-03-02"
+warmup_first = 200
+warmup_last = 200000
+warmup_days = 42
+[delivery.domain_rates]
+"gmail.com" = 20
+"outlook.com" = 5.5
+`), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Delivery.DomainRates["gmail.com"] != 20 || cfg.Delivery.WarmupDays != 42 || cfg.Delivery.WarmupStartDate().Day() != 2 {
+		t.Errorf("%+v", cfg.Delivery)
+	}
+	for _, tc := range []struct{ name, toml, want string }{
+		{"zero rate", "[delivery.domain_rates]\n\"gmail.com\" = 0\n", "want messages a second above 0"},
+		{"not a domain", "[delivery.domain_rates]\n\"user@gmail.com\" = 3\n", "want a recipient domain"},
+		// minimal ends in [delivery]: its keys follow on.
+		{"warm-up half set", "warmup_first = 200\n", "go together"},
+		{"warm-up bad date", "warmup_start = \"March\"\nwarmup_first = 1\nwarmup_last = 2\nwarmup_days = 3\n", "warmup_start \"March\""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			toml := minimal + tc.toml
+			_, err := Parse("/x/folio.toml", []byte(toml), nil)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v, want %q", err, tc.want)
+			}
+		})
+	}
+}

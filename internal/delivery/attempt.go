@@ -73,15 +73,23 @@ func (a *attempt) fly(dot func() error) error {
 
 // pipelineNext has the next member's envelope ride behind this message's
 // dot when the connection will surely carry that message next: a wait in
-// the rate limiter would leave the relay holding an open DATA. It is
+// the pacer would leave the relay holding an open DATA, so under limits
+// the next message's tokens are taken now or the envelope waits. It is
 // chosen once the last outcome is settled, which may have claimed the
 // next rows.
 func (a *attempt) pipelineNext() {
 	w := a.w
-	if len(w.queue) > 0 && w.used+1 < w.r.maxPerConn() && w.lim.unlimited() && w.ctx.Err() == nil {
-		n := w.queue[0].Member
-		a.out.Next = &mailer.Envelope{From: w.s.envelopeFrom(n, w.r.issueID), To: n.Email}
+	if len(w.queue) == 0 || w.used+1 >= w.r.maxPerConn() || w.ctx.Err() != nil {
+		return
 	}
+	n := w.queue[0].Member
+	if !w.pace.unlimited() {
+		if !w.pace.ready(mailer.Domain(n.Email)) {
+			return
+		}
+		w.prepaid = true
+	}
+	a.out.Next = &mailer.Envelope{From: w.s.envelopeFrom(n, w.r.issueID), To: n.Email}
 }
 
 // afterDot renders the next message, whose envelope rides behind this

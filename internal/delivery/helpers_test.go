@@ -3,8 +3,10 @@ package delivery_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -45,10 +47,19 @@ func newStore(t testing.TB, n int, extra ...member.Member) *store.Store {
 	return newStoreAt(t, filepath.Join(t.TempDir(), "folio.db"), n, extra...)
 }
 
-// newStoreAt is newStore with the database at path.
+// newStoreAt is newStore with the database at path: a copy of an empty,
+// migrated database made once per test binary (migrating costs most of
+// a second under the race detector).
 func newStoreAt(t testing.TB, path string, n int, extra ...member.Member) *store.Store {
 	t.Helper()
 	ctx := context.Background()
+	empty, err := emptyDB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, empty, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	s, err := store.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
@@ -67,6 +78,34 @@ func newStoreAt(t testing.TB, path string, n int, extra ...member.Member) *store
 		t.Fatal(err)
 	}
 	return s
+}
+
+var (
+	emptyOnce  sync.Once
+	emptyBytes []byte
+	emptyErr   error
+)
+
+// emptyDB is the bytes of an empty SQLite store with every migration.
+func emptyDB() ([]byte, error) {
+	emptyOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "folio-empty-")
+		if err != nil {
+			emptyErr = err
+			return
+		}
+		defer func() { _ = os.RemoveAll(dir) }()
+		path := filepath.Join(dir, "folio.db")
+		s, err := store.Open(context.Background(), path)
+		if err != nil {
+			emptyErr = err
+			return
+		}
+		if emptyErr = s.Close(); emptyErr == nil {
+			emptyBytes, emptyErr = os.ReadFile(path)
+		}
+	})
+	return emptyBytes, emptyErr
 }
 
 // clock is a settable test clock.

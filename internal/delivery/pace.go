@@ -1,7 +1,6 @@
 package delivery
 
 import (
-	"context"
 	"sync"
 	"time"
 )
@@ -47,65 +46,6 @@ func (b *bucket) cancel() {
 	b.mu.Lock()
 	b.tokens++
 	b.mu.Unlock()
-}
-
-// limiter combines a per-second rate, an hourly cap and the pace the
-// relay asked for (aimd); nil buckets are unlimited.
-type limiter struct {
-	perSec, perHour *bucket
-	relay           aimd
-}
-
-func newLimiter(rate float64, burst, hourlyCap int, now time.Time) *limiter {
-	l := &limiter{relay: aimd{start: now, ceiling: rate, workers: burst}}
-	if rate > 0 {
-		l.perSec = newBucket(rate, burst, now)
-	}
-	if hourlyCap > 0 {
-		l.perHour = newBucket(float64(hourlyCap)/3600, hourlyCap, now)
-	}
-	return l
-}
-
-// unlimited reports whether wait never blocks: no rate, no cap and no
-// slowing down asked by the relay.
-func (l *limiter) unlimited() bool {
-	return l.perSec == nil && l.perHour == nil && !l.relay.on.Load()
-}
-
-// slowDown is the relay asking the run to slow down (mailer.Throttled):
-// see aimd.
-func (l *limiter) slowDown(now time.Time, accepted int64) { l.relay.decrease(now, accepted) }
-
-// wait blocks until one message may go, or ctx ends.
-func (l *limiter) wait(ctx context.Context) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	var d time.Duration
-	now := time.Now()
-	var taken []*bucket
-	for _, b := range []*bucket{l.perSec, l.perHour, l.relay.bucket(now)} {
-		if b == nil {
-			continue
-		}
-		d = max(d, b.reserve(now))
-		taken = append(taken, b)
-	}
-	if d <= 0 {
-		return nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		for _, b := range taken {
-			b.cancel()
-		}
-		return ctx.Err()
-	}
 }
 
 // DefaultRetry returns the default backoff after the 1st, 2nd, …

@@ -2,6 +2,8 @@ package delivery
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -27,23 +29,74 @@ func TestBucketReservations(t *testing.T) {
 	}
 }
 
-func TestLimiterHourlyCap(t *testing.T) {
-	l := newLimiter(0, 1, 3, time.Now())
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-	defer cancel()
+func TestPacerHourlyCap(t *testing.T) {
+	p := newPacer(&memBudget{}, paceOptions{hourlyCap: 3, workers: 1, maxWait: time.Minute}, time.Now())
+	ctx := context.Background()
 	for i := range 3 {
-		if err := l.wait(ctx); err != nil {
+		if err := p.wait(ctx, "example.org"); err != nil {
 			t.Fatalf("message %d under the cap: %v", i, err)
 		}
 	}
-	// The fourth must wait about 20 minutes (3600 s / 3): it gives up
-	// when ctx ends instead of sleeping.
+	// The fourth would wait about 20 minutes (3600 s / 3): longer than
+	// maxWait, so it ends the run instead of sleeping.
 	start := time.Now()
-	if err := l.wait(ctx); err == nil {
-		t.Fatal("fourth message passed an hourly cap of 3")
+	var spent *errBudgetWait
+	if err := p.wait(ctx, "example.org"); !errors.As(err, &spent) || !strings.Contains(err.Error(), "hourly cap of 3") {
+		t.Fatalf("fourth message: %v", err)
 	}
 	if time.Since(start) > time.Second {
-		t.Error("wait ignored ctx")
+		t.Error("waited instead of giving up")
+	}
+	if spent.until.Sub(start) < 19*time.Minute {
+		t.Errorf("next message at %v, want about 20 minutes on", spent.until.Sub(start))
+	}
+}
+
+// TestPacerDomainRateAndReady: a domain's rate applies to its domain
+// only; ready takes a token only when one is at hand.
+func TestPacerDomainRateAndReady(t *testing.T) {
+	p := newPacer(&memBudget{}, paceOptions{workers: 1, domainRates: map[string]float64{"Gmail.com": 1}, maxWait: time.Minute}, time.Now())
+	ctx := context.Background()
+	if p.unlimited() {
+		t.Fatal("a domain rate is a limit")
+	}
+	if err := p.wait(ctx, "gmail.com"); err != nil {
+		t.Fatal(err)
+	}
+	if p.ready("gmail.com") {
+		t.Error("ready with the burst spent")
+	}
+	for range 50 {
+		if !p.ready("example.org") {
+			t.Fatal("another domain waits for gmail.com's rate")
+		}
+	}
+	ctx2, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+	defer cancel()
+	if err := p.wait(ctx2, "GMAIL.COM"); err == nil {
+		t.Error("a second gmail.com message within the second")
+	}
+}
+
+func TestWarmupCap(t *testing.T) {
+	start := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	w := Warmup{Start: start, First: 200, Last: 200000, Days: 42}
+	day := func(n int) time.Time { return start.Add(time.Duration(n)*24*time.Hour + 13*time.Hour) }
+	for _, tc := range []struct{ day, want int }{{-3, 200}, {0, 200}, {41, 200000}, {42, 0}, {100, 0}} {
+		if got := w.Cap(day(tc.day)); got != tc.want {
+			t.Errorf("day %d: cap %d, want %d", tc.day, got, tc.want)
+		}
+	}
+	prev := 0
+	for n := range 42 {
+		c := w.Cap(day(n))
+		if c <= prev {
+			t.Fatalf("day %d: cap %d after %d: not growing", n, c, prev)
+		}
+		prev = c
+	}
+	if (Warmup{}).Cap(start) != 0 {
+		t.Error("the zero Warmup caps")
 	}
 }
 

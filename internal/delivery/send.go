@@ -49,7 +49,9 @@ func (s *Sender) Send(ctx context.Context, issueID string) (Summary, error) {
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	r.cancel = cancel
-	lim := newLimiter(s.o.Rate, s.o.Workers, s.o.HourlyCap, time.Now())
+	pace := newPacer(s.budget(), paceOptions{rate: s.o.Rate, hourlyCap: s.o.HourlyCap, workers: s.o.Workers,
+		domainRates: s.o.DomainRates, warmup: s.o.Warmup, maxWait: s.o.MaxWait}, time.Now())
+	r.claimBatch = s.claimBatch(pace)
 	committed := make(chan struct{})
 	go func() {
 		defer close(committed)
@@ -57,9 +59,12 @@ func (s *Sender) Send(ctx context.Context, issueID string) (Summary, error) {
 	}()
 	var wg sync.WaitGroup
 	for range s.o.Workers {
-		wg.Go(func() { s.worker(runCtx, r, lim) })
+		wg.Go(func() { s.worker(runCtx, r, pace) })
 	}
 	wg.Wait()
+	if err := pace.release(context.WithoutCancel(ctx)); err != nil && r.err == nil {
+		r.err = fmt.Errorf("delivery: give back the unused budget: %w", err)
+	}
 	s.recordHeld(r)
 	close(r.commits)
 	<-committed
@@ -75,6 +80,8 @@ func (s *Sender) Send(ctx context.Context, issueID string) (Summary, error) {
 	case r.err != nil:
 		sum.Reason = "stopped: " + r.err.Error()
 		return sum, r.err
+	case r.reason != "":
+		sum.Reason = "stopped: " + r.reason + "; the rest is pending"
 	case ctx.Err() != nil:
 		sum.Reason = "stopped on request; the rest is pending"
 	}
@@ -99,6 +106,9 @@ type run struct {
 	// connection carry (it answered 421 after that many).
 	connLimit  atomic.Int64
 	perConnMax int
+	// claimBatch is how many rows a worker claims at a time (ClaimBatch,
+	// fewer when limits would keep them waiting past their lease).
+	claimBatch int
 	held       holding
 
 	mu                     sync.Mutex
@@ -143,6 +153,17 @@ func (r *run) learnConnLimit(n int) {
 	}
 }
 
+// halt stops the run for a reason that is nobody's failure (the budget
+// is spent for now): the rest stays pending for the next run.
+func (r *run) halt(reason string) {
+	r.mu.Lock()
+	if !r.paused && r.err == nil && r.reason == "" {
+		r.reason = reason
+	}
+	r.mu.Unlock()
+	r.cancel()
+}
+
 // pause stops the run because the relay refuses us.
 func (r *run) pause(reason string) {
 	r.mu.Lock()
@@ -161,6 +182,25 @@ func (r *run) fail(err error) {
 	}
 	r.mu.Unlock()
 	r.cancel()
+}
+
+// budget is the Sender's Budget: the one in Options, else its own.
+func (s *Sender) budget() Budget {
+	if s.o.Budget != nil {
+		return s.o.Budget
+	}
+	return &s.mem
+}
+
+// claimBatch is ClaimBatch, or fewer when the limits allow less in half
+// a lease: a worker never holds rows it cannot send before they expire.
+func (s *Sender) claimBatch(p *pacer) int {
+	r := p.slowest()
+	if r == 0 {
+		return s.o.ClaimBatch
+	}
+	n := int(r * s.o.Lease.Seconds() / 2 / float64(s.o.Workers))
+	return min(max(n, 1), s.o.ClaimBatch)
 }
 
 // maxHold bounds how long an outcome waits in holding.

@@ -56,10 +56,24 @@ type Options struct {
 	// refusal (or dead connection) before the run takes it for the
 	// relay's and pauses, leaving them pending; default 3. See holding.
 	PauseAfter int
-	Rate       float64         // messages per second over all workers; 0 = unlimited
-	HourlyCap  int             // messages per hour; 0 = unlimited
-	Retry      []time.Duration // default DefaultRetry()
-	GiveUp     time.Duration   // default DefaultGiveUp (3 days)
+	Rate       float64 // messages per second over all workers; 0 = unlimited
+	HourlyCap  int     // messages per hour; 0 = unlimited
+	// DomainRates limits messages per second to a recipient domain
+	// ("gmail.com": 20), over all workers.
+	DomainRates map[string]float64
+	// Warmup, when set, caps each day's messages while a new sending
+	// domain earns its reputation.
+	Warmup Warmup
+	// Budget keeps Rate, HourlyCap, DomainRates and Warmup where every
+	// run and every instance shares them (package store); nil keeps them
+	// in this Sender only.
+	Budget Budget
+	// MaxWait is the longest a message waits for its budget; when the
+	// budget is spent for longer (an hourly cap), the run ends with the
+	// rest pending for a later one. Default a quarter of Lease.
+	MaxWait time.Duration
+	Retry   []time.Duration // default DefaultRetry()
+	GiveUp  time.Duration   // default DefaultGiveUp (3 days)
 	// Lease is how long a `sending` row belongs to this run; after it a
 	// later run resends the message (same Message-ID). Keep it above the
 	// time a worker needs for ClaimBatch messages (32 × 1 s on a slow
@@ -122,6 +136,7 @@ type Sender struct {
 	from   mail.Address
 	domain string
 	resMu  sync.Mutex       // serialises OnResult
+	mem    memBudget        // the budget when Options has none
 	enc    mailer.Encodings // attachments' base64, shared by every message
 	// gatherMax bounds the committer's wait for outcomes in flight.
 	gatherMax time.Duration
@@ -165,6 +180,9 @@ func NewSender(o Options) (*Sender, error) {
 	}
 	if s.o.Lease <= 0 {
 		s.o.Lease = 10 * time.Minute
+	}
+	if s.o.MaxWait <= 0 {
+		s.o.MaxWait = s.o.Lease / 4
 	}
 	if s.o.Now == nil {
 		s.o.Now = time.Now

@@ -2,6 +2,7 @@ package delivery
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -32,10 +33,10 @@ import (
 // counters under run.mu, inFlight atomic, the commits channel), the
 // limiter and the Sender's encodings cache, each safe for concurrent use.
 type worker struct {
-	s   *Sender
-	r   *run
-	lim *limiter
-	ctx context.Context // the run's: cancelled when the run stops
+	s    *Sender
+	r    *run
+	pace *pacer
+	ctx  context.Context // the run's: cancelled when the run stops
 	// bg is never cancelled: a message past its claim finishes and its
 	// outcome is recorded whatever happens to ctx.
 	bg context.Context
@@ -57,11 +58,13 @@ type worker struct {
 	cur  int
 	// ahead is queue[0]'s message rendered ahead, or nil.
 	ahead *mailer.Outgoing
+	// prepaid: queue[0]'s tokens are taken (its envelope went ahead).
+	prepaid bool
 }
 
 // worker runs one delivery loop until no row is due or the run stops.
-func (s *Sender) worker(ctx context.Context, r *run, lim *limiter) {
-	w := &worker{s: s, r: r, lim: lim, ctx: ctx, bg: context.WithoutCancel(ctx)}
+func (s *Sender) worker(ctx context.Context, r *run, pace *pacer) {
+	w := &worker{s: s, r: r, pace: pace, ctx: ctx, bg: context.WithoutCancel(ctx)}
 	defer w.stop()
 	w.loop()
 }
@@ -71,10 +74,20 @@ func (w *worker) loop() {
 		if !w.fill() {
 			return
 		}
-		if err := w.lim.wait(w.ctx); err != nil {
-			return
-		}
 		c := w.queue[0]
+		if !w.prepaid {
+			if err := w.pace.wait(w.ctx, mailer.Domain(c.Member.Email)); err != nil {
+				var spent *errBudgetWait
+				switch {
+				case errors.As(err, &spent):
+					w.r.halt(spent.Error())
+				case w.ctx.Err() == nil:
+					w.r.fail(err)
+				}
+				return
+			}
+		}
+		w.prepaid = false
 		if !w.s.o.Now().Before(c.NextAttempt) {
 			w.dropHead() // lease ran out while queued: another run may hold it now
 			continue
@@ -102,14 +115,14 @@ func (w *worker) fill() bool {
 	}
 	o := w.s.o
 	now := o.Now()
-	claims, err := o.Ledger.Claim(w.ctx, w.r.issueID, w.r.owner, o.ClaimBatch, now, now.Add(o.Lease), w.s.messageID(w.r.issueID))
+	claims, err := o.Ledger.Claim(w.ctx, w.r.issueID, w.r.owner, w.r.claimBatch, now, now.Add(o.Lease), w.s.messageID(w.r.issueID))
 	if err != nil {
 		if w.ctx.Err() == nil {
 			w.r.fail(fmt.Errorf("delivery: claim: %w", err))
 		}
 		return false
 	}
-	w.queue, w.drained = claims, len(claims) < o.ClaimBatch
+	w.queue, w.drained = claims, len(claims) < w.r.claimBatch
 	return len(claims) > 0
 }
 
@@ -118,6 +131,7 @@ func (w *worker) fill() bool {
 // connection ends that transaction undelivered.
 func (w *worker) dropHead() {
 	w.queue = w.queue[1:]
+	w.prepaid = false
 	if w.promised {
 		w.hangUp()
 	}
@@ -213,7 +227,7 @@ const (
 func (w *worker) again(c Claim, sendErr error, a *attempt) bool {
 	throttled := mailer.Throttled(sendErr)
 	if throttled {
-		w.lim.slowDown(time.Now(), w.r.accepted.Load())
+		w.pace.slowDown(time.Now(), w.r.accepted.Load())
 	}
 	connection := mailer.ConnectionFailure(sendErr) && w.used > 1
 	switch {
@@ -228,6 +242,7 @@ func (w *worker) again(c Claim, sendErr error, a *attempt) bool {
 	w.land(a)
 	c.tries++
 	w.queue = append([]Claim{c}, w.queue...)
+	w.prepaid = false
 	if w.promised {
 		w.hangUp() // the envelope sent ahead was for another member
 	}
@@ -313,7 +328,7 @@ func (w *worker) submit(c Claim, o Outcome, res Result, flying bool) {
 		req.outs = append(req.outs, h.o)
 	}
 	if len(w.queue) <= 1 && !w.drained && res.Class != mailer.Pause && w.ctx.Err() == nil {
-		req.claim = w.s.o.ClaimBatch
+		req.claim = w.r.claimBatch
 	}
 	w.r.commits <- req
 	w.prev = &inflight{c: c, o: o, res: res, claim: req.claim, req: req, held: held}

@@ -9,8 +9,9 @@ import (
 )
 
 // minShared is the fewest body lines per column worth starting an article
-// under the end of the one before, rather than on a fresh page.
-const minShared = 12
+// under the end of the one before, rather than on a fresh page: with less
+// room left, the page is already well filled.
+const minShared = 4
 
 // placed is an article laid out: its pages, where its opening starts on
 // the first of them, and the y below its last columns.
@@ -21,21 +22,33 @@ type placed struct {
 }
 
 // article lays out one review: an opening block across the page (section,
-// title, deck, byline, rating, credits, photo), then the body in two
-// balanced columns. With shared set, it starts at top on that page, below
-// the previous article, and reports false if there is no room there.
-func (l *layouter) article(r *issue.Review, shared *Page, top float64) (placed, bool) {
+// title, deck, byline, rating, credits), its photo across both columns or
+// at the head of a column, then the body in two columns, the last page's
+// balanced. With shared set, it starts at top on that page, below the
+// previous article, and reports false if there is no room there. scale
+// shrinks the largest a column photo may be.
+func (l *layouter) article(r *issue.Review, shared *Page, top, scale float64) (placed, bool) {
 	g := l.g
 	first := Page{}
 	if shared != nil {
 		first.Items = append([]Item(nil), shared.Items...)
 		first.Bookmarks = append([]Bookmark(nil), shared.Bookmarks...)
+		first.sections = append([]string(nil), shared.sections...)
 	} else {
-		l.runningHead(&first, r.Section)
 		top = g.top
 	}
-	colPhoto := r.Photo != nil && l.tallPhoto(r)
-	y := l.opening(&first.Items, r, top, !colPhoto)
+	first.addSection(r.Section)
+	plan := l.planPhoto(r)
+	art := l.doc.elem("Art", l.sectionElem(r.Section))
+	y := l.opening(&first.Items, r, top, art)
+	if plan.wide {
+		maxH := float64(g.lines) * g.lead * 0.45
+		if shared != nil {
+			// Sharing a page: keep room for the body under the photo.
+			maxH = math.Min(maxH, (g.bottom-y)*0.5)
+		}
+		y = l.widePhoto(&first.Items, r, y+6, maxH, art)
+	}
 	// The body starts on the first grid line below the opening.
 	k := int(math.Ceil((y + 8 - g.top) / g.lead))
 	bodyTop := g.top + float64(k)*g.lead
@@ -43,29 +56,71 @@ func (l *layouter) article(r *issue.Review, shared *Page, top float64) (placed, 
 	if shared != nil && fr.first < minShared {
 		return placed{}, false
 	}
-	pages := []Page{first}
 	offset := 0 // the page of column pair 0
 	if fr.first < 4 {
 		fr.first, offset = g.lines, 1 // no room under the opening
 		bodyTop = g.top
 	}
-	if colPhoto {
-		// A tall photo heads the left column of the first body page, so
-		// its caption reads before the body, not inside a sentence.
-		var items []Item
-		h := l.columnPhoto(&items, r, float64(fr.first)*g.lead)
-		fr.reserve = int(math.Ceil((h + 6) / g.lead))
-		x := g.left
-		for _, it := range items {
-			it.X += x
-			it.Y += bodyTop
-			it.CX += x
-			it.CY += bodyTop
-			pages[offset].Items = append(pages[offset].Items, it)
+	var photo []Item
+	if plan.col {
+		// The photo heads the right column: the body starts at the top
+		// left, under the opening, and every reader (and pdftotext) meets
+		// the left column first. Under an opening that leaves the column
+		// too short for it and three lines of text, it is trimmed and
+		// scaled down to fit, down to half the column's width; failing
+		// that, it heads the next page's right column.
+		maxH := float64(g.lines) * g.lead * 0.55 * scale
+		h, ph := l.columnPhoto(&photo, r, maxH, art)
+		if room := float64(fr.first-3)*g.lead - 6; h > room {
+			var small []Item
+			hs, _ := l.columnPhoto(&small, r, room-(h-ph), art)
+			if hs <= room && small[0].clipW() >= g.colW/2 {
+				photo, h = small, hs
+			}
+		}
+		fr.reserve, fr.reserveCol = int(math.Ceil((h+6)/g.lead)), 1
+		if fr.reserve > fr.first-3 {
+			fr.reserveCol = 3
 		}
 	}
-	flow := l.body(r, fr)
+	flow, elems := l.body(r, fr)
+	base := l.doc.adopt(elems, art)
 	cols := pourArticle(flow, fr)
+	if fr.reserveCol == 3 && len(cols) <= 2 {
+		// The photo would stand alone on a page after the text.
+		if shared != nil {
+			return placed{}, false
+		}
+		fr.reserveCol = 1
+		fr.first, offset, bodyTop = g.lines, 1, g.top
+		cols = pourArticle(flow, fr)
+	}
+	pages := []Page{first}
+	pageOf := func(pi int) *Page {
+		for len(pages) <= pi {
+			p := Page{}
+			p.addSection(r.Section)
+			pages = append(pages, p)
+		}
+		return &pages[pi]
+	}
+	addPhoto := func() {
+		pi := offset + fr.reserveCol/2
+		ptop := g.top
+		if pi == offset {
+			ptop = bodyTop
+		}
+		p := pageOf(pi)
+		x := g.left + float64(fr.reserveCol%2)*(g.colW+g.gutter)
+		for _, it := range photo {
+			it.X += x
+			it.Y += ptop
+			it.CX += x
+			it.CY += ptop
+			p.Items = append(p.Items, it)
+		}
+		photo = nil
+	}
 	bottom := 0.0 // below the columns of the last page
 	lastPage := (len(cols)-1)/2 + offset
 	for c, cr := range cols {
@@ -78,32 +133,38 @@ func (l *layouter) article(r *issue.Review, shared *Page, top float64) (placed, 
 					n += flow[cr2.start+i].numItems()
 				}
 			}
-			if pi < len(pages) { // the opening's page
-				pages[pi].Items = slices.Grow(pages[pi].Items, n)
-			}
-			for len(pages) <= pi {
-				p := Page{Items: make([]Item, 0, n)}
-				l.runningHead(&p, r.Section)
-				pages = append(pages, p)
-			}
+			p := pageOf(pi)
+			p.Items = slices.Grow(p.Items, n)
 		}
 		x := g.left + float64(c%2)*(g.colW+g.gutter)
 		ctop := g.top
 		if pi == offset {
 			ctop = bodyTop
-			if c == 0 {
-				ctop += float64(fr.reserve) * g.lead
-			}
+		}
+		if c == fr.reserveCol && fr.reserve > 0 {
+			ctop += float64(fr.reserve) * g.lead
 		}
 		used := 0
 		for i := range flow[cr.start:cr.end] {
 			fl := &flow[cr.start+i]
-			pages[pi].Items = fl.appendTo(pages[pi].Items, x, ctop+float64(used)*g.lead)
+			pages[pi].Items = fl.appendTo(pages[pi].Items, x, ctop+float64(used)*g.lead, base)
 			used += fl.h
+			if photo != nil && c == fr.reserveCol && (fl.space || fl.size > 0 && fl.text.last) {
+				// The photo is drawn where a paragraph of its column ends,
+				// so that its caption never reads inside a sentence.
+				addPhoto()
+			}
+		}
+		if photo != nil && c == fr.reserveCol {
+			addPhoto()
 		}
 		if pi == lastPage {
 			bottom = math.Max(bottom, ctop+float64(used)*g.lead)
 		}
+	}
+	if photo != nil {
+		addPhoto() // the body ended before the photo's column
+		bottom = math.Max(bottom, bodyTop+float64(fr.reserve)*g.lead)
 	}
 	if bottom == 0 {
 		bottom = bodyTop // no body
@@ -113,26 +174,39 @@ func (l *layouter) article(r *issue.Review, shared *Page, top float64) (placed, 
 
 // opening draws the article's head across the text block and returns the y
 // below it.
-func (l *layouter) opening(items *[]Item, r *issue.Review, top float64, photo bool) float64 {
+func (l *layouter) opening(items *[]Item, r *issue.Review, top float64, art int32) float64 {
 	g := l.g
 	y := top
 	*items = append(*items, Item{Kind: KRule, X: g.left, Y: y, W: g.textW, Stroke: 2, Color: accent})
-	y = l.place(items, l.plain(r.Section, SansBold, 9, accent, g.textW), 9, 16, g.left, y+4, 0, 0, SansBold)
+	// The section's name heads its first article (H1); over the others it
+	// is a repeated label, an artifact.
+	label := int32(0)
+	if l.firstInSection(r) {
+		label = l.doc.elem("H1", l.sectionElem(r.Section))
+	}
+	y = l.placeIn(label, items, l.plain(r.Section, SansBold, 9, accent, g.textW), 9, 16, g.left, y+4, 0, 0, SansBold)
 	size, lines := l.display(r.Title, SerifBold, ink, g.textW, []float64{30, 22, 16}, 3)
-	y = l.place(items, lines, size, size*1.1, g.left, y+2, 0, 0, SerifBold)
+	y = l.placeIn(l.doc.elem("H2", art), items, lines, size, size*1.1, g.left, y+2, 0, 0, SerifBold)
 	if r.Deck != "" {
 		size, lines := l.display(r.Deck, SerifItalic, grey, g.textW*0.85, []float64{14, 11}, 3)
-		y = l.place(items, lines, size, size*1.28, g.left, y+4, 0, 0, SerifItalic)
+		y = l.placeIn(l.doc.elem("P", art), items, lines, size, size*1.28, g.left, y+4, 0, 0, SerifItalic)
 	}
 	y += 6
 	if meta := l.metaLine(r); len(meta) > 0 {
 		ln := textLine{}
 		x := 0.0
+		p := l.doc.elem("P", art)
 		for _, m := range meta {
-			ln.frags = append(ln.frags, frag{x: x, w: m.w, face: m.face, color: m.color, text: m.text, actual: m.actual})
+			f := frag{x: x, w: m.w, face: m.face, color: m.color, text: m.text, actual: m.actual}
+			if m.actual != "" {
+				f.elem = l.words(p, m.actual)
+			}
+			ln.frags = append(ln.frags, f)
 			x += m.w
 		}
+		n := len(*items)
 		*items = appendLine(*items, ln, 9, g.left, y+l.baseline(Sans, 9, 14))
+		tagItems(*items, n, p)
 		if r.Certificate != "" {
 			c := ln.frags[len(ln.frags)-1]
 			bx, by, bw, bh := g.left+c.x-3, y+2, c.w+6, 11.0
@@ -152,14 +226,11 @@ func (l *layouter) opening(items *[]Item, r *issue.Review, top float64, photo bo
 			}
 			inl = append(inl, issue.Inline{Text: c.Role + ": ", Style: issue.Bold}, issue.Inline{Text: c.Names})
 		}
-		y = l.place(items, l.lines(inl, paraStyle{face: Sans, size: 8.5, color: grey}, g.textW), 8.5, 12, g.left, y+2, 0, 0, Sans)
+		y = l.placeIn(l.doc.elem("P", art), items, l.lines(inl, paraStyle{face: Sans, size: 8.5, color: grey}, g.textW), 8.5, 12, g.left, y+2, 0, 0, Sans)
 	}
 	if r.Opens != "" {
 		inl := []issue.Inline{{Text: l.iss.OpensLabel(r.Section) + ": ", Style: issue.Bold}, {Text: r.Opens}}
-		y = l.place(items, l.lines(inl, paraStyle{face: Sans, size: 8.5, color: grey}, g.textW), 8.5, 12, g.left, y, 0, 0, Sans)
-	}
-	if r.Photo != nil && photo {
-		y = l.openingPhoto(items, r, y+10, top)
+		y = l.placeIn(l.doc.elem("P", art), items, l.lines(inl, paraStyle{face: Sans, size: 8.5, color: grey}, g.textW), 8.5, 12, g.left, y, 0, 0, Sans)
 	}
 	return y
 }
@@ -200,79 +271,6 @@ func (l *layouter) metaLine(r *issue.Review) []metaPart {
 		add(SansBold, ink, r.Certificate)
 	}
 	return out
-}
-
-// openingPhoto places the photo across the text block, or a tall photo at
-// the left with its caption beside it; the credit sits under the photo.
-func (l *layouter) openingPhoto(items *[]Item, r *issue.Review, y, top float64) float64 {
-	g := l.g
-	ph := r.Photo
-	pw, phh := l.photoSize(r)
-	w := g.textW
-	h := w * phh / pw
-	maxH := float64(g.lines) * g.lead * 0.42
-	if top > g.top { // sharing a page: keep room for the body
-		maxH = math.Min(maxH, (g.bottom-top)*0.4)
-	}
-	img := Item{Kind: KImage, X: g.left, Y: y}
-	switch {
-	case h <= maxH:
-	default:
-		// A little too tall: keep the full width and crop top and bottom.
-		img.Clip, img.CX, img.CY, img.CW, img.CH = true, g.left, y, w, maxH
-		img.Y = y - (h-maxH)/2
-		h = maxH
-	}
-	iw := w
-	ih := iw * phh / pw
-	img.W, img.H = iw, ih
-	img.Photo = l.photo(r, iw, ih)
-	*items = append(*items, img)
-	bottom := y + h
-	if ph.Credit != "" {
-		bottom = l.place(items, l.plain(ph.Credit, Sans, 6.5, grey, w), 6.5, 8, g.left, bottom+1, 1, w, Sans)
-	}
-	if ph.Caption != "" {
-		st := paraStyle{face: SerifItalic, size: 8.5, color: ink}
-		cl := l.lines([]issue.Inline{{Text: ph.Caption}}, st, g.textW*0.85)
-		bottom = l.place(items, cl, 8.5, 11, g.left, bottom+1, 0, 0, SerifItalic)
-	}
-	return bottom + 4
-}
-
-// tallPhoto reports whether a photo would lose too much to a crop across
-// the text block: such photos head the left column instead.
-func (l *layouter) tallPhoto(r *issue.Review) bool {
-	pw, ph := l.photoSize(r)
-	return ph/pw > 0.9
-}
-
-// columnPhoto places a photo at the column's width from (0, 0), cropped
-// to at most 60% of the column height avail, with credit and caption
-// under it; it returns the height used.
-func (l *layouter) columnPhoto(items *[]Item, r *issue.Review, avail float64) float64 {
-	g := l.g
-	pw, phh := l.photoSize(r)
-	w := g.colW
-	h := w * phh / pw
-	img := Item{Kind: KImage, W: w, H: h}
-	if maxH := avail * 0.6; h > maxH {
-		img.Clip, img.CW, img.CH = true, w, maxH
-		img.Y = -(h - maxH) / 2
-		h = maxH
-	}
-	img.Photo = l.photo(r, img.W, img.H)
-	*items = append(*items, img)
-	bottom := h
-	ph := r.Photo
-	if ph.Credit != "" {
-		bottom = l.place(items, l.plain(ph.Credit, Sans, 6.5, grey, w), 6.5, 8, 0, bottom+1, 1, w, Sans)
-	}
-	if ph.Caption != "" {
-		cl := l.lines([]issue.Inline{{Text: ph.Caption}}, paraStyle{face: SerifItalic, size: 8.5, color: ink}, w)
-		bottom = l.place(items, cl, 8.5, 11, 0, bottom+1, 0, 0, SerifItalic)
-	}
-	return bottom
 }
 
 // display sets display text at the first size that needs at most maxLines

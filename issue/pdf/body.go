@@ -20,17 +20,21 @@ type bodyFlow struct {
 	indentNext bool // the next paragraph gets a first-line indent
 	capDone    bool
 	boundaries []int // line indices where a top-level paragraph starts
+	// elems are the body's structure elements, numbered within the body
+	// (it may be set on the other core); 0 is its article.
+	elems localElems
 }
 
 // body lays out a review's body and its pull quote as one column's worth
 // of flow lines. fr holds the article's column heights,
 // used to place the pull quote where it fits.
-func (l *layouter) body(r *issue.Review, fr frame) []flowLine {
+func (l *layouter) body(r *issue.Review, fr frame) ([]flowLine, localElems) {
 	b := l.bodyFlowFor(r)
 	if pq := strings.TrimSpace(r.Pullquote); pq != "" {
-		b.insertPull(l.pullQuote(pq), fr)
+		quote := b.elems.elem("BlockQuote", 0)
+		b.insertPull(l.pullQuote(pq, b.elems.elem("P", quote)), fr)
 	}
-	return b.lines
+	return b.lines, b.elems
 }
 
 func (b *bodyFlow) add(fl flowLine) {
@@ -46,21 +50,24 @@ func (b *bodyFlow) space() {
 	if n := len(b.lines); n == 0 || b.lines[n-1].space {
 		return
 	}
-	b.lines = append(b.lines, flowLine{h: 1, space: true})
+	// After a lead-in or a heading, the space keeps with both sides.
+	b.lines = append(b.lines, flowLine{h: 1, space: true, keep: b.keepNext})
 }
 
-func (b *bodyFlow) blocks(bs []issue.Block, x, w float64, face Face, depth int) {
+// blocks adds body blocks whose structure elements go under parent (0:
+// the article).
+func (b *bodyFlow) blocks(bs []issue.Block, x, w float64, face Face, depth int, parent int32) {
 	for _, bl := range bs {
 		switch bl.Kind {
 		case issue.Paragraph:
-			b.paragraph(showURLs(bl.Inlines), x, w, face, depth)
+			b.paragraph(showURLs(bl.Inlines), x, w, face, depth, b.elems.elem("P", parent))
 		case issue.Heading:
-			b.heading(showURLs(bl.Inlines), x, w)
+			b.heading(showURLs(bl.Inlines), x, w, b.elems.elem("H3", parent))
 		case issue.Quote:
 			b.space()
 			start := len(b.lines)
 			b.indentNext = false
-			b.blocks(bl.Children, x+14, w-14, toggleItalic(face), depth+1)
+			b.blocks(bl.Children, x+14, w-14, toggleItalic(face), depth+1, b.elems.elem("BlockQuote", parent))
 			for i := start; i < len(b.lines); i++ {
 				if !b.lines[i].space {
 					b.lines[i].items = append(b.lines[i].items, Item{Kind: KRule, X: x + 4, Y: 1.5, H: b.l.g.lead, Stroke: 1.2, Color: hair})
@@ -69,9 +76,9 @@ func (b *bodyFlow) blocks(bs []issue.Block, x, w float64, face Face, depth int) 
 			b.space()
 			b.indentNext = false
 		case issue.List:
-			b.list(bl, x, w, face, depth)
+			b.list(bl, x, w, face, depth, parent)
 		case issue.ListItem:
-			b.blocks(bl.Children, x, w, face, depth+1)
+			b.blocks(bl.Children, x, w, face, depth+1, parent)
 		case issue.Rule:
 			b.space()
 			g := b.l.g
@@ -84,17 +91,20 @@ func (b *bodyFlow) blocks(bs []issue.Block, x, w float64, face Face, depth int) 
 
 func toggleItalic(f Face) Face { return styleFace(f, issue.Italic) }
 
-func (b *bodyFlow) list(bl issue.Block, x, w float64, face Face, depth int) {
+func (b *bodyFlow) list(bl issue.Block, x, w float64, face Face, depth int, parent int32) {
 	l := b.l
 	b.space()
+	list := b.elems.elem("L", parent)
 	for i, it := range bl.Children {
 		marker := "•"
 		if bl.Ordered {
 			marker = fmt.Sprintf("%d.", bl.Start+i)
 		}
+		li := b.elems.elem("LI", list)
+		lbl := b.elems.elem("Lbl", li)
 		start := len(b.lines)
 		b.indentNext = false
-		b.blocks(it.Children, x+16, w-16, face, depth+1)
+		b.blocks(it.Children, x+16, w-16, face, depth+1, b.elems.elem("LBody", li))
 		if len(it.Children) == 0 || start == len(b.lines) {
 			b.add(flowLine{h: 1})
 		}
@@ -103,21 +113,23 @@ func (b *bodyFlow) list(bl issue.Block, x, w float64, face Face, depth int) {
 		}
 		if start < len(b.lines) {
 			mw := l.fs.width(face, marker, l.g.body)
-			b.lines[start].items = append(b.lines[start].items, Item{Kind: KText, X: x + 11 - mw, Y: l.baseline(face, l.g.body, l.g.lead),
-				Face: l.fs.faceFor(face, []rune(marker)[0]), Size: l.g.body, Color: accent, Text: marker, W: mw})
+			b.lines[start].before = append(b.lines[start].before, Item{Kind: KText, X: x + 11 - mw, Y: l.baseline(face, l.g.body, l.g.lead),
+				Face: l.fs.faceFor(face, []rune(marker)[0]), Size: l.g.body, Color: accent, Text: marker, W: mw, Elem: lbl})
 		}
 	}
 	b.space()
 	b.indentNext = false
 }
 
-func (b *bodyFlow) heading(inl []issue.Inline, x, w float64) {
+func (b *bodyFlow) heading(inl []issue.Inline, x, w float64, elem int32) {
 	l := b.l
 	b.space()
 	lines := l.lines(inl, paraStyle{face: SerifBold, size: 11, color: ink, linkColor: accent}, w)
 	base := l.baseline(SerifBold, 11, l.g.lead)
 	for k, ln := range lines {
-		b.add(flowLine{h: 1, keep: k > 0, items: appendLine(nil, ln, 11, x, base)})
+		items := appendLine(nil, ln, 11, x, base)
+		tagItems(items, 0, elem)
+		b.add(flowLine{h: 1, keep: k > 0, items: items})
 	}
 	b.keepNext = true
 	b.indentNext = false
@@ -161,7 +173,7 @@ func displayURL(u string) string {
 
 // paragraph sets justified, hyphenated text; the first paragraph of the
 // body gets the drop cap.
-func (b *bodyFlow) paragraph(inl []issue.Inline, x, w float64, face Face, depth int) {
+func (b *bodyFlow) paragraph(inl []issue.Inline, x, w float64, face Face, depth int, elem int32) {
 	l := b.l
 	g := l.g
 	if depth == 0 && !b.keepNext {
@@ -191,9 +203,16 @@ func (b *bodyFlow) paragraph(inl []issue.Inline, x, w float64, face Face, depth 
 		return w
 	}
 	lines, emergency := l.fs.setParagraph(l.hy, items, st.size, width)
+	if !emergency && l.shortLast(lines, w) {
+		lines = l.rebreak(items, lines, st.size, w, width)
+	}
 	if emergency {
 		l.doc.Stats.Emergencies++
 	}
+	if l.shortLast(lines, w) {
+		l.doc.Stats.ShortLastLines++
+	}
+	b.elemsOfFrags(lines, elem)
 	base := l.baseline(face, g.body, g.lead)
 	start := len(b.lines)
 	n := len(lines)
@@ -205,10 +224,11 @@ func (b *bodyFlow) paragraph(inl []issue.Inline, x, w float64, face Face, depth 
 		// No column break after a hyphen, before a paragraph's second or
 		// last line, or inside the drop cap's lines.
 		keep := k == 1 || (k == n-1 && n > 1) || (dc != nil && k < capLines && k > 0) || (k > 0 && lines[k-1].hyphen)
-		fl := flowLine{h: 1, ratio: ln.ratio, keep: keep}
+		fl := flowLine{h: 1, ratio: ln.ratio, keep: keep, elem: elem}
 		if dc != nil && k == 0 {
 			fl.items = dc.items(l, ln, x, base)
 			fl.items = appendLine(fl.items, dropFirst(ln, dc), g.body, x+dx, base)
+			tagItems(fl.items, 0, elem)
 		} else {
 			fl.text, fl.size, fl.tx, fl.ty = ln, g.body, x+dx, base
 		}
@@ -223,6 +243,101 @@ func (b *bodyFlow) paragraph(inl []issue.Inline, x, w float64, face Face, depth 
 	if len(b.lines) > start {
 		b.indentNext = true
 	}
+	if leadIn(inl) {
+		// A lead-in ("some of it still works:") stays in the column of
+		// what it introduces.
+		b.keepNext = true
+	}
+}
+
+// elemsOfFrags gives each link and each struck-through run of a
+// paragraph's lines a structure element of its own under the paragraph's:
+// a Link (its annotation's too) or a Span marked as struck through.
+func (b *bodyFlow) elemsOfFrags(lines []textLine, para int32) {
+	for k := range lines {
+		for i := range lines[k].frags {
+			f := &lines[k].frags[i]
+			switch {
+			case f.url != "":
+				f.elem = b.elems.elem("Link", para)
+			case f.strike:
+				f.elem = b.elems.elem("Span", para)
+				b.elems[f.elem-1].LineThrough = true
+			}
+		}
+	}
+}
+
+// leadIn reports whether a paragraph introduces what follows it: it ends
+// with a colon.
+func leadIn(inl []issue.Inline) bool {
+	for i := len(inl) - 1; i >= 0; i-- {
+		t := strings.TrimRight(inl[i].Text, " \t\n")
+		if t == "" {
+			continue
+		}
+		return strings.HasSuffix(t, ":")
+	}
+	return false
+}
+
+// shortLast reports whether a paragraph of several lines ends in a line
+// that is one short word (under a quarter of the measure w).
+func (l *layouter) shortLast(lines []textLine, w float64) bool {
+	if len(lines) < 2 {
+		return false
+	}
+	ln := lines[len(lines)-1]
+	return len(ln.frags) > 0 && ln.width < w/4 && !strings.Contains(lineString(ln), " ")
+}
+
+func lineString(ln textLine) string {
+	var sb strings.Builder
+	for i, f := range ln.frags {
+		if i > 0 && f.spaced {
+			sb.WriteByte(' ')
+		}
+		sb.WriteString(f.text)
+	}
+	return sb.String()
+}
+
+// rebreak sets a paragraph again with its last space unbreakable, so the
+// last line takes a second word, and keeps the result if no line of it is
+// loose past the breaker's third tolerance: a somewhat loose line reads
+// better than a lone word.
+func (l *layouter) rebreak(items []kpItem, lines []textLine, size, w float64, width func(int) float64) []textLine {
+	last := -1
+	for i := len(items) - 1; i > 0; i-- {
+		if items[i].kind == kGlue && items[i-1].kind == kBox && items[i].stretch < fil {
+			last = i
+			break
+		}
+	}
+	if last < 0 {
+		return lines
+	}
+	tied := make([]kpItem, 0, len(items)+1)
+	tied = append(tied, items[:last]...)
+	tied = append(tied, kpItem{kind: kPenalty, pen: infPenalty})
+	tied = append(tied, items[last:]...)
+	// Nor may the last word break at a hyphen.
+	for i := last + 2; i < len(tied)-3; i++ {
+		if tied[i].kind == kPenalty && tied[i].pen < infPenalty && tied[i].pen > -infPenalty {
+			tied[i].pen = infPenalty
+		}
+	}
+	again, emergency := l.fs.setParagraph(l.hy, tied, size, width)
+	if emergency || l.shortLast(again, w) {
+		return lines
+	}
+	for _, ln := range again {
+		if !ln.last && ln.ratio > 2 {
+			return lines
+		}
+	}
+	l.doc.Stats.Rebroken++
+	return again
 }
 
 // note counts a justified body line in the statistics.

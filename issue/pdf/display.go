@@ -47,9 +47,18 @@ type Item struct {
 	CX, CY     float64
 	CW, CH     float64
 	Photo      int     // KImage: index into Document.Photos
+	Elem       int32   // the structure element it belongs to; 0: an artifact
 	URL        string  // KLink
 	Target     int     // KLink: 1-based page number when URL is empty
 	TargetY    float64 // KLink: the y on the target page to show
+}
+
+// clipW is the width an image shows: its clip's, or its own.
+func (it Item) clipW() float64 {
+	if it.Clip {
+		return it.CW
+	}
+	return it.W
 }
 
 // Bookmark is an outline entry that points at the top of its page.
@@ -64,6 +73,15 @@ type Page struct {
 	Number    int // 1-based
 	Items     []Item
 	Bookmarks []Bookmark
+	sections  []string // the sections of the articles on the page
+	contents  bool     // a contents page, which has no running head
+}
+
+// addSection notes that an article of section s is on the page.
+func (p *Page) addSection(s string) {
+	if len(p.sections) == 0 || p.sections[len(p.sections)-1] != s {
+		p.sections = append(p.sections, s)
+	}
 }
 
 // PhotoRef is a photo the document places, with the largest size it is
@@ -97,7 +115,13 @@ type Document struct {
 	Articles      []Entry
 	Meta          Meta
 	Stats         Stats
-	fonts         *fontSet
+	// Elems is the logical structure (a tagged PDF): Elems[0] is the
+	// Document element.
+	Elems []Elem
+	// Warnings are what a reader would notice but need not stop the
+	// build: a cover photo printed under 150 ppi.
+	Warnings []string
+	fonts    *fontSet
 }
 
 // Meta is the document information the PDF carries.
@@ -112,4 +136,7 @@ type Stats struct {
 	MaxRatio    float64 // the largest adjustment ratio of any body line
 	Hyphenated  int     // lines ending in a hyphen the breaker inserted
 	Emergencies int     // paragraphs that needed the emergency pass
+	// ShortLastLines counts paragraphs that still end in a line of one
+	// short word; Rebroken those set again so as not to.
+	ShortLastLines, Rebroken int
 }

@@ -41,5 +41,5 @@ func ExampleLayout() {
 	for _, a := range doc.Articles {
 		fmt.Printf("%s: %q on page %d of %d\n", a.Section, a.Title, a.Page, len(doc.Pages))
 	}
-	// Output: Film: "The Harbour at Dawn" on page 3 of 3
+	// Output: Film: "The Harbour at Dawn" on page 2 of 2
 }

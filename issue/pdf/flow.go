@@ -10,7 +10,9 @@ type flowLine struct {
 	// space lines vanish at the top of a column.
 	space bool
 	// items are relative: X from the column's left, Y from the line's top.
-	items []Item
+	// before are drawn ahead of the line's text (a list item's marker,
+	// which reads first), items after it.
+	before, items []Item
 	// text, when size is set, is a set line with its baseline's start at
 	// (tx, ty), relative as items are and drawn before them: its items
 	// are made only when the line is poured onto a page, rather than once
@@ -20,11 +22,14 @@ type flowLine struct {
 	// body marks a justified body line, for statistics.
 	ratio float64
 	pull  bool // the pull quote, which must not open a column after a gap
+	// elem is the structure element of the line's text (numbered within
+	// its body, like its items' Elem).
+	elem int32
 }
 
 // numItems is how many items the line puts on a page.
 func (fl *flowLine) numItems() int {
-	n := len(fl.items)
+	n := len(fl.before) + len(fl.items)
 	if fl.size > 0 {
 		n += lineItems(fl.text)
 	}
@@ -53,14 +58,29 @@ func lineItems(ln textLine) int {
 }
 
 // appendTo adds the line's items to a page's, the line's top-left at x, y.
-func (fl *flowLine) appendTo(items []Item, x, y float64) []Item {
+// Its items' structure elements, numbered within the body, are offset by
+// base, where the body's elements start in the document's.
+func (fl *flowLine) appendTo(items []Item, x, y float64, base int32) []Item {
+	from := len(items)
+	for _, it := range fl.before {
+		it.X += x
+		it.Y += y
+		items = append(items, it)
+	}
 	if fl.size > 0 {
+		n := len(items)
 		items = appendLine(items, fl.text, fl.size, x+fl.tx, y+fl.ty)
+		tagItems(items, n, fl.elem)
 	}
 	for _, it := range fl.items {
 		it.X += x
 		it.Y += y
 		items = append(items, it)
+	}
+	for i := from; i < len(items); i++ {
+		if items[i].Elem != 0 {
+			items[i].Elem += base
+		}
 	}
 	return items
 }
@@ -126,21 +146,29 @@ func height(lines []flowLine, s, e int) int {
 }
 
 // frame is an article's column heights in grid lines: the first page's
-// columns (the left one shortened by reserve, under a photo), then full
-// pages.
+// columns, then full pages; column reserveCol (1 on the first page, or 3,
+// the next page's right) is shortened by reserve lines, under a photo.
 type frame struct {
-	first, full, reserve int
+	first, full, reserve, reserveCol int
 }
 
-func (f frame) capOf(col int) int {
-	switch col {
-	case 0:
-		return f.first - f.reserve
-	case 1:
+// pageCap is the height of column c before any reserve.
+func (f frame) pageCap(c int) int {
+	if c < 2 {
 		return f.first
 	}
 	return f.full
 }
+
+// res is the reserve of column c.
+func (f frame) res(c int) int {
+	if c == f.reserveCol {
+		return f.reserve
+	}
+	return 0
+}
+
+func (f frame) capOf(c int) int { return f.pageCap(c) - f.res(c) }
 
 // pourArticle fills an article's flow into two-column pages. The last
 // page's columns are balanced: they end at the same height, the lowest
@@ -151,16 +179,14 @@ func pourArticle(lines []flowLine, fr frame) []colRange {
 		return cols
 	}
 	lastPage := (len(cols) - 1) / 2
-	from := cols[lastPage*2].start
-	pageCap, reserve := fr.full, 0
-	if lastPage == 0 {
-		pageCap, reserve = fr.first, fr.reserve
-	}
+	c0 := lastPage * 2
+	from := cols[c0].start
+	pageCap := fr.pageCap(c0)
 	total := height(lines, from, len(lines))
-	for h := int(math.Ceil(float64(total+reserve) / 2)); h <= pageCap; h++ {
-		bal, ok, clean := fill(lines, from, func(c int) int { return h - (1-c)*reserve }, 2)
+	for h := int(math.Ceil(float64(total+fr.res(c0)+fr.res(c0+1)) / 2)); h <= pageCap; h++ {
+		bal, ok, clean := fill(lines, from, func(c int) int { return h - fr.res(c0+c) }, 2)
 		if ok && clean {
-			return append(cols[:lastPage*2:lastPage*2], bal...)
+			return append(cols[:c0:c0], bal...)
 		}
 	}
 	return cols

@@ -75,8 +75,10 @@ type layouter struct {
 	hy     *hyphenator
 	doc    *Document
 	photos map[string]int
-	heads  map[string]photoHead // each photo's header, read from its file
-	pre    *preBodies           // bodies set ahead on the other core, or nil
+	heads  map[string]photoHead        // each photo's header, read from its file
+	pre    *preBodies                  // bodies set ahead on the other core, or nil
+	set    map[*issue.Review]*bodyFlow // bodies set so far
+	sects  map[string]int32            // each section's Sect element
 }
 
 // Layout lays the issue out into pages without drawing anything. Every
@@ -105,7 +107,7 @@ func layoutWith(iss *issue.Issue, opts Options, g geometry, res resources) (*Doc
 		opts.Language = "en-US"
 	}
 	l := &layouter{iss: iss, opts: opts, g: g, fs: res.fs, hy: res.hy, photos: map[string]int{}, heads: map[string]photoHead{},
-		doc: &Document{Width: g.pageW, Height: g.pageH, fonts: res.fs}}
+		doc: &Document{Width: g.pageW, Height: g.pageH, fonts: res.fs, Elems: []Elem{{Type: "Document"}}}, sects: map[string]int32{}}
 	if rs := iss.Reviews(); len(rs) > 1 {
 		// The helper sets the last two thirds of the bodies: the layouter
 		// also pours every article and sets the cover and contents, and
@@ -127,28 +129,36 @@ func (l *layouter) run() (*Document, error) {
 		return nil, err
 	}
 	// The contents' length does not depend on its page numbers: lay it
-	// out once to count its pages, then again with the real numbers.
-	nContents := len(l.contents(nil, nil))
+	// out once to count its pages, then again with the real numbers. The
+	// first article may start under it, on its last page.
+	placeholder, bottom := l.contents(nil, nil)
+	nContents := len(placeholder)
+	shareable := len(placeholder[nContents-1].Items)
 	g := l.g
-	var pages []Page // the article pages
+	pages := append([]Page(nil), placeholder...) // the pages after the cover
 	var starts []int
 	var tops []float64
-	bottom := g.bottom
-	for _, r := range l.iss.Reviews() {
-		var pl placed
-		ok := false
-		if n := len(pages); n > 0 && bottom+3*g.lead < g.bottom {
-			// Start under the previous article, two grid lines down.
-			k := math.Ceil((bottom-g.top)/g.lead) + 2
-			pl, ok = l.article(r, &pages[n-1], g.top+k*g.lead)
-			if ok {
-				pages = pages[:n-1]
+	reviews := l.iss.Reviews()
+	for i, r := range reviews {
+		pl, shared := l.placeReview(r, pages, bottom, 1)
+		if i+1 < len(reviews) && g.filled(pl.pages[len(pl.pages)-1]) < minFill {
+			// The article leaves its last page under-filled, and if the
+			// next cannot start below it, the page stays so: try the
+			// article with a smaller photo.
+			if _, next := l.placeReview(reviews[i+1], append(pages[:len(pages):len(pages)], pl.pages...), pl.bottom, 1); !next {
+				for _, scale := range []float64{0.75, 0.55} {
+					alt, altShared := l.placeReview(r, pages, bottom, scale)
+					if _, next := l.placeReview(reviews[i+1], append(pages[:len(pages):len(pages)], alt.pages...), alt.bottom, 1); next {
+						pl, shared = alt, altShared
+						break
+					}
+				}
 			}
 		}
-		if !ok {
-			pl, _ = l.article(r, nil, g.top)
+		if shared {
+			pages = pages[:len(pages)-1]
 		}
-		starts = append(starts, 2+nContents+len(pages))
+		starts = append(starts, 2+len(pages))
 		if pl.top <= g.top {
 			pl.top = 0 // the top of the page
 		}
@@ -156,15 +166,24 @@ func (l *layouter) run() (*Document, error) {
 		pages = append(pages, pl.pages...)
 		bottom = pl.bottom
 	}
-	contents := l.contents(starts, tops)
+	contents, _ := l.contents(starts, tops)
+	copy(pages, contents[:nContents-1])
+	last := &pages[nContents-1]
+	last.Items = append(contents[nContents-1].Items, last.Items[shareable:]...)
+	last.contents = true
 	doc := l.doc
 	doc.Pages = append(doc.Pages, cover)
-	doc.Pages = append(doc.Pages, contents...)
 	doc.Pages = append(doc.Pages, pages...)
 	total := len(doc.Pages)
 	for i := range doc.Pages {
 		p := &doc.Pages[i]
 		p.Number = i + 1
+		if len(p.sections) > 0 && !p.contents {
+			// The head names every section with an article on the page.
+			var head Page
+			l.runningHead(&head, strings.Join(p.sections, " / "))
+			p.Items = append(head.Items, p.Items...)
+		}
 		if i > 0 {
 			l.footer(p, total)
 		}
@@ -183,6 +202,25 @@ func (l *layouter) run() (*Document, error) {
 	}
 	doc.Meta = l.meta()
 	return doc, nil
+}
+
+// minFill is how full a page but the last must be.
+const minFill = 0.6
+
+// placeReview lays out r after pages, whose last ends at bottom: under it on
+// the same page when there is room (shared: the result's first page
+// replaces that page), else on a fresh page. scale shrinks a column photo.
+func (l *layouter) placeReview(r *issue.Review, pages []Page, bottom, scale float64) (placed, bool) {
+	g := l.g
+	if n := len(pages); n > 0 && bottom+3*g.lead < g.bottom {
+		// Start under what is above, two grid lines down.
+		k := math.Ceil((bottom-g.top)/g.lead) + 2
+		if pl, ok := l.article(r, &pages[n-1], g.top+k*g.lead, scale); ok {
+			return pl, true
+		}
+	}
+	pl, _ := l.article(r, nil, g.top, scale)
+	return pl, false
 }
 
 func (l *layouter) meta() Meta {
@@ -232,6 +270,17 @@ func (l *layouter) runningHead(p *Page, section string) {
 		Item{Kind: KRule, X: g.left, Y: g.headY + 6, W: g.textW, Stroke: 0.4, Color: hair, Furniture: true})
 }
 
+// docElem is the Document element, the root of the structure.
+const docElem int32 = 1
+
+// placeIn is place for text of one structure element e.
+func (l *layouter) placeIn(e int32, items *[]Item, lines []textLine, size, lead, x, y float64, align float64, width float64, firstFace Face) float64 {
+	n := len(*items)
+	y = l.place(items, lines, size, lead, x, y, align, width, firstFace)
+	tagItems(*items, n, e)
+	return y
+}
+
 // lines sets inline text in a style at a width, every line the same width.
 func (l *layouter) lines(inl []issue.Inline, st paraStyle, width float64) []textLine {
 	items := l.fs.paragraph(l.hy, inl, st, width)
@@ -273,19 +322,21 @@ func appendLine(items []Item, ln textLine, size, x, y float64) []Item {
 	for i, f := range ln.frags {
 		span := ""
 		switch {
+		case i < ln.head && i == ln.head-1 && i+1 < len(ln.frags):
+			span = " " // the address's rest, then a space before the next word
 		case i < ln.head:
 			span = "\x00" // extracts as nothing: the line before carries it
 		case i == len(ln.frags)-1 && ln.tail != "":
 			span = unligate(f.text + ln.tail)
-		case f.actual != "":
-			span = f.actual
+		case f.actual != "" && f.elem == 0:
+			span = f.actual // else the element reads as it
 		}
 		if span != "" {
-			items = append(items, Item{Kind: KSpanBegin, Actual: strings.TrimPrefix(span, "\x00")})
+			items = append(items, Item{Kind: KSpanBegin, Actual: strings.TrimPrefix(span, "\x00"), Elem: f.elem})
 		}
-		items = append(items, Item{Kind: KText, X: x + f.x, Y: y, Face: f.face, Size: size, Color: f.color, Text: f.text, W: f.w, WS: f.ws})
+		items = append(items, Item{Kind: KText, X: x + f.x, Y: y, Face: f.face, Size: size, Color: f.color, Text: f.text, W: f.w, WS: f.ws, Elem: f.elem})
 		if span != "" {
-			items = append(items, Item{Kind: KSpanEnd})
+			items = append(items, Item{Kind: KSpanEnd, Elem: f.elem})
 		}
 		if f.strike {
 			// The strike sits at half the x-height, a little heavier
@@ -293,7 +344,7 @@ func appendLine(items []Item, ln textLine, size, x, y float64) []Item {
 			items = append(items, Item{Kind: KRule, X: x + f.x, Y: y - size*0.24, W: f.w, Stroke: size * 0.06, Color: f.color})
 		}
 		if f.url != "" {
-			items = append(items, Item{Kind: KLink, X: x + f.x, Y: y - size*0.8, W: f.w, H: size * 1.05, URL: f.url})
+			items = append(items, Item{Kind: KLink, X: x + f.x, Y: y - size*0.8, W: f.w, H: size * 1.05, URL: f.url, Elem: f.elem})
 		}
 	}
 	return items

@@ -19,6 +19,9 @@ type frag struct {
 	// actual, when set, is what the fragment extracts and reads as
 	// (ActualText): "4 out of 5 stars" for ★★★★☆.
 	actual string
+	// elem is the fragment's own structure element (a Link, a Span),
+	// when it is not its line's.
+	elem int32
 }
 
 // textLine is one set line of a paragraph.
@@ -140,6 +143,12 @@ func (fs *fontSet) merge(ln *textLine, size float64) {
 				cur.w = f.x + f.w - cur.x
 				continue
 			}
+		}
+		if f.spaced && len(out)-1 >= ln.head {
+			// Words drawn unlike (roman, then italic) are still two words:
+			// the first ends in a space, drawn in the gap and not counted
+			// in its width.
+			cur.text += " "
 		}
 		out = append(out, f)
 	}

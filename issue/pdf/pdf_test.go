@@ -59,7 +59,7 @@ func bodyParagraphs(bs []issue.Block) []string {
 
 func TestTextRoundTrip(t *testing.T) {
 	b := buildIssue(t, Options{})
-	text := normalize(pdfText(t, b.path, 0, 0))
+	text := bodyText(layerText(t, b.path))
 	iss := testIssue(t, t.TempDir())
 	want := []string{iss.Magazine, iss.DateLabel(), "Issue No. 42"}
 	for _, r := range iss.Reviews() {

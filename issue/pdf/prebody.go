@@ -74,7 +74,7 @@ func (pb *preBodies) take(r *issue.Review) (*preBody, bool) {
 func (l *layouter) setBody(r *issue.Review) *bodyFlow {
 	b := &bodyFlow{l: l}
 	b.capDone = len(r.Body) == 0 || r.Body[0].Kind != issue.Paragraph
-	b.blocks(r.Body, 0, l.g.colW, Serif, 0)
+	b.blocks(r.Body, 0, l.g.colW, Serif, 0, 0)
 	return b
 }
 
@@ -82,6 +82,26 @@ func (l *layouter) setBody(r *issue.Review) *bodyFlow {
 // helper when it set them (counting their statistics as if set here), or
 // set now. The caller may add lines but must not change their items.
 func (l *layouter) bodyFlowFor(r *issue.Review) *bodyFlow {
+	set, ok := l.set[r]
+	if !ok {
+		set = l.setOrTake(r)
+		if l.set == nil {
+			l.set = map[*issue.Review]*bodyFlow{}
+		}
+		l.set[r] = set
+	}
+	b := *set
+	// Lines are only added and items only copied out after this point, so
+	// fresh slices of lines suffice; the items are shared.
+	b.lines = append([]flowLine(nil), set.lines...)
+	b.boundaries = append([]int(nil), set.boundaries...)
+	b.elems = append(localElems(nil), set.elems...)
+	return &b
+}
+
+// setOrTake sets r's body, or takes it from the helper, once per layout:
+// an article may be laid out more than once (to try a smaller photo).
+func (l *layouter) setOrTake(r *issue.Review) *bodyFlow {
 	p, ok := l.pre.take(r)
 	if !ok {
 		return l.setBody(r)
@@ -92,11 +112,9 @@ func (l *layouter) bodyFlowFor(r *issue.Review) *bodyFlow {
 	st.MaxRatio = math.Max(st.MaxRatio, p.stats.MaxRatio)
 	st.Hyphenated += p.stats.Hyphenated
 	st.Emergencies += p.stats.Emergencies
+	st.ShortLastLines += p.stats.ShortLastLines
+	st.Rebroken += p.stats.Rebroken
 	b := p.flow
 	b.l = l
-	// Lines are only added and items only copied out after this point, so
-	// fresh slices of lines suffice; the items are shared.
-	b.lines = append([]flowLine(nil), p.flow.lines...)
-	b.boundaries = append([]int(nil), p.flow.boundaries...)
 	return &b
 }

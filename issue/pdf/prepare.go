@@ -52,6 +52,7 @@ type Typesetter struct {
 	laid   chan struct{}
 	once   sync.Once // closes laid
 	cancel context.CancelFunc
+	warns  []string
 }
 
 // Prepare starts preparing a Typesetter for opts; it stops early when ctx
@@ -107,11 +108,22 @@ func (t *Typesetter) Typeset(w io.Writer, iss *issue.Issue) error {
 		return t.gerr
 	}
 	doc, err := layoutWith(iss, t.opts, t.g, <-t.res)
+	if doc != nil {
+		t.warns = doc.Warnings
+	}
 	t.laidOut()
 	if err != nil {
 		return err
 	}
 	return doc.draw(w, iss.Date, <-t.start)
+}
+
+// Warnings are the typeset document's warnings (Document.Warnings), once
+// Typeset has laid it out: what a reader would notice, such as a cover
+// photo under 150 ppi, that need not stop the build.
+func (t *Typesetter) Warnings() []string {
+	<-t.laid
+	return t.warns
 }
 
 // Typeset lays out and draws the issue as a PDF, writing it to w: see

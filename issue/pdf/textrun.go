@@ -62,7 +62,10 @@ func (tr *textRun) add(it *Item, h float64, fd *fontData) {
 func appendShow(b []byte, it *Item, fd *fontData) []byte {
 	adjust := func(prev, r rune) float64 {
 		a := -float64(fd.kern(prev, r))
-		if prev == ' ' && it.WS != 0 {
+		if r == ' ' && it.WS != 0 {
+			// The justification goes before the space, not after it: an
+			// extractor that places the space glyph and skips it (poppler)
+			// then sees the gap between the words whole.
 			a -= it.WS * 1000 / it.Size
 		}
 		return math.Round(a*100) / 100

@@ -5,7 +5,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -31,10 +33,41 @@ type built struct {
 	pdf  []byte
 }
 
-// buildIssue typesets the test issue into a temporary file.
+// shared holds what several tests read and none changes: the test issue
+// typeset once (typesetting it under -race takes a second), in a folder
+// TestMain removes.
+var shared struct {
+	sync.Mutex
+	dir   string
+	built map[Options]built
+}
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "folio-pdf-test-")
+	if err != nil {
+		panic(err)
+	}
+	shared.dir = dir
+	code := m.Run()
+	if err := os.RemoveAll(dir); err != nil && code == 0 {
+		code = 1
+	}
+	os.Exit(code)
+}
+
+// buildIssue typesets the test issue into a file, once per options for
+// the whole test binary; callers must not change the file.
 func buildIssue(t testing.TB, opts Options) built {
 	t.Helper()
-	dir := t.TempDir()
+	shared.Lock()
+	defer shared.Unlock()
+	if b, ok := shared.built[opts]; ok {
+		return b
+	}
+	dir, err := os.MkdirTemp(shared.dir, "issue-")
+	if err != nil {
+		t.Fatal(err)
+	}
 	iss := testIssue(t, dir)
 	var buf bytes.Buffer
 	if err := Typeset(&buf, iss, opts); err != nil {
@@ -44,7 +77,12 @@ func buildIssue(t testing.TB, opts Options) built {
 	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	return built{path: path, pdf: buf.Bytes()}
+	if shared.built == nil {
+		shared.built = map[Options]built{}
+	}
+	b := built{path: path, pdf: buf.Bytes()}
+	shared.built[opts] = b
+	return b
 }
 
 // pdfText is pdftotext's reading of pages first..last (0: all pages).
@@ -75,4 +113,13 @@ func fmtInt(n int) string {
 func normalize(s string) string {
 	s = strings.ReplaceAll(s, "-\n", "")
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// furniture matches the running heads and page numbers in normalised
+// pdftotext output: the words that interrupt a paragraph at a page turn.
+var furniture = regexp.MustCompile(`\s*(page \d+ of \d+|Folio Weekly · [A-Za-z /]+?\s*Week of March 2, 2026)\s*`)
+
+// bodyText is normalize without the running heads and page numbers.
+func bodyText(s string) string {
+	return strings.Join(strings.Fields(furniture.ReplaceAllString(normalize(s), " ")), " ")
 }
