@@ -138,3 +138,16 @@ func IsLocal(err error) bool {
 	var se *SMTPError
 	return errors.As(err, &se) && se.Local
 }
+
+// RecipientGone reports whether a permanent status and its text — a
+// reply's enhanced code and message, or a DSN's Status and
+// Diagnostic-Code — say the recipient's address is gone, by the rule
+// Suppressible applies to replies: a recipient-specific enhanced code, or
+// without one, wording such as "user unknown" that says nothing about
+// relaying or policy. Inbound bounces use it.
+func RecipientGone(enhanced, text string) bool {
+	if specific(enhanced) {
+		return goneCodes[enhanced]
+	}
+	return goneWords.MatchString(text) && !relayWords.MatchString(text)
+}

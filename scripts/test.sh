@@ -12,6 +12,8 @@ command -v chromium >/dev/null || need+=(chromium)
 fc-list 2>/dev/null | grep -qi liberation || need+=(fonts-liberation)
 [ -f /usr/share/zoneinfo/America/New_York ] || need+=(tzdata)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+# The EPUB edition's independent checker (a Java program).
+[ -f /usr/share/java/epubcheck.jar ] && command -v java >/dev/null || need+=(epubcheck default-jre-headless)
 # DKIM verifiers: dkimpy (with PyNaCl for Ed25519) under Debian's python3,
 # and OpenDKIM's opendkim-testmsg, run in a private namespace (unshare, ip)
 # whose resolver is a stub DNS server.
@@ -19,9 +21,13 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v opendkim-testmsg >/dev/null || need+=(opendkim-tools)
 command -v ip >/dev/null || need+=(iproute2)
 command -v unshare >/dev/null || need+=(util-linux)
+# The bounce tests' real peer: a private Postfix instance and smtp-sink
+# (internal/postfixtest); the package's own mail system stays unconfigured.
+command -v smtp-sink >/dev/null || need+=(postfix)
 if [ ${#need[@]} -gt 0 ]; then
 	if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
 	echo "installing: ${need[*]}"
+	echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections
 	$SUDO apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi

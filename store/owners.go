@@ -114,12 +114,21 @@ func releaseOwner(ctx context.Context, tx *sql.Tx, issueID, owner string, now ti
 	return int(k), nil
 }
 
-// ActiveSends lists the issues that a live process is sending now (a
-// bound owner's Send), oldest first. Another instance joins them. Dead
-// owners found on the way have their rows given back and are forgotten.
+// ActiveSends lists the issues to join, oldest first: those a live
+// process is sending now (a bound owner's Send), and those whose sender
+// died (kill -9, a lost machine) with rows left to send — their rows are
+// given back, and they stay listed until a live sender takes them on. A
+// send that ended (done, paused, stopped) released its owner and is not
+// listed.
 func (s *Store) ActiveSends(ctx context.Context) ([]string, error) {
 	var out []string
 	err := s.tx(ctx, func(tx *sql.Tx) error {
+		// A dead process's own owner (the scheduler's) is forgotten unless
+		// it still holds an unfinished run, which another instance takes
+		// over through it (ClaimRunLease).
+		if err := forgetDeadProcesses(ctx, s.eng, tx); err != nil {
+			return err
+		}
 		rows, err := tx.QueryContext(ctx, `SELECT owner, issue_id FROM owners WHERE issue_id <> '' ORDER BY bound_at`)
 		if err != nil {
 			return fmt.Errorf("store: active sends: %w", err)
@@ -137,24 +146,91 @@ func (s *Store) ActiveSends(ctx context.Context) ([]string, error) {
 		if err := rows.Close(); err != nil {
 			return fmt.Errorf("store: active sends: %w", err)
 		}
-		seen := map[string]bool{}
+		type issueOwners struct {
+			live bool
+			dead []string
+		}
+		byIssue := map[string]*issueOwners{}
+		var order []string
 		for _, b := range all {
+			io := byIssue[b.issue]
+			if io == nil {
+				io = &issueOwners{}
+				byIssue[b.issue] = io
+				order = append(order, b.issue)
+			}
 			dead, err := s.eng.ownerDead(ctx, tx, b.owner)
 			if err != nil {
 				return fmt.Errorf("store: owner %s: %w", b.owner, err)
 			}
-			if dead {
-				if _, err := releaseOwner(ctx, tx, b.issue, b.owner, time.Now()); err != nil {
-					return err
-				}
+			if !dead {
+				io.live = true
 				continue
 			}
-			if !seen[b.issue] {
-				seen[b.issue] = true
-				out = append(out, b.issue)
+			io.dead = append(io.dead, b.owner)
+			if _, err := tx.ExecContext(ctx, qReleaseOwner, ms(time.Now()), b.issue, b.owner); err != nil {
+				return fmt.Errorf("store: release owner %s: %w", b.owner, err)
+			}
+		}
+		for _, issue := range order {
+			io := byIssue[issue]
+			resume := io.live
+			if !io.live {
+				// A dead sender's send is listed, to be resumed, until a
+				// live sender of the issue is bound or nothing is left to
+				// send: a resumer that dies before binding loses nothing.
+				err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM deliveries d WHERE d.issue_id = $1 AND `+dueStates+`
+					AND d.state IN ('pending', 'sending'))`, issue).Scan(&resume)
+				if err != nil {
+					return fmt.Errorf("store: active sends: %w", err)
+				}
+			}
+			if resume {
+				out = append(out, issue)
+			}
+			if io.live || !resume {
+				for _, o := range io.dead {
+					if _, err := tx.ExecContext(ctx, `DELETE FROM owners WHERE owner = $1`, o); err != nil {
+						return fmt.Errorf("store: forget owner %s: %w", o, err)
+					}
+				}
 			}
 		}
 		return nil
 	})
 	return out, err
+}
+
+// forgetDeadProcesses removes the dead process owners (issue "") that
+// hold no unfinished run.
+func forgetDeadProcesses(ctx context.Context, eng engine, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT o.owner FROM owners o WHERE o.issue_id = ''
+		AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.owner = o.owner AND r.finished_at = 0)`)
+	if err != nil {
+		return fmt.Errorf("store: owners: %w", err)
+	}
+	var owners []string
+	for rows.Next() {
+		var o string
+		if err := rows.Scan(&o); err != nil {
+			_ = rows.Close()
+			return fmt.Errorf("store: owners: %w", err)
+		}
+		owners = append(owners, o)
+	}
+	if err := rows.Close(); err != nil {
+		return fmt.Errorf("store: owners: %w", err)
+	}
+	for _, o := range owners {
+		dead, err := eng.ownerDead(ctx, tx, o)
+		if err != nil {
+			return fmt.Errorf("store: owner %s: %w", o, err)
+		}
+		if dead {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM owners WHERE owner = $1`, o); err != nil {
+				return fmt.Errorf("store: forget owner %s: %w", o, err)
+			}
+		}
+	}
+	return nil
 }

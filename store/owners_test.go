@@ -239,8 +239,9 @@ func TestRunLeaseOfDeadHolder(t *testing.T) {
 	}
 }
 
-// TestActiveSends: an issue is listed while a live process sends it
-// (a bound owner), and not once that process is dead or done.
+// TestActiveSends: an issue is listed while a live process sends it (a
+// bound owner); once that process is dead, the next call lists it to be
+// resumed and gives its rows back; a send that ended is not listed.
 func TestActiveSends(t *testing.T) {
 	for _, engine := range storetest.Engines() {
 		t.Run(engine, func(t *testing.T) {
@@ -268,11 +269,29 @@ func TestActiveSends(t *testing.T) {
 				t.Fatalf("active sends %v, want both", got)
 			}
 			kill9(t, cmd)
-			if !eventually(func() bool { return slices.Equal(active(), []string{"2026-W12"}) }) {
-				t.Fatalf("active sends %v after the sender of %s died", active(), claimIssue)
+			// The dead sender's issue stays listed, to be resumed, with
+			// its rows given back, until a live sender takes it on.
+			if !eventually(func() bool {
+				counts, _ := s.Counts(ctx, claimIssue)
+				return slices.Equal(active(), []string{claimIssue, "2026-W12"}) && counts[delivery.StatePending] == 5
+			}) {
+				t.Fatalf("the dead sender's send is not listed with its rows given back: %v", active())
 			}
-			if counts, _ := s.Counts(ctx, claimIssue); counts[delivery.StatePending] != 5 {
-				t.Errorf("the dead sender's rows were not given back: %v", counts)
+			if got := active(); !slices.Equal(got, []string{claimIssue, "2026-W12"}) {
+				t.Fatalf("active sends %v: the dead sender's send was dropped before anyone resumed it", got)
+			}
+			resume, err := s.BindOwner(ctx, claimIssue, "resumer")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := active(); !slices.Equal(got, []string{claimIssue, "2026-W12"}) {
+				t.Fatalf("active sends %v while the resumer sends", got)
+			}
+			resume()
+			// Its resumer ended: the issue is no longer listed (its rows
+			// are pending, but no sender died holding them).
+			if got := active(); !slices.Equal(got, []string{"2026-W12"}) {
+				t.Fatalf("active sends %v after the dead sender's send was taken on", got)
 			}
 			release()
 			if got := active(); len(got) != 0 {

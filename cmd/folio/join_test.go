@@ -105,3 +105,57 @@ func TestServeJoinsASendStartedElsewhere(t *testing.T) {
 	}
 	t.Logf("send: %s; serve: %s", strings.TrimSpace(sendOut.String()), m[0])
 }
+
+// TestServeResumesASendWhoseSenderDied: a `folio send` is killed with
+// SIGKILL and nobody runs it again; a `folio serve` on the same
+// PostgreSQL store takes the send on and finishes it.
+func TestServeResumesASendWhoseSenderDied(t *testing.T) {
+	const members = 300
+	dir := sample(t)
+	cfg := filepath.Join(dir, "folio.toml")
+	srv := smtptest.Start(t)
+	target := storetest.Target(t, "postgres")
+	env := append(os.Environ(),
+		"FOLIO_SMTP_HOST="+srv.Host, fmt.Sprintf("FOLIO_SMTP_PORT=%d", srv.Port), "FOLIO_SMTP_TLS=none",
+		"FOLIO_SECRET=a-join-test-secret-of-some-length", "FOLIO_DELIVERY_WORKERS=2",
+		"FOLIO_STORE_URL="+target,
+		"FOLIO_SCHEDULE_JOIN_EVERY=100ms", "FOLIO_SCHEDULE_CATCH_UP=1s", "FOLIO_SERVER_LISTEN=127.0.0.1:0")
+	folioCmd := func(args ...string) *exec.Cmd {
+		cmd := exec.Command(binary(t), append(args, "--config", cfg)...)
+		cmd.Env = env
+		return cmd
+	}
+	for _, args := range [][]string{{"members", "import", manyMembers(t, dir, members)}, {"build", "--week", sampleWeek}} {
+		if out, err := folioCmd(args...).CombinedOutput(); err != nil {
+			t.Fatalf("folio %v: %v\n%s", args, err, out)
+		}
+	}
+	send := folioCmd("send", "--week", sampleWeek)
+	if err := send.Start(); err != nil {
+		t.Fatal(err)
+	}
+	srv.Wait(30, 20*time.Second)
+	if err := send.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = send.Wait()
+	if n := len(srv.Messages()); n >= members {
+		t.Fatalf("the send finished (%d messages) before its kill", n)
+	}
+	serve := folioCmd("serve")
+	var serveLog syncBuffer
+	serve.Stdout, serve.Stderr = &serveLog, &serveLog
+	if err := serve.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = serve.Process.Kill(); _ = serve.Wait() }()
+	got := map[string]bool{}
+	for deadline := time.Now().Add(30 * time.Second); len(got) < members && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		for _, m := range srv.Messages() {
+			got[m.To[0]] = true
+		}
+	}
+	if len(got) < members {
+		t.Fatalf("%d of %d members got the issue; serve did not resume the dead sender's send:\n%s", len(got), members, serveLog.String())
+	}
+}

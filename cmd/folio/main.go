@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -23,6 +24,10 @@ func main() {
 		// One line on stderr: several problems (broken reviews, bad CSV
 		// rows) are joined with "; " so scripts and cron mail stay tidy.
 		fmt.Fprintln(os.Stderr, "folio: "+oneLine(err.Error()))
+		var coded interface{ ExitCode() int }
+		if errors.As(err, &coded) {
+			os.Exit(coded.ExitCode())
+		}
 		os.Exit(1)
 	}
 }

@@ -64,6 +64,10 @@ func (c *cli) serveCmd() *cobra.Command {
 				job.Runner = &childBuilder{exe: c.exe, configPath: cfg.Path, environ: c.environ, limitMB: cfg.Build.MemoryLimitMB,
 					warn: func(line string) { c.log.Warn("build", "msg", line) }}
 			}
+			side, err := c.inboundSide(cfg, svc, metrics)
+			if err != nil {
+				return err
+			}
 			srv, err := server.New(server.Config{
 				PublicIssues: cfg.Server.PublicIssues,
 				Links:        svc.links,
@@ -77,6 +81,7 @@ func (c *cli) serveCmd() *cobra.Command {
 				Members: svc.store, Lifecycle: c.lifecycle(cfg, svc.store), Directory: svc.store,
 				Archive: svc.store, Ledger: svc.store, Issues: svc.artifacts,
 				Editor: publish.Editor{Job: job}, Metrics: metrics, Health: svc.store,
+				Webhooks: side.hooks,
 			})
 			if err != nil {
 				return err
@@ -101,7 +106,7 @@ func (c *cli) serveCmd() *cobra.Command {
 			ctx, stop := context.WithCancel(ctx)
 			defer stop()
 			var wg sync.WaitGroup
-			errs := make(chan error, 4)
+			errs := make(chan error, 5)
 			// A store that vanished (its file deleted or replaced) stops
 			// the process: writes to it would reach no one.
 			wg.Go(func() {
@@ -113,6 +118,15 @@ func (c *cli) serveCmd() *cobra.Command {
 			wg.Go(func() { errs <- srv.Serve(ctx, ln) })
 			wg.Go(func() { errs <- sched.Run(ctx) })
 			wg.Go(func() { errs <- joiner.Run(ctx) })
+			if side.listener != nil {
+				c.log.Info("inbound listener", "smtp", side.addr, "domain", svc.links.MailDomain, "starttls", side.listener.TLS != nil)
+				wg.Go(func() {
+					if err := side.listener.ListenAndServe(ctx, side.addr); err != nil {
+						errs <- fmt.Errorf("serve: [inbound] listen: %w", err)
+						stop()
+					}
+				})
+			}
 			wg.Wait()
 			close(errs)
 			for err := range errs {

@@ -34,6 +34,8 @@ const (
 	// envSecretPrevious lists retired secrets, comma-separated: links and
 	// addresses signed with them still verify after a rotation.
 	envSecretPrevious = "FOLIO_SECRET_PREVIOUS"
+	// envPostmarkPassword is the Postmark webhook's basic-auth password.
+	envPostmarkPassword = "FOLIO_POSTMARK_PASSWORD"
 )
 
 // services is everything a command may need, wired from the config.
@@ -119,6 +121,7 @@ func (c *cli) services(ctx context.Context, cfg *config.Config, withStore bool) 
 		Templates: tmplFS,
 		Images:    cfg.Newsletter.Images,
 		Preheader: cfg.Newsletter.Preheader,
+		Address:   cfg.Magazine.Address,
 	})
 	if err != nil {
 		return nil, err
@@ -155,7 +158,7 @@ func (c *cli) services(ctx context.Context, cfg *config.Config, withStore bool) 
 		Renderer:  renderer,
 		Sample: newsletter.Recipient{
 			Name: sample.Name, Email: sample.Email, Tier: sample.Tier, PDFAttached: true,
-			ArchiveURL: links.Archive(sample), UnsubscribeURL: links.Unsubscribe(sample),
+			ArchiveURL: links.Archive(sample), UnsubscribeURL: links.Unsubscribe(sample), ManageURL: links.Manage(sample),
 		},
 	}
 	return svc, nil
@@ -270,13 +273,19 @@ func (c *cli) job(svc *services, onResult func(delivery.Result)) (*publish.Job, 
 				Workers:  cfg.Delivery.Workers, MaxPerConn: cfg.Delivery.MaxPerConn,
 				Rate: cfg.Delivery.Rate, HourlyCap: cfg.Delivery.HourlyCap, PauseAfter: cfg.Delivery.PauseAfter,
 				DomainRates: cfg.Delivery.DomainRates, Budget: svc.store,
-				// Each member's envelope sender is their VERP address on
-				// [bounces] domain, so a bounce names whom it is for.
-				EnvelopeFrom: func(m member.Member, issueID string) string { return svc.links.BounceAddress(m.ID, issueID) },
 				Warmup: delivery.Warmup{Start: cfg.Delivery.WarmupStartDate(), First: cfg.Delivery.WarmupFirst,
 					Last: cfg.Delivery.WarmupLast, Days: cfg.Delivery.WarmupDays},
 				Retry: retry, GiveUp: config.Duration(cfg.Delivery.GiveUp),
 				DKIM: dkim, OnResult: onResult,
+				// Each member's copy goes out from their own VERP address on
+				// [bounces] domain, so a bounce names whom it is for; the
+				// mailto in List-Unsubscribe is theirs too (the Composer's).
+				EnvelopeFrom: func(m member.Member, issueID string) string {
+					if m.ID == 0 {
+						return svc.links.PlainAddress() // a test copy
+					}
+					return svc.links.BounceAddress(m.ID, issueID)
+				},
 			})
 		},
 	}, nil

@@ -20,6 +20,14 @@ type Linker interface {
 	Archive(m member.Member) string
 }
 
+// MemberLinker is a Linker that also makes the member's "manage your
+// delivery" link and their own List-Unsubscribe mailto address
+// (*links.Links is one); a Composer uses them when its Linker has them.
+type MemberLinker interface {
+	Manage(m member.Member) string
+	UnsubscribeMailto(m member.Member) string
+}
+
 // Composer personalises a built issue for each member: it is the seam
 // between the newsletter renderer and the mailer.
 type Composer struct {
@@ -47,6 +55,10 @@ func (c *Composer) Compose(_ context.Context, m member.Member) (*mailer.Content,
 		ArchiveURL:     c.Links.Archive(m),
 		UnsubscribeURL: c.Links.Unsubscribe(m),
 	}
+	ml, personal := c.Links.(MemberLinker)
+	if personal {
+		rc.ManageURL = ml.Manage(m)
+	}
 	// The member's own address of the issue: the server checks the token
 	// and that the issue is in their archive before serving it.
 	own := strings.TrimRight(rc.ArchiveURL, "/") + "/" + c.Built.Issue.ID() + "/"
@@ -70,6 +82,9 @@ func (c *Composer) Compose(_ context.Context, m member.Member) (*mailer.Content,
 		HTMLParts:      msg.HTML,
 		TextParts:      msg.Text,
 		UnsubscribeURL: rc.UnsubscribeURL,
+	}
+	if personal && m.ID != 0 {
+		content.UnsubscribeMailto = ml.UnsubscribeMailto(m)
 	}
 	if attach {
 		content.Attachments = append(content.Attachments, mailer.Attachment{

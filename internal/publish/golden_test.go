@@ -71,11 +71,12 @@ func TestSampleMembersGolden(t *testing.T) {
 	}
 	now := func() time.Time { return time.Date(2026, 3, 6, 7, 0, 0, 0, time.UTC) }
 	links := &links.Links{BaseURL: "https://weekly.example.org", Secret: []byte("golden-secret-0123456789"),
-		TTL: 365 * 24 * time.Hour, List: "newsletter.weekly.example.org", Now: now}
+		TTL: 365 * 24 * time.Hour, List: "newsletter.weekly.example.org", Now: now, MailDomain: "bounces.weekly.example.org"}
 	sender, err := delivery.NewSender(delivery.Options{
 		Ledger: st, Transport: mailer.NewOutbox(t.TempDir()),
 		Composer: &Composer{Built: built, Links: links, AttachMaxBytes: 5 << 20},
 		From:     "Folio Weekly <issues@weekly.example.org>", ListID: links.List, Now: now,
+		EnvelopeFrom: func(m member.Member, issueID string) string { return links.BounceAddress(m.ID, issueID) },
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package newsletter
 
 import (
 	"fmt"
+	"html"
 	"html/template"
 	"mime"
 	"path/filepath"
@@ -51,6 +52,7 @@ func (r *Renderer) Edition(iss *issue.Issue) (*Edition, error) {
 	e := &Edition{r: r, iss: iss}
 	e.preheader = r.preheader(iss, v)
 	v.Preheader = e.preheader
+	v.Address = oneLine(r.opts.Address)
 	var sb strings.Builder
 	if err := r.text.ExecuteTemplate(&sb, "subject", v); err != nil {
 		return nil, fmt.Errorf("%w subject: %w", ErrTemplate, err)
@@ -73,6 +75,12 @@ func (r *Renderer) Edition(iss *issue.Issue) (*Edition, error) {
 	if !e.html.has(slotUnsubscribe) {
 		return nil, ErrNoUnsubscribe
 	}
+	if !e.html.has(slotManage) {
+		return nil, ErrNoManage
+	}
+	if a := v.Address; a != "" && !e.html.shows(html.EscapeString(a)) {
+		return nil, ErrNoAddress
+	}
 
 	sb.Reset()
 	if err := r.text.ExecuteTemplate(&sb, "text", v); err != nil {
@@ -83,6 +91,12 @@ func (r *Renderer) Edition(iss *issue.Issue) (*Edition, error) {
 	}
 	if !e.text.has(slotUnsubscribe) {
 		return nil, fmt.Errorf("%w (plain text)", ErrNoUnsubscribe)
+	}
+	if !e.text.has(slotManage) {
+		return nil, fmt.Errorf("%w (plain text)", ErrNoManage)
+	}
+	if a := v.Address; a != "" && !e.text.shows(a) {
+		return nil, fmt.Errorf("%w (plain text)", ErrNoAddress)
 	}
 	if r.mode == imagesEmbed {
 		e.inline = e.Photos()

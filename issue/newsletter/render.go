@@ -14,6 +14,9 @@ type Recipient struct {
 	// PDFURL is set when the PDF is linked rather than attached.
 	PDFURL      string
 	PDFAttached bool
+	// ManageURL is the member's "manage your delivery" page (pause, PDF
+	// attached or linked, unsubscribe); empty means UnsubscribeURL.
+	ManageURL string
 	// IssueURL is the member's own address of the issue's web version,
 	// ending in "/" (a signed archive link): the email's "view in your
 	// browser", review and PDF links start with it. Empty means the
@@ -72,8 +75,8 @@ func (e *Edition) RenderParts(rc Recipient) (Parts, error) {
 	}
 	tv[slotName], tv[slotEmail], tv[slotTier] = rv.Name, rv.Email, rv.Tier
 	tv[slotUnsubscribe], tv[slotArchive], tv[slotPDFURL] = rv.UnsubscribeURL, rv.ArchiveURL, rv.PDFURL
-	tv[slotIssueURL] = rv.issueURL
-	for _, s := range []int{slotName, slotEmail, slotTier, slotUnsubscribe, slotArchive, slotPDFURL, slotIssueURL} {
+	tv[slotIssueURL], tv[slotManage] = rv.issueURL, rv.ManageURL
+	for _, s := range []int{slotName, slotEmail, slotTier, slotUnsubscribe, slotArchive, slotPDFURL, slotIssueURL, slotManage} {
 		hv[s] = html.EscapeString(tv[s])
 	}
 	return Parts{
@@ -101,6 +104,12 @@ func (e *Edition) recipient(rc Recipient) (RecipientView, error) {
 	}
 	if rv.UnsubscribeURL, err = checkURL(rc.UnsubscribeURL, true); err != nil {
 		return RecipientView{}, fmt.Errorf("newsletter: recipient %s: unsubscribe: %w", rv.Email, err)
+	}
+	rv.ManageURL = rv.UnsubscribeURL
+	if rc.ManageURL != "" {
+		if rv.ManageURL, err = checkURL(rc.ManageURL, false); err != nil {
+			return RecipientView{}, fmt.Errorf("newsletter: recipient %s: manage: %w", rv.Email, err)
+		}
 	}
 	if rc.ArchiveURL != "" {
 		if rv.ArchiveURL, err = checkURL(rc.ArchiveURL, false); err != nil {

@@ -17,6 +17,8 @@ var (
 	ErrTemplate      = errors.New("newsletter: template")
 	ErrOption        = errors.New("newsletter: bad option")
 	ErrNoUnsubscribe = errors.New("newsletter: the email template shows no unsubscribe link")
+	ErrNoManage      = errors.New("newsletter: the email template shows no link to the member's delivery page (.Member.ManageURL)")
+	ErrNoAddress     = errors.New("newsletter: the email template shows no postal address (.Address)")
 	ErrEmptyIssue    = errors.New("newsletter: the issue has no reviews")
 )
 
@@ -31,6 +33,9 @@ type Options struct {
 	// Preheader overrides the hidden inbox preview line; empty means the
 	// lead review's deck.
 	Preheader string
+	// Address is the magazine's postal address ([magazine] address),
+	// which every email must then show.
+	Address string
 	// ExcerptChars is the excerpt length in characters; 0 means 280.
 	ExcerptChars int
 }

@@ -20,6 +20,7 @@ const (
 	slotArchive
 	slotPDFURL
 	slotIssueURL // the member's own address of the issue's web version
+	slotManage   // the member's "manage your delivery" page
 	slotCount
 )
 
@@ -55,6 +56,7 @@ func (p placeholders) member() MemberView {
 		UnsubscribeURL: p.token(slotUnsubscribe),
 		ArchiveURL:     p.token(slotArchive),
 		PDFURL:         p.token(slotPDFURL),
+		ManageURL:      p.token(slotManage),
 	}
 }
 
@@ -90,6 +92,16 @@ func (p placeholders) split(doc string) (split, error) {
 		}
 	}
 	return s, nil
+}
+
+// shows reports whether the document's own text holds s.
+func (s split) shows(text string) bool {
+	for _, c := range s.chunks {
+		if strings.Contains(c, text) {
+			return true
+		}
+	}
+	return false
 }
 
 // has reports whether the document shows the given slot.

@@ -17,8 +17,11 @@ type IssueView struct {
 	Year      int
 	Subject   string
 	Preheader string
-	WebURL    string
-	PDFURL    string
+	// Address is the magazine's postal address, shown in every email's
+	// footer (CAN-SPAM, CASL); empty when none is configured.
+	Address string
+	WebURL  string
+	PDFURL  string
 	// Count is the number of reviews in the issue; SectionNames the names
 	// of the sections that have any, in issue order.
 	Count        int
@@ -97,6 +100,9 @@ type MemberView struct {
 	// UnsubscribeURL is required; ArchiveURL and PDFURL may be empty, so
 	// use them only inside the personal templates.
 	UnsubscribeURL, ArchiveURL, PDFURL string
+	// ManageURL is the member's "manage your delivery" page; every email
+	// links it.
+	ManageURL string
 }
 
 // RecipientView is what the personal templates ("greeting", "membership",
@@ -108,6 +114,7 @@ type RecipientView struct {
 	TierLabel      string // capitalised for display, e.g. "Patron"
 	ArchiveURL     string
 	UnsubscribeURL string
+	ManageURL      string
 	PDFURL         string
 	PDFAttached    bool
 	Magazine       string
