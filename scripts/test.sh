@@ -12,6 +12,8 @@ command -v chromium >/dev/null || need+=(chromium)
 fc-list 2>/dev/null | grep -qi liberation || need+=(fonts-liberation)
 [ -f /usr/share/zoneinfo/America/New_York ] || need+=(tzdata)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+# The EPUB edition's independent checker (a Java program).
+[ -f /usr/share/java/epubcheck.jar ] && command -v java >/dev/null || need+=(epubcheck default-jre-headless)
 # DKIM verifiers: dkimpy (with PyNaCl for Ed25519) under Debian's python3,
 # and OpenDKIM's opendkim-testmsg, run in a private namespace (unshare, ip)
 # whose resolver is a stub DNS server.

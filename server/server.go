@@ -114,6 +114,9 @@ type Deps struct {
 	Metrics  *Metrics
 	// Health, if set, is asked by /healthz on every request.
 	Health Health
+	// Console, when set, is the editors' console, served under /admin/
+	// (it checks its own logins, CSRF tokens and body sizes).
+	Console http.Handler
 }
 
 // Health reports whether what the server stands on still works (the
@@ -227,6 +230,9 @@ func (s *Server) routes() http.Handler {
 		mux.Handle("/api/weeks/{week}/send", methodNotAllowed("POST"))
 		mux.Handle("/api/weeks/{week}/test", methodNotAllowed("POST"))
 		mux.Handle("/api/weeks/{week}", methodNotAllowed("GET, HEAD"))
+	}
+	if s.deps.Console != nil {
+		mux.Handle("/admin/", s.deps.Console)
 	}
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.Handle("GET /metrics", s.deps.Metrics.Handler())

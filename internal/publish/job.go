@@ -52,6 +52,13 @@ type Job struct {
 	// so members back from a break are in its audience.
 	Pauses PauseEnder
 	Now    func() time.Time
+	// Holds, when set, lets editors pause a week's send (see Send);
+	// HoldPoll is how often a send looks, DefaultHoldPoll when zero.
+	Holds    Holds
+	HoldPoll time.Duration
+	// Observe, when set, hears each send start; the func it returns is
+	// called at its end.
+	Observe func(week string) (done func())
 }
 
 // Prepared is a built issue and the sender that delivers it.
@@ -116,8 +123,8 @@ func (j *Job) Run(ctx context.Context, week issue.Week) (*Prepared, delivery.Sum
 	if err != nil {
 		return p, delivery.Summary{}, err
 	}
-	sum, err := p.Sender.Send(ctx, week.String())
-	if err != nil && !errors.Is(err, delivery.ErrPaused) {
+	sum, err := j.Send(ctx, p, week)
+	if err != nil && !errors.Is(err, delivery.ErrPaused) && !errors.Is(err, ErrHeld) {
 		return p, sum, fmt.Errorf("publish: send %s: %w", week, err)
 	}
 	return p, sum, err

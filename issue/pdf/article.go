@@ -39,14 +39,15 @@ func (l *layouter) article(r *issue.Review, shared *Page, top, scale float64) (p
 	}
 	first.addSection(r.Section)
 	plan := l.planPhoto(r)
-	y := l.opening(&first.Items, r, top)
+	art := l.doc.elem("Art", l.sectionElem(r.Section))
+	y := l.opening(&first.Items, r, top, art)
 	if plan.wide {
 		maxH := float64(g.lines) * g.lead * 0.45
 		if shared != nil {
 			// Sharing a page: keep room for the body under the photo.
 			maxH = math.Min(maxH, (g.bottom-y)*0.5)
 		}
-		y = l.widePhoto(&first.Items, r, y+6, maxH)
+		y = l.widePhoto(&first.Items, r, y+6, maxH, art)
 	}
 	// The body starts on the first grid line below the opening.
 	k := int(math.Ceil((y + 8 - g.top) / g.lead))
@@ -69,10 +70,10 @@ func (l *layouter) article(r *issue.Review, shared *Page, top, scale float64) (p
 		// scaled down to fit, down to half the column's width; failing
 		// that, it heads the next page's right column.
 		maxH := float64(g.lines) * g.lead * 0.55 * scale
-		h, ph := l.columnPhoto(&photo, r, maxH)
+		h, ph := l.columnPhoto(&photo, r, maxH, art)
 		if room := float64(fr.first-3)*g.lead - 6; h > room {
 			var small []Item
-			hs, _ := l.columnPhoto(&small, r, room-(h-ph))
+			hs, _ := l.columnPhoto(&small, r, room-(h-ph), art)
 			if hs <= room && small[0].clipW() >= g.colW/2 {
 				photo, h = small, hs
 			}
@@ -82,7 +83,8 @@ func (l *layouter) article(r *issue.Review, shared *Page, top, scale float64) (p
 			fr.reserveCol = 3
 		}
 	}
-	flow := l.body(r, fr)
+	flow, elems := l.body(r, fr)
+	base := l.doc.adopt(elems, art)
 	cols := pourArticle(flow, fr)
 	if fr.reserveCol == 3 && len(cols) <= 2 {
 		// The photo would stand alone on a page after the text.
@@ -145,7 +147,7 @@ func (l *layouter) article(r *issue.Review, shared *Page, top, scale float64) (p
 		used := 0
 		for i := range flow[cr.start:cr.end] {
 			fl := &flow[cr.start+i]
-			pages[pi].Items = fl.appendTo(pages[pi].Items, x, ctop+float64(used)*g.lead)
+			pages[pi].Items = fl.appendTo(pages[pi].Items, x, ctop+float64(used)*g.lead, base)
 			used += fl.h
 			if photo != nil && c == fr.reserveCol && (fl.space || fl.size > 0 && fl.text.last) {
 				// The photo is drawn where a paragraph of its column ends,
@@ -172,26 +174,39 @@ func (l *layouter) article(r *issue.Review, shared *Page, top, scale float64) (p
 
 // opening draws the article's head across the text block and returns the y
 // below it.
-func (l *layouter) opening(items *[]Item, r *issue.Review, top float64) float64 {
+func (l *layouter) opening(items *[]Item, r *issue.Review, top float64, art int32) float64 {
 	g := l.g
 	y := top
 	*items = append(*items, Item{Kind: KRule, X: g.left, Y: y, W: g.textW, Stroke: 2, Color: accent})
-	y = l.place(items, l.plain(r.Section, SansBold, 9, accent, g.textW), 9, 16, g.left, y+4, 0, 0, SansBold)
+	// The section's name heads its first article (H1); over the others it
+	// is a repeated label, an artifact.
+	label := int32(0)
+	if l.firstInSection(r) {
+		label = l.doc.elem("H1", l.sectionElem(r.Section))
+	}
+	y = l.placeIn(label, items, l.plain(r.Section, SansBold, 9, accent, g.textW), 9, 16, g.left, y+4, 0, 0, SansBold)
 	size, lines := l.display(r.Title, SerifBold, ink, g.textW, []float64{30, 22, 16}, 3)
-	y = l.place(items, lines, size, size*1.1, g.left, y+2, 0, 0, SerifBold)
+	y = l.placeIn(l.doc.elem("H2", art), items, lines, size, size*1.1, g.left, y+2, 0, 0, SerifBold)
 	if r.Deck != "" {
 		size, lines := l.display(r.Deck, SerifItalic, grey, g.textW*0.85, []float64{14, 11}, 3)
-		y = l.place(items, lines, size, size*1.28, g.left, y+4, 0, 0, SerifItalic)
+		y = l.placeIn(l.doc.elem("P", art), items, lines, size, size*1.28, g.left, y+4, 0, 0, SerifItalic)
 	}
 	y += 6
 	if meta := l.metaLine(r); len(meta) > 0 {
 		ln := textLine{}
 		x := 0.0
+		p := l.doc.elem("P", art)
 		for _, m := range meta {
-			ln.frags = append(ln.frags, frag{x: x, w: m.w, face: m.face, color: m.color, text: m.text, actual: m.actual})
+			f := frag{x: x, w: m.w, face: m.face, color: m.color, text: m.text, actual: m.actual}
+			if m.actual != "" {
+				f.elem = l.words(p, m.actual)
+			}
+			ln.frags = append(ln.frags, f)
 			x += m.w
 		}
+		n := len(*items)
 		*items = appendLine(*items, ln, 9, g.left, y+l.baseline(Sans, 9, 14))
+		tagItems(*items, n, p)
 		if r.Certificate != "" {
 			c := ln.frags[len(ln.frags)-1]
 			bx, by, bw, bh := g.left+c.x-3, y+2, c.w+6, 11.0
@@ -211,11 +226,11 @@ func (l *layouter) opening(items *[]Item, r *issue.Review, top float64) float64 
 			}
 			inl = append(inl, issue.Inline{Text: c.Role + ": ", Style: issue.Bold}, issue.Inline{Text: c.Names})
 		}
-		y = l.place(items, l.lines(inl, paraStyle{face: Sans, size: 8.5, color: grey}, g.textW), 8.5, 12, g.left, y+2, 0, 0, Sans)
+		y = l.placeIn(l.doc.elem("P", art), items, l.lines(inl, paraStyle{face: Sans, size: 8.5, color: grey}, g.textW), 8.5, 12, g.left, y+2, 0, 0, Sans)
 	}
 	if r.Opens != "" {
 		inl := []issue.Inline{{Text: l.iss.OpensLabel(r.Section) + ": ", Style: issue.Bold}, {Text: r.Opens}}
-		y = l.place(items, l.lines(inl, paraStyle{face: Sans, size: 8.5, color: grey}, g.textW), 8.5, 12, g.left, y, 0, 0, Sans)
+		y = l.placeIn(l.doc.elem("P", art), items, l.lines(inl, paraStyle{face: Sans, size: 8.5, color: grey}, g.textW), 8.5, 12, g.left, y, 0, 0, Sans)
 	}
 	return y
 }

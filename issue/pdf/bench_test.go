@@ -13,7 +13,11 @@ import (
 // benchIssue is the reference issue: twelve reviews in four sections,
 // each with a 1600×1067 JPEG and a body of some two and a half pages,
 // about forty pages in all.
-func benchIssue(b testing.TB) *issue.Issue {
+func benchIssue(b testing.TB) *issue.Issue { return refIssue(b, 1600, 1067) }
+
+// refIssue is the reference issue with photos of w×h pixels: the layout
+// depends only on their shape, so tests use small ones.
+func refIssue(b testing.TB, w, h int) *issue.Issue {
 	b.Helper()
 	dir := b.TempDir()
 	body := append(longBody(), longBody()...)
@@ -25,13 +29,13 @@ func benchIssue(b testing.TB) *issue.Issue {
 		for k := range 3 {
 			i := s*3 + k
 			path := filepath.Join(dir, fmt.Sprintf("photo%d.jpg", i))
-			writePhoto(b, path, 1600, 1067, float64(i))
+			writePhoto(b, path, w, h, float64(i))
 			sec.Reviews = append(sec.Reviews, &issue.Review{
 				Source: fmt.Sprintf("reviews/r%d.md", i), Slug: fmt.Sprintf("r%d", i), Section: name,
 				Title: fmt.Sprintf("The Lighthouse Years, Part %d", i+1), Deck: "Thirty years, four keepers and one lamp on the Norwegian coast",
 				Byline: "Margarethe Voß", Rating: rating(float64(i%11) / 2), Credits: []issue.Credit{{Role: "Publisher", Names: "Harbour & Vane"}},
 				Pullquote: "“The lamp is the one constant.”",
-				Photo:     &issue.Photo{Path: path, Caption: "A lighthouse at dusk.", Credit: "Tidewater Pictures", Format: "jpeg", Width: 1600, Height: 1067},
+				Photo:     &issue.Photo{Path: path, Caption: "A lighthouse at dusk.", Credit: "Tidewater Pictures", Format: "jpeg", Width: w, Height: h},
 				Body:      body[:30+k*6],
 			})
 		}

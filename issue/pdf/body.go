@@ -20,17 +20,21 @@ type bodyFlow struct {
 	indentNext bool // the next paragraph gets a first-line indent
 	capDone    bool
 	boundaries []int // line indices where a top-level paragraph starts
+	// elems are the body's structure elements, numbered within the body
+	// (it may be set on the other core); 0 is its article.
+	elems localElems
 }
 
 // body lays out a review's body and its pull quote as one column's worth
 // of flow lines. fr holds the article's column heights,
 // used to place the pull quote where it fits.
-func (l *layouter) body(r *issue.Review, fr frame) []flowLine {
+func (l *layouter) body(r *issue.Review, fr frame) ([]flowLine, localElems) {
 	b := l.bodyFlowFor(r)
 	if pq := strings.TrimSpace(r.Pullquote); pq != "" {
-		b.insertPull(l.pullQuote(pq), fr)
+		quote := b.elems.elem("BlockQuote", 0)
+		b.insertPull(l.pullQuote(pq, b.elems.elem("P", quote)), fr)
 	}
-	return b.lines
+	return b.lines, b.elems
 }
 
 func (b *bodyFlow) add(fl flowLine) {
@@ -50,18 +54,20 @@ func (b *bodyFlow) space() {
 	b.lines = append(b.lines, flowLine{h: 1, space: true, keep: b.keepNext})
 }
 
-func (b *bodyFlow) blocks(bs []issue.Block, x, w float64, face Face, depth int) {
+// blocks adds body blocks whose structure elements go under parent (0:
+// the article).
+func (b *bodyFlow) blocks(bs []issue.Block, x, w float64, face Face, depth int, parent int32) {
 	for _, bl := range bs {
 		switch bl.Kind {
 		case issue.Paragraph:
-			b.paragraph(showURLs(bl.Inlines), x, w, face, depth)
+			b.paragraph(showURLs(bl.Inlines), x, w, face, depth, b.elems.elem("P", parent))
 		case issue.Heading:
-			b.heading(showURLs(bl.Inlines), x, w)
+			b.heading(showURLs(bl.Inlines), x, w, b.elems.elem("H3", parent))
 		case issue.Quote:
 			b.space()
 			start := len(b.lines)
 			b.indentNext = false
-			b.blocks(bl.Children, x+14, w-14, toggleItalic(face), depth+1)
+			b.blocks(bl.Children, x+14, w-14, toggleItalic(face), depth+1, b.elems.elem("BlockQuote", parent))
 			for i := start; i < len(b.lines); i++ {
 				if !b.lines[i].space {
 					b.lines[i].items = append(b.lines[i].items, Item{Kind: KRule, X: x + 4, Y: 1.5, H: b.l.g.lead, Stroke: 1.2, Color: hair})
@@ -70,9 +76,9 @@ func (b *bodyFlow) blocks(bs []issue.Block, x, w float64, face Face, depth int) 
 			b.space()
 			b.indentNext = false
 		case issue.List:
-			b.list(bl, x, w, face, depth)
+			b.list(bl, x, w, face, depth, parent)
 		case issue.ListItem:
-			b.blocks(bl.Children, x, w, face, depth+1)
+			b.blocks(bl.Children, x, w, face, depth+1, parent)
 		case issue.Rule:
 			b.space()
 			g := b.l.g
@@ -85,17 +91,20 @@ func (b *bodyFlow) blocks(bs []issue.Block, x, w float64, face Face, depth int) 
 
 func toggleItalic(f Face) Face { return styleFace(f, issue.Italic) }
 
-func (b *bodyFlow) list(bl issue.Block, x, w float64, face Face, depth int) {
+func (b *bodyFlow) list(bl issue.Block, x, w float64, face Face, depth int, parent int32) {
 	l := b.l
 	b.space()
+	list := b.elems.elem("L", parent)
 	for i, it := range bl.Children {
 		marker := "•"
 		if bl.Ordered {
 			marker = fmt.Sprintf("%d.", bl.Start+i)
 		}
+		li := b.elems.elem("LI", list)
+		lbl := b.elems.elem("Lbl", li)
 		start := len(b.lines)
 		b.indentNext = false
-		b.blocks(it.Children, x+16, w-16, face, depth+1)
+		b.blocks(it.Children, x+16, w-16, face, depth+1, b.elems.elem("LBody", li))
 		if len(it.Children) == 0 || start == len(b.lines) {
 			b.add(flowLine{h: 1})
 		}
@@ -105,20 +114,22 @@ func (b *bodyFlow) list(bl issue.Block, x, w float64, face Face, depth int) {
 		if start < len(b.lines) {
 			mw := l.fs.width(face, marker, l.g.body)
 			b.lines[start].before = append(b.lines[start].before, Item{Kind: KText, X: x + 11 - mw, Y: l.baseline(face, l.g.body, l.g.lead),
-				Face: l.fs.faceFor(face, []rune(marker)[0]), Size: l.g.body, Color: accent, Text: marker, W: mw})
+				Face: l.fs.faceFor(face, []rune(marker)[0]), Size: l.g.body, Color: accent, Text: marker, W: mw, Elem: lbl})
 		}
 	}
 	b.space()
 	b.indentNext = false
 }
 
-func (b *bodyFlow) heading(inl []issue.Inline, x, w float64) {
+func (b *bodyFlow) heading(inl []issue.Inline, x, w float64, elem int32) {
 	l := b.l
 	b.space()
 	lines := l.lines(inl, paraStyle{face: SerifBold, size: 11, color: ink, linkColor: accent}, w)
 	base := l.baseline(SerifBold, 11, l.g.lead)
 	for k, ln := range lines {
-		b.add(flowLine{h: 1, keep: k > 0, items: appendLine(nil, ln, 11, x, base)})
+		items := appendLine(nil, ln, 11, x, base)
+		tagItems(items, 0, elem)
+		b.add(flowLine{h: 1, keep: k > 0, items: items})
 	}
 	b.keepNext = true
 	b.indentNext = false
@@ -162,7 +173,7 @@ func displayURL(u string) string {
 
 // paragraph sets justified, hyphenated text; the first paragraph of the
 // body gets the drop cap.
-func (b *bodyFlow) paragraph(inl []issue.Inline, x, w float64, face Face, depth int) {
+func (b *bodyFlow) paragraph(inl []issue.Inline, x, w float64, face Face, depth int, elem int32) {
 	l := b.l
 	g := l.g
 	if depth == 0 && !b.keepNext {
@@ -201,6 +212,7 @@ func (b *bodyFlow) paragraph(inl []issue.Inline, x, w float64, face Face, depth 
 	if l.shortLast(lines, w) {
 		l.doc.Stats.ShortLastLines++
 	}
+	b.elemsOfFrags(lines, elem)
 	base := l.baseline(face, g.body, g.lead)
 	start := len(b.lines)
 	n := len(lines)
@@ -212,10 +224,11 @@ func (b *bodyFlow) paragraph(inl []issue.Inline, x, w float64, face Face, depth 
 		// No column break after a hyphen, before a paragraph's second or
 		// last line, or inside the drop cap's lines.
 		keep := k == 1 || (k == n-1 && n > 1) || (dc != nil && k < capLines && k > 0) || (k > 0 && lines[k-1].hyphen)
-		fl := flowLine{h: 1, ratio: ln.ratio, keep: keep}
+		fl := flowLine{h: 1, ratio: ln.ratio, keep: keep, elem: elem}
 		if dc != nil && k == 0 {
 			fl.items = dc.items(l, ln, x, base)
 			fl.items = appendLine(fl.items, dropFirst(ln, dc), g.body, x+dx, base)
+			tagItems(fl.items, 0, elem)
 		} else {
 			fl.text, fl.size, fl.tx, fl.ty = ln, g.body, x+dx, base
 		}
@@ -234,6 +247,24 @@ func (b *bodyFlow) paragraph(inl []issue.Inline, x, w float64, face Face, depth 
 		// A lead-in ("some of it still works:") stays in the column of
 		// what it introduces.
 		b.keepNext = true
+	}
+}
+
+// elemsOfFrags gives each link and each struck-through run of a
+// paragraph's lines a structure element of its own under the paragraph's:
+// a Link (its annotation's too) or a Span marked as struck through.
+func (b *bodyFlow) elemsOfFrags(lines []textLine, para int32) {
+	for k := range lines {
+		for i := range lines[k].frags {
+			f := &lines[k].frags[i]
+			switch {
+			case f.url != "":
+				f.elem = b.elems.elem("Link", para)
+			case f.strike:
+				f.elem = b.elems.elem("Span", para)
+				b.elems[f.elem-1].LineThrough = true
+			}
+		}
 	}
 }
 

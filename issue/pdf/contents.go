@@ -20,20 +20,24 @@ func (l *layouter) contents(starts []int, tops []float64) ([]Page, float64) {
 	pages := []Page{{}}
 	p := &pages[0]
 	y := g.top - 20
-	y = l.place(&p.Items, l.plain("Contents", SerifBold, 40, ink, g.textW), 40, 44, g.left, y, 0, 0, SerifBold)
+	sect := l.doc.elem("Sect", docElem)
+	y = l.placeIn(l.doc.elem("H1", sect), &p.Items, l.plain("Contents", SerifBold, 40, ink, g.textW), 40, 44, g.left, y, 0, 0, SerifBold)
 	sub := fmt.Sprintf("%s  ·  Issue No. %d  ·  %s", l.iss.Magazine, l.iss.Number, l.iss.DateLabel())
-	y = l.place(&p.Items, l.plain(sub, Sans, 9, grey, g.textW), 9, 14, g.left, y+2, 0, 0, Sans)
+	y = l.placeIn(l.doc.elem("P", sect), &p.Items, l.plain(sub, Sans, 9, grey, g.textW), 9, 14, g.left, y+2, 0, 0, Sans)
 	p.Items = append(p.Items, Item{Kind: KRule, X: g.left, Y: y + 6, W: g.textW, Stroke: 2, Color: accent})
 	top := y + 22 // the columns' top on this page
 	type centry struct {
-		r     *issue.Review
-		head  []textLine // the section's name, before its first entry
-		entry block
-		h     float64
+		r        *issue.Review
+		head     []textLine // the section's name, before its first entry
+		headElem int32      // its H2
+		entry    block
+		link     int32 // the entry's Link element
+		h        float64
 	}
 	var list []centry
 	total := 0.0
 	i := 0
+	var entries int32 // the section's list of entries
 	for _, s := range l.iss.Sections {
 		for k, r := range s.Reviews {
 			num := "00"
@@ -41,10 +45,16 @@ func (l *layouter) contents(starts []int, tops []float64) ([]Page, float64) {
 				num = strconv.Itoa(starts[i])
 			}
 			i++
-			e := centry{r: r, entry: l.contentsEntry(r, num, g.colW)}
-			e.h = e.entry.h
+			var e centry
 			if k == 0 {
 				e.head = l.plain(s.Name, SansBold, 10, accent, g.colW)
+				e.headElem = l.doc.elem("H2", sect)
+				entries = l.doc.elem("L", sect)
+			}
+			e.r, e.link = r, l.doc.elem("Link", l.doc.elem("LBody", l.doc.elem("LI", entries)))
+			e.entry = l.contentsEntry(r, num, g.colW, e.link)
+			e.h = e.entry.h
+			if k == 0 {
 				e.h += 26
 			}
 			list = append(list, e)
@@ -74,10 +84,11 @@ func (l *layouter) contents(starts []int, tops []float64) ([]Page, float64) {
 		}
 		x := g.left + float64(col)*(g.colW+g.gutter)
 		if e.head != nil {
-			y = l.place(&p.Items, e.head, 10, 14, x, y+4, 0, 0, SansBold)
+			y = l.placeIn(e.headElem, &p.Items, e.head, 10, 14, x, y+4, 0, 0, SansBold)
 			p.Items = append(p.Items, Item{Kind: KRule, X: x, Y: y + 2, W: g.colW, Stroke: 0.5, Color: hair})
 			y += 8
 		}
+		n := len(p.Items)
 		for _, it := range e.entry.items {
 			it.X += x
 			it.Y += y
@@ -86,10 +97,11 @@ func (l *layouter) contents(starts []int, tops []float64) ([]Page, float64) {
 		if starts != nil {
 			p.Items = append(p.Items, Item{Kind: KLink, X: x, Y: y, W: g.colW, H: e.entry.h - 6, Target: starts[i], TargetY: tops[i]})
 		}
+		tagItems(p.Items, n, e.link)
 		y += e.entry.h
 		colBottom = math.Max(colBottom, y)
 	}
-	end := l.photoStrip(p, colBottom+18, starts, tops)
+	end := l.photoStrip(p, colBottom+18, starts, tops, sect)
 	for i := range pages {
 		pages[i].contents = true
 	}
@@ -100,7 +112,7 @@ func (l *layouter) contents(starts []int, tops []float64) ([]Page, float64) {
 // issue's photos, each a link to its article. Thumbnails have one size and
 // one shape (3:2, trimmed about each photo's focus) whatever their number,
 // so a lone photo is a thumbnail too, never a poster.
-func (l *layouter) photoStrip(p *Page, y float64, starts []int, tops []float64) float64 {
+func (l *layouter) photoStrip(p *Page, y float64, starts []int, tops []float64, sect int32) float64 {
 	g := l.g
 	var withPhoto []int
 	for i, r := range l.iss.Reviews() {
@@ -120,15 +132,20 @@ func (l *layouter) photoStrip(p *Page, y float64, starts []int, tops []float64) 
 	for k, i := range withPhoto {
 		r := reviews[i]
 		x := g.left + float64(k)*(cw+gap)
+		link := l.doc.elem("Link", sect)
+		fig := l.doc.elem("Figure", link)
+		l.doc.Elems[fig-1].Alt = r.Photo.AltText(r.Title)
+		n := len(p.Items)
 		l.fillPhoto(&p.Items, r, x, y, cw, ch)
+		tagItems(p.Items, n, fig)
 		num := "00"
 		if starts != nil {
 			num = strconv.Itoa(starts[i])
 		}
 		cap := l.plain(r.Title+" (p.\u00a0"+num+")", Sans, 7.5, ink, cw)
-		end := l.place(&p.Items, cap, 7.5, 10, x, y+ch+3, 0, 0, Sans)
+		end := l.placeIn(l.doc.elem("Caption", link), &p.Items, cap, 7.5, 10, x, y+ch+3, 0, 0, Sans)
 		if starts != nil {
-			p.Items = append(p.Items, Item{Kind: KLink, X: x, Y: y, W: cw, H: end - y, Target: starts[i], TargetY: tops[i]})
+			p.Items = append(p.Items, Item{Kind: KLink, X: x, Y: y, W: cw, H: end - y, Target: starts[i], TargetY: tops[i], Elem: link})
 		}
 		bottom = math.Max(bottom, end)
 	}
@@ -141,7 +158,7 @@ type block struct {
 }
 
 // contentsEntry is one entry, laid out from (0, 0).
-func (l *layouter) contentsEntry(r *issue.Review, num string, textW float64) block {
+func (l *layouter) contentsEntry(r *issue.Review, num string, textW float64, link int32) block {
 	var items []Item
 	const numW = 34.0
 	textW -= numW
@@ -168,6 +185,7 @@ func (l *layouter) contentsEntry(r *issue.Review, num string, textW float64) blo
 	}
 	if r.Rating != nil {
 		add(Symbol, accent, r.Rating.Stars(), r.Rating.Words())
+		ln.frags[len(ln.frags)-1].elem = l.words(link, r.Rating.Words())
 	}
 	if len(ln.frags) > 0 {
 		items = appendLine(items, ln, 8, numW, y+2+l.baseline(Sans, 8, 12))

@@ -47,6 +47,7 @@ type Item struct {
 	CX, CY     float64
 	CW, CH     float64
 	Photo      int     // KImage: index into Document.Photos
+	Elem       int32   // the structure element it belongs to; 0: an artifact
 	URL        string  // KLink
 	Target     int     // KLink: 1-based page number when URL is empty
 	TargetY    float64 // KLink: the y on the target page to show
@@ -114,6 +115,9 @@ type Document struct {
 	Articles      []Entry
 	Meta          Meta
 	Stats         Stats
+	// Elems is the logical structure (a tagged PDF): Elems[0] is the
+	// Document element.
+	Elems []Elem
 	// Warnings are what a reader would notice but need not stop the
 	// build: a cover photo printed under 150 ppi.
 	Warnings []string

@@ -46,8 +46,10 @@ func (d *Document) draw(w io.Writer, date time.Time, st *pdfStart) error {
 	pdf.SetProducer("Folio (fpdf)", true)
 	pdf.SetLang(d.Meta.Language)
 	pdf.SetDisplayMode("fullpage", "TwoPageRight")
+	pdf.SetTagged(true)
+	pdf.SetXmpMetadata(xmpPacket(d.Meta, date))
 
-	dr := &drawer{pdf: pdf, fs: d.fonts, face: 255}
+	dr := &drawer{pdf: pdf, fs: d.fonts, face: 255, tags: newTagger(pdf, d)}
 	dr.teachRunes(d)
 	// Every rune is known now: the font subsets are cut on the other core
 	// while the pages are drawn (our fpdf patch).
@@ -81,6 +83,12 @@ func (d *Document) draw(w io.Writer, date time.Time, st *pdfStart) error {
 		}
 		for i := range p.Items {
 			it := &p.Items[i]
+			if !dr.tags.within(it, d.Height) {
+				// Marked content changes: what is written so far belongs
+				// to the sequence now closing.
+				dr.run.flush(pdf)
+				dr.tags.enter(it, d.Height)
+			}
 			if it.Kind == KText && !it.Invisible {
 				if !dr.run.fits(it) {
 					dr.run.flush(pdf)
@@ -93,6 +101,7 @@ func (d *Document) draw(w io.Writer, date time.Time, st *pdfStart) error {
 			dr.item(*it, d)
 		}
 		dr.run.flush(pdf)
+		dr.tags.close()
 		if err := pdf.Error(); err != nil {
 			return fmt.Errorf("pdf: draw page %d: %w", p.Number, err)
 		}
@@ -118,6 +127,7 @@ type drawer struct {
 	face  Face
 	size  float64
 	run   textRun
+	tags  *tagger
 }
 
 // teachRunes tells fpdf every rune each face shows, so that its font
@@ -219,6 +229,7 @@ func (dr *drawer) item(it Item, d *Document) {
 	case KLink:
 		if it.URL != "" {
 			pdf.LinkString(it.X, it.Y, it.W, it.H, it.URL)
+			dr.tags.link(&it, displayURL(it.URL))
 		} else if it.Target > 0 && it.Target <= len(d.Pages) {
 			k := linkKey{it.Target, it.TargetY}
 			id, ok := dr.links[k]
@@ -228,6 +239,7 @@ func (dr *drawer) item(it Item, d *Document) {
 				dr.links[k] = id
 			}
 			pdf.Link(it.X, it.Y, it.W, it.H, id)
+			dr.tags.link(&it, fmt.Sprintf("Go to page %d", it.Target))
 		}
 	case KSpanBegin:
 		pdf.RawWriteStr("/Span <</ActualText <" + utf16Hex(it.Actual) + ">>> BDC")

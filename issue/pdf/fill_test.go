@@ -38,7 +38,7 @@ func TestPagesAreFilled(t *testing.T) {
 	}{
 		{"sample", sampleIssue(t)},
 		{"test issue", testIssue(t, t.TempDir())},
-		{"reference issue", benchIssue(t)},
+		{"reference issue", refIssue(t, 240, 160)},
 	} {
 		doc, err := Layout(tc.iss, Options{})
 		if err != nil {

@@ -22,6 +22,9 @@ type flowLine struct {
 	// body marks a justified body line, for statistics.
 	ratio float64
 	pull  bool // the pull quote, which must not open a column after a gap
+	// elem is the structure element of the line's text (numbered within
+	// its body, like its items' Elem).
+	elem int32
 }
 
 // numItems is how many items the line puts on a page.
@@ -55,19 +58,29 @@ func lineItems(ln textLine) int {
 }
 
 // appendTo adds the line's items to a page's, the line's top-left at x, y.
-func (fl *flowLine) appendTo(items []Item, x, y float64) []Item {
+// Its items' structure elements, numbered within the body, are offset by
+// base, where the body's elements start in the document's.
+func (fl *flowLine) appendTo(items []Item, x, y float64, base int32) []Item {
+	from := len(items)
 	for _, it := range fl.before {
 		it.X += x
 		it.Y += y
 		items = append(items, it)
 	}
 	if fl.size > 0 {
+		n := len(items)
 		items = appendLine(items, fl.text, fl.size, x+fl.tx, y+fl.ty)
+		tagItems(items, n, fl.elem)
 	}
 	for _, it := range fl.items {
 		it.X += x
 		it.Y += y
 		items = append(items, it)
+	}
+	for i := from; i < len(items); i++ {
+		if items[i].Elem != 0 {
+			items[i].Elem += base
+		}
 	}
 	return items
 }

@@ -24,7 +24,7 @@ var ErrImageFormat = errors.New("pdf: unsupported image format")
 // oversample times the pixels its printed size needs is downscaled.
 const (
 	printDPI   = 200.0
-	oversample = 1.25
+	oversample = 2.5
 	jpegQ      = 85
 )
 

@@ -4,20 +4,17 @@ import (
 	"bytes"
 	"image"
 	"image/color"
-	"image/draw"
-	"image/jpeg"
 	"image/png"
+	"math"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
 )
 
 func TestPreparePhotoDownscalesOversizedPhotos(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "big.jpg")
-	writePhoto(t, path, 2400, 1600, 1)
+	writePhoto(t, path, 1200, 800, 1)
 	orig, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -27,8 +24,8 @@ func TestPreparePhotoDownscalesOversizedPhotos(t *testing.T) {
 		printW, printH float64 // points
 		wantW          int     // 0: passed through unchanged
 	}{
-		{"two inches wide", 144, 96, 400},
-		{"fits its print size", 864, 576, 0},
+		{"one inch wide", 72, 48, 200},
+		{"fits its print size", 432, 288, 0},
 	}
 	for _, tt := range tests {
 		data, format, err := preparePhoto(PhotoRef{Path: path, Source: "r.md", PrintW: tt.printW, PrintH: tt.printH})
@@ -80,44 +77,25 @@ func TestPreparePhotoConvertsPNGsFpdfCannotRead(t *testing.T) {
 	}
 }
 
-func TestHugeCoverPhotoIsDownscaled(t *testing.T) {
-	dir := t.TempDir()
-	iss := testIssue(t, dir)
-	lead := iss.Lead()
-	// A 2400×1600 photo: flat colour blocks keep it quick to make.
-	img := image.NewRGBA(image.Rect(0, 0, 2400, 1600))
-	for i := range 8 {
-		c := color.RGBA{uint8(30 * i), uint8(200 - 20*i), 120, 255}
-		draw.Draw(img, image.Rect(i*300, 0, i*300+300, 1600), image.NewUniform(c), image.Point{}, draw.Src)
-	}
-	f, err := os.Create(lead.Photo.Path)
+// TestCoverPhotoPrintSize checks the cover registers the size it prints
+// its photo at, which decides whether drawing downscales the file
+// (TestPreparePhotoDownscalesOversizedPhotos): a photo more than 2.5 times
+// the pixels the page's width needs at 200 dpi is downscaled, one within
+// that is embedded as it is.
+func TestCoverPhotoPrintSize(t *testing.T) {
+	iss := shapesIssue(t, [][2]int{{2400, 1600}})
+	doc, err := Layout(iss, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := jpeg.Encode(f, img, &jpeg.Options{Quality: 90}); err != nil {
-		t.Fatal(err)
+	ref := doc.Photos[0]
+	if math.Abs(ref.PrintW-612) > 0.5 {
+		t.Fatalf("the cover prints its photo %.1f pt wide, want the page's 612", ref.PrintW)
 	}
-	f.Close()
-	lead.Photo.Width, lead.Photo.Height = 2400, 1600
-	var buf bytes.Buffer
-	if err := Typeset(&buf, iss, Options{}); err != nil {
-		t.Fatal(err)
+	if w, _ := ref.maxPixels(); w != 1700 {
+		t.Errorf("the cover needs %d pixels across, want 1700 (612 pt at 200 dpi)", w)
 	}
-	path := filepath.Join(dir, "issue.pdf")
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	// The cover prints the photo the page's width, 612 pt: 1700 pixels at
-	// 200 dpi, where the file has 2400.
-	widest := 0
-	for _, ln := range strings.Split(tool(t, "pdfimages", "-list", path), "\n")[2:] {
-		f := strings.Fields(ln)
-		if len(f) > 4 && f[2] == "image" {
-			w, _ := strconv.Atoi(f[3])
-			widest = max(widest, w)
-		}
-	}
-	if widest < 1650 || widest > 1750 {
-		t.Errorf("the widest embedded image is %d pixels, want the cover at about 1700", widest)
+	if ref.tooBig(2400, 1600) || !ref.tooBig(4400, 2933) {
+		t.Errorf("2400 px embedded as is: %v; 4400 px downscaled: %v", !ref.tooBig(2400, 1600), ref.tooBig(4400, 2933))
 	}
 }

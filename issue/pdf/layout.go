@@ -78,6 +78,7 @@ type layouter struct {
 	heads  map[string]photoHead        // each photo's header, read from its file
 	pre    *preBodies                  // bodies set ahead on the other core, or nil
 	set    map[*issue.Review]*bodyFlow // bodies set so far
+	sects  map[string]int32            // each section's Sect element
 }
 
 // Layout lays the issue out into pages without drawing anything. Every
@@ -106,7 +107,7 @@ func layoutWith(iss *issue.Issue, opts Options, g geometry, res resources) (*Doc
 		opts.Language = "en-US"
 	}
 	l := &layouter{iss: iss, opts: opts, g: g, fs: res.fs, hy: res.hy, photos: map[string]int{}, heads: map[string]photoHead{},
-		doc: &Document{Width: g.pageW, Height: g.pageH, fonts: res.fs}}
+		doc: &Document{Width: g.pageW, Height: g.pageH, fonts: res.fs, Elems: []Elem{{Type: "Document"}}}, sects: map[string]int32{}}
 	if rs := iss.Reviews(); len(rs) > 1 {
 		// The helper sets the last two thirds of the bodies: the layouter
 		// also pours every article and sets the cover and contents, and
@@ -269,6 +270,17 @@ func (l *layouter) runningHead(p *Page, section string) {
 		Item{Kind: KRule, X: g.left, Y: g.headY + 6, W: g.textW, Stroke: 0.4, Color: hair, Furniture: true})
 }
 
+// docElem is the Document element, the root of the structure.
+const docElem int32 = 1
+
+// placeIn is place for text of one structure element e.
+func (l *layouter) placeIn(e int32, items *[]Item, lines []textLine, size, lead, x, y float64, align float64, width float64, firstFace Face) float64 {
+	n := len(*items)
+	y = l.place(items, lines, size, lead, x, y, align, width, firstFace)
+	tagItems(*items, n, e)
+	return y
+}
+
 // lines sets inline text in a style at a width, every line the same width.
 func (l *layouter) lines(inl []issue.Inline, st paraStyle, width float64) []textLine {
 	items := l.fs.paragraph(l.hy, inl, st, width)
@@ -316,15 +328,15 @@ func appendLine(items []Item, ln textLine, size, x, y float64) []Item {
 			span = "\x00" // extracts as nothing: the line before carries it
 		case i == len(ln.frags)-1 && ln.tail != "":
 			span = unligate(f.text + ln.tail)
-		case f.actual != "":
-			span = f.actual
+		case f.actual != "" && f.elem == 0:
+			span = f.actual // else the element reads as it
 		}
 		if span != "" {
-			items = append(items, Item{Kind: KSpanBegin, Actual: strings.TrimPrefix(span, "\x00")})
+			items = append(items, Item{Kind: KSpanBegin, Actual: strings.TrimPrefix(span, "\x00"), Elem: f.elem})
 		}
-		items = append(items, Item{Kind: KText, X: x + f.x, Y: y, Face: f.face, Size: size, Color: f.color, Text: f.text, W: f.w, WS: f.ws})
+		items = append(items, Item{Kind: KText, X: x + f.x, Y: y, Face: f.face, Size: size, Color: f.color, Text: f.text, W: f.w, WS: f.ws, Elem: f.elem})
 		if span != "" {
-			items = append(items, Item{Kind: KSpanEnd})
+			items = append(items, Item{Kind: KSpanEnd, Elem: f.elem})
 		}
 		if f.strike {
 			// The strike sits at half the x-height, a little heavier
@@ -332,7 +344,7 @@ func appendLine(items []Item, ln textLine, size, x, y float64) []Item {
 			items = append(items, Item{Kind: KRule, X: x + f.x, Y: y - size*0.24, W: f.w, Stroke: size * 0.06, Color: f.color})
 		}
 		if f.url != "" {
-			items = append(items, Item{Kind: KLink, X: x + f.x, Y: y - size*0.8, W: f.w, H: size * 1.05, URL: f.url})
+			items = append(items, Item{Kind: KLink, X: x + f.x, Y: y - size*0.8, W: f.w, H: size * 1.05, URL: f.url, Elem: f.elem})
 		}
 	}
 	return items

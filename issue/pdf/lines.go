@@ -19,6 +19,9 @@ type frag struct {
 	// actual, when set, is what the fragment extracts and reads as
 	// (ActualText): "4 out of 5 stars" for ★★★★☆.
 	actual string
+	// elem is the fragment's own structure element (a Link, a Span),
+	// when it is not its line's.
+	elem int32
 }
 
 // textLine is one set line of a paragraph.

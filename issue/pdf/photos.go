@@ -74,10 +74,16 @@ func (l *layouter) fillPhoto(items *[]Item, r *issue.Review, x, y, w, h float64)
 }
 
 // photoCaption sets a photo's credit (right-aligned, small) and caption
-// under it, in width w from (x, y), and returns the y below them.
-func (l *layouter) photoCaption(items *[]Item, r *issue.Review, x, y, w float64) float64 {
+// under it, in width w from (x, y), as a Caption element of art, and
+// returns the y below them.
+func (l *layouter) photoCaption(items *[]Item, r *issue.Review, x, y, w float64, art int32) float64 {
 	ph := r.Photo
 	bottom := y
+	if ph.Credit == "" && ph.Caption == "" {
+		return bottom
+	}
+	n := len(*items)
+	defer func() { tagItems(*items, n, l.doc.elem("Caption", art)) }()
 	if ph.Credit != "" {
 		bottom = l.place(items, l.plain(ph.Credit, Sans, 6.5, grey, w), 6.5, 8, x, bottom+1, 1, w, Sans)
 	}
@@ -89,18 +95,30 @@ func (l *layouter) photoCaption(items *[]Item, r *issue.Review, x, y, w float64)
 }
 
 // widePhoto places a photo across the text block from y, at most maxH
-// tall, with its caption, and returns the y below.
-func (l *layouter) widePhoto(items *[]Item, r *issue.Review, y, maxH float64) float64 {
+// tall, with its caption, in article art, and returns the y below.
+func (l *layouter) widePhoto(items *[]Item, r *issue.Review, y, maxH float64, art int32) float64 {
 	g := l.g
+	n := len(*items)
 	h := l.framePhoto(items, r, g.left, y, g.textW, maxH)
-	return l.photoCaption(items, r, g.left, y+h, g.textW)
+	tagItems(*items, n, l.figure(r, art))
+	return l.photoCaption(items, r, g.left, y+h, g.textW, art)
+}
+
+// figure is a Figure element of art for r's photo, described by its alt
+// text (or caption).
+func (l *layouter) figure(r *issue.Review, art int32) int32 {
+	fig := l.doc.elem("Figure", art)
+	l.doc.Elems[fig-1].Alt = r.Photo.AltText(r.Title)
+	return fig
 }
 
 // columnPhoto places a photo at the column's width from (0, 0), at most
 // maxH tall, with its credit and caption under it, and returns the
 // height used and the photo's own.
-func (l *layouter) columnPhoto(items *[]Item, r *issue.Review, maxH float64) (total, photo float64) {
+func (l *layouter) columnPhoto(items *[]Item, r *issue.Review, maxH float64, art int32) (total, photo float64) {
 	w := l.g.colW
+	n := len(*items)
 	h := l.framePhoto(items, r, 0, 0, w, maxH)
-	return l.photoCaption(items, r, 0, h, w), h
+	tagItems(*items, n, l.figure(r, art))
+	return l.photoCaption(items, r, 0, h, w, art), h
 }

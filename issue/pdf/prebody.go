@@ -74,7 +74,7 @@ func (pb *preBodies) take(r *issue.Review) (*preBody, bool) {
 func (l *layouter) setBody(r *issue.Review) *bodyFlow {
 	b := &bodyFlow{l: l}
 	b.capDone = len(r.Body) == 0 || r.Body[0].Kind != issue.Paragraph
-	b.blocks(r.Body, 0, l.g.colW, Serif, 0)
+	b.blocks(r.Body, 0, l.g.colW, Serif, 0, 0)
 	return b
 }
 
@@ -95,6 +95,7 @@ func (l *layouter) bodyFlowFor(r *issue.Review) *bodyFlow {
 	// fresh slices of lines suffice; the items are shared.
 	b.lines = append([]flowLine(nil), set.lines...)
 	b.boundaries = append([]int(nil), set.boundaries...)
+	b.elems = append(localElems(nil), set.elems...)
 	return &b
 }
 

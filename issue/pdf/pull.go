@@ -11,13 +11,13 @@ import (
 // pullQuote sets the front matter's pull quote between rules as one
 // unbreakable block a whole number of grid lines tall; a quote too long for
 // that is set at body size, one grid line a line, so it can break.
-func (l *layouter) pullQuote(text string) []flowLine {
+func (l *layouter) pullQuote(text string, elem int32) []flowLine {
 	g := l.g
 	const size, lead = 14.0, 17.0
 	lines := l.lines([]issue.Inline{{Text: text}}, paraStyle{face: SerifItalic, size: size, color: accent}, g.colW-8)
 	var items []Item
 	items = append(items, Item{Kind: KRule, X: 0, Y: 4, W: g.colW, Stroke: 1.5, Color: accent})
-	end := l.place(&items, lines, size, lead, 4, 10, 0, 0, SerifItalic)
+	end := l.placeIn(elem, &items, lines, size, lead, 4, 10, 0, 0, SerifItalic)
 	items = append(items, Item{Kind: KRule, X: 0, Y: end + 5, W: g.colW, Stroke: 0.5, Color: accent})
 	h := int(math.Ceil((end + 5 + 6) / g.lead))
 	if h <= g.lines/3 {
@@ -27,7 +27,9 @@ func (l *layouter) pullQuote(text string) []flowLine {
 	base := l.baseline(SerifItalic, g.body, g.lead)
 	out := []flowLine{{h: 1, pull: true, items: []Item{{Kind: KRule, X: 0, Y: g.lead / 2, W: g.colW, Stroke: 1.5, Color: accent}}}}
 	for _, ln := range lines {
-		out = append(out, flowLine{h: 1, keep: true, items: appendLine(nil, ln, g.body, 4, base)})
+		items := appendLine(nil, ln, g.body, 4, base)
+		tagItems(items, 0, elem)
+		out = append(out, flowLine{h: 1, keep: true, items: items})
 	}
 	return append(out, flowLine{h: 1, keep: true, items: []Item{{Kind: KRule, X: 0, Y: g.lead / 2, W: g.colW, Stroke: 0.5, Color: accent}}})
 }

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -32,10 +33,41 @@ type built struct {
 	pdf  []byte
 }
 
-// buildIssue typesets the test issue into a temporary file.
+// shared holds what several tests read and none changes: the test issue
+// typeset once (typesetting it under -race takes a second), in a folder
+// TestMain removes.
+var shared struct {
+	sync.Mutex
+	dir   string
+	built map[Options]built
+}
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "folio-pdf-test-")
+	if err != nil {
+		panic(err)
+	}
+	shared.dir = dir
+	code := m.Run()
+	if err := os.RemoveAll(dir); err != nil && code == 0 {
+		code = 1
+	}
+	os.Exit(code)
+}
+
+// buildIssue typesets the test issue into a file, once per options for
+// the whole test binary; callers must not change the file.
 func buildIssue(t testing.TB, opts Options) built {
 	t.Helper()
-	dir := t.TempDir()
+	shared.Lock()
+	defer shared.Unlock()
+	if b, ok := shared.built[opts]; ok {
+		return b
+	}
+	dir, err := os.MkdirTemp(shared.dir, "issue-")
+	if err != nil {
+		t.Fatal(err)
+	}
 	iss := testIssue(t, dir)
 	var buf bytes.Buffer
 	if err := Typeset(&buf, iss, opts); err != nil {
@@ -45,7 +77,12 @@ func buildIssue(t testing.TB, opts Options) built {
 	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	return built{path: path, pdf: buf.Bytes()}
+	if shared.built == nil {
+		shared.built = map[Options]built{}
+	}
+	b := built{path: path, pdf: buf.Bytes()}
+	shared.built[opts] = b
+	return b
 }
 
 // pdfText is pdftotext's reading of pages first..last (0: all pages).
@@ -56,14 +93,6 @@ func pdfText(t testing.TB, path string, first, last int) string {
 		args = append(args, "-f", itoa(first), "-l", itoa(last))
 	}
 	return tool(t, "pdftotext", append(args, path, "-")...)
-}
-
-// streamText is pdftotext's reading in content-stream order (-raw): the
-// order the text layer holds, which is the articles' reading order, with
-// no guessing at columns.
-func streamText(t testing.TB, path string) string {
-	t.Helper()
-	return tool(t, "pdftotext", "-raw", "-enc", "UTF-8", path, "-")
 }
 
 func itoa(n int) string { return strings.TrimSpace(strings.Repeat(" ", 0) + fmtInt(n)) }

@@ -341,6 +341,12 @@ type linkType struct {
 	x, y, wd, ht float64
 	link         int    // Auto-generated internal link ID or...
 	linkStr      string // ...application-provided external link string
+	// Folio: in a tagged document, the structure element the annotation
+	// belongs to, its description, its parent-tree key and its object.
+	elem         int
+	contents     string
+	structParent int
+	obj          int
 }
 
 type intLinkType struct {
@@ -681,6 +687,7 @@ type Fpdf struct {
 	zoomMode         string                     // zoom display mode
 	layoutMode       string                     // layout display mode
 	nXMP             int                        // XMP object number
+	tag              tagState                   // Folio: the logical structure of a tagged document
 	xmp              []byte                     // XMP metadata
 	producer         string                     // producer
 	title            string                     // title

@@ -2517,7 +2517,7 @@ func (f *Fpdf) newLink(x, y, w, h float64, link int, linkStr string) {
 	// f.pageLinks[f.page] = linkList
 	// }
 	f.pageLinks[f.page] = append(f.pageLinks[f.page],
-		linkType{x * f.k, f.hPt - y*f.k, w * f.k, h * f.k, link, linkStr})
+		linkType{x: x * f.k, y: f.hPt - y*f.k, wd: w * f.k, ht: h * f.k, link: link, linkStr: linkStr})
 }
 
 // Link puts a link on a rectangular area of the page. Text or image links are
@@ -4353,6 +4353,19 @@ func (f *Fpdf) putpages() {
 		hPt = f.defPageSize.Wd * f.k
 	}
 	pagesObjectNumbers := make([]int, nb+1) // 1-based
+	// Folio: a tagged document's link annotations are objects of their
+	// own, written after the pages, so that the structure can point at
+	// them; their numbers are known before the pages are written.
+	if f.tag.on {
+		f.tag.pageKeys = f.tagPageKeys(nb)
+		next := f.n + 2*nb + 1
+		for n := 1; n <= nb; n++ {
+			for i := range f.pageLinks[n] {
+				f.pageLinks[n][i].obj = next
+				next++
+			}
+		}
+	}
 	for n := 1; n <= nb; n++ {
 		// Page
 		f.newobj()
@@ -4367,8 +4380,23 @@ func (f *Fpdf) putpages() {
 			f.outf("/%s [%.2f %.2f %.2f %.2f]", t, pb.X, pb.Y, pb.Wd, pb.Ht)
 		}
 		f.out("/Resources 2 0 R")
+		if f.tag.on { // Folio
+			if key, ok := f.tag.pageKeys[n]; ok {
+				f.outf("/StructParents %d", key)
+			}
+			f.out("/Tabs /S")
+		}
 		// Links
-		if len(f.pageLinks[n])+len(f.pageAttachments[n]) > 0 {
+		if f.tag.on && len(f.pageLinks[n])+len(f.pageAttachments[n]) > 0 { // Folio
+			var annots fmtBuffer
+			annots.printf("/Annots [")
+			for _, pl := range f.pageLinks[n] {
+				annots.printf("%d 0 R ", pl.obj)
+			}
+			f.putAttachmentAnnotationLinks(&annots, n)
+			annots.printf("]")
+			f.out(annots.String())
+		} else if len(f.pageLinks[n])+len(f.pageAttachments[n]) > 0 {
 			var annots fmtBuffer
 			annots.printf("/Annots [")
 			for _, pl := range f.pageLinks[n] {
@@ -4412,6 +4440,9 @@ func (f *Fpdf) putpages() {
 			f.putstream(f.pages[n].Bytes())
 		}
 		f.out("endobj")
+	}
+	if f.tag.on { // Folio
+		f.putTaggedLinks(nb, hPt)
 	}
 	// Pages root
 	f.offsets[1] = f.offset()
@@ -4600,6 +4631,7 @@ func (f *Fpdf) putfonts() {
 				f.newobj()
 				var s fmtBuffer
 				s.printf("<</Type /FontDescriptor /FontName /%s\n /Ascent %d", fontName, font.Desc.Ascent)
+				s.printf(" /FontFamily %s", f.textstring(fontName)) // Folio: wanted in tagged PDF (pdfcpu strict)
 				s.printf(" /Descent %d", font.Desc.Descent)
 				s.printf(" /CapHeight %d", font.Desc.CapHeight)
 				v := font.Desc.Flags
@@ -5107,10 +5139,9 @@ func (f *Fpdf) putinfo() {
 	if len(f.creator) > 0 {
 		f.outf("/Creator %s", f.textstring(f.creator))
 	}
-	creation := timeOrNow(f.creationDate)
-	f.outf("/CreationDate %s", f.textstring("D:"+creation.Format("20060102150405")))
-	mod := timeOrNow(f.modDate)
-	f.outf("/ModDate %s", f.textstring("D:"+mod.Format("20060102150405")))
+	// Folio: the dates carry their zone, as the XMP metadata's must.
+	f.outf("/CreationDate %s", f.textstring(pdfDate(timeOrNow(f.creationDate))))
+	f.outf("/ModDate %s", f.textstring(pdfDate(timeOrNow(f.modDate))))
 }
 
 func (f *Fpdf) putcatalog() {
@@ -5149,6 +5180,11 @@ func (f *Fpdf) putcatalog() {
 	if len(f.outlines) > 0 {
 		f.outf("/Outlines %d 0 R", f.outlineRoot)
 		f.out("/PageMode /UseOutlines")
+	}
+	if f.tag.on { // Folio
+		f.out("/MarkInfo <</Marked true>>")
+		f.outf("/StructTreeRoot %d 0 R", f.tag.rootObj)
+		f.out("/ViewerPreferences <</DisplayDocTitle true>>")
 	}
 	// Layers
 	f.layerPutCatalog()
@@ -5237,13 +5273,19 @@ func (f *Fpdf) putbookmarks() {
 				f.outf("/Last %d 0 R", n+o.last)
 			}
 			f.outf("/Dest [%d 0 R /XYZ 0 %.2f null]", 1+2*o.p, (f.h-o.y)*f.k)
-			f.out("/Count 0>>")
+			// Folio: an item with kids counts its descendants (all open);
+			// /Count 0 on a parent is invalid (pdfcpu strict).
+			if d := f.outlineDescendants(o); d > 0 {
+				f.outf("/Count %d>>", d)
+			} else {
+				f.out(">>")
+			}
 			f.out("endobj")
 		}
 		f.newobj()
 		f.outlineRoot = f.n
 		f.outf("<</Type /Outlines /First %d 0 R", n)
-		f.outf("/Last %d 0 R>>", n+lru[0])
+		f.outf("/Last %d 0 R /Count %d>>", n+lru[0], nb) // Folio: /Count
 		f.out("endobj")
 	}
 }
@@ -5302,6 +5344,9 @@ func (f *Fpdf) enddoc() {
 	}
 	// Bookmarks
 	f.putbookmarks()
+	if f.tag.on { // Folio
+		f.tag.rootObj = f.putStructTree(f.tag.pageKeys)
+	}
 	// Metadata
 	f.putxmp()
 	// 	Info
