@@ -11,13 +11,15 @@
 #
 # The PostgreSQL cluster is a throwaway one (scripts/pg.sh) with its
 # default durability, as SQLite keeps synchronous=FULL. Engines take turns,
-# RUNS times each; medians are printed with every run.
+# RUNS times each; medians are printed with every run. CASES picks which
+# comparisons run (default: engines loopback far async).
 # Needs postfix (smtp-sink), GNU time and postgresql:
 #   apt-get install -y postfix time postgresql
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MEMBERS="${MEMBERS:-20000}"
-FAR_MEMBERS="${FAR_MEMBERS:-1500}"
+FAR_MEMBERS="${FAR_MEMBERS:-6000}"
+CASES="${CASES:-engines loopback far async}"
 RUNS="${RUNS:-3}"
 PORT="${PORT:-2526}"
 for tool in smtp-sink /usr/bin/time; do
@@ -108,9 +110,14 @@ compare() {
 }
 
 echo "relay: smtp-sink on 127.0.0.1:$PORT (and through a 20 ms RTT proxy); 4 workers an instance; median of $RUNS runs; $(nproc) cores"
-compare "PostgreSQL vs SQLite, one instance" "$MEMBERS" "$out/ref/members.csv" "$PORT" sqlite:1 postgres:1
-compare "three instances vs one, loopback" "$MEMBERS" "$out/ref/members.csv" "$PORT" postgres:1 postgres:3
-compare "three instances vs one, 20 ms RTT" "$FAR_MEMBERS" "$out/members-far.csv" "$far_port" postgres:1 postgres:3
-# The price of PostgreSQL's durable commit: the same send with
-# synchronous_commit=off (an operator's choice, in [store] url).
-compare "PostgreSQL async commit vs SQLite" "$MEMBERS" "$out/ref/members.csv" "$PORT" sqlite:1 postgres-async:1
+for c in $CASES; do
+	case $c in
+	engines) compare "PostgreSQL vs SQLite, one instance" "$MEMBERS" "$out/ref/members.csv" "$PORT" sqlite:1 postgres:1 ;;
+	loopback) compare "three instances vs one, loopback" "$MEMBERS" "$out/ref/members.csv" "$PORT" postgres:1 postgres:3 ;;
+	far) compare "three instances vs one, 20 ms RTT" "$FAR_MEMBERS" "$out/members-far.csv" "$far_port" postgres:1 postgres:3 ;;
+	# The price of PostgreSQL's durable commit: the same send with
+	# synchronous_commit=off (an operator's choice, in [store] url).
+	async) compare "PostgreSQL async commit vs SQLite" "$MEMBERS" "$out/ref/members.csv" "$PORT" sqlite:1 postgres-async:1 ;;
+	*) echo "bench/store.sh: unknown case $c" >&2; exit 2 ;;
+	esac
+done

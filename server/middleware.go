@@ -26,6 +26,10 @@ func baseHeaders(next http.Handler) http.Handler {
 // (chunked bodies) as they are read.
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.deps.Console != nil && strings.HasPrefix(r.URL.Path, "/admin/") {
+			next.ServeHTTP(w, r) // the console caps its own bodies (an import is larger)
+			return
+		}
 		if r.ContentLength > s.cfg.MaxBody {
 			w.Header().Set("Connection", "close")
 			if strings.HasPrefix(r.URL.Path, "/api/") {

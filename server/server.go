@@ -86,6 +86,9 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	// Now is the clock of the editor API's job records; default time.Now.
 	Now func() time.Time
+	// OnRefused hears every request refused for a bad member token (a
+	// forged, altered or expired link): one log line and a metric each.
+	OnRefused func(what string, err error)
 	// OnError hears failures the client only sees as a 500 or that happen
 	// in the background (a send started from the API); cmd logs them.
 	OnError func(op string, err error)
@@ -111,6 +114,9 @@ type Deps struct {
 	Metrics  *Metrics
 	// Health, if set, is asked by /healthz on every request.
 	Health Health
+	// Console, when set, is the editors' console, served under /admin/
+	// (it checks its own logins, CSRF tokens and body sizes).
+	Console http.Handler
 }
 
 // Health reports whether what the server stands on still works (the
@@ -224,6 +230,9 @@ func (s *Server) routes() http.Handler {
 		mux.Handle("/api/weeks/{week}/send", methodNotAllowed("POST"))
 		mux.Handle("/api/weeks/{week}/test", methodNotAllowed("POST"))
 		mux.Handle("/api/weeks/{week}", methodNotAllowed("GET, HEAD"))
+	}
+	if s.deps.Console != nil {
+		mux.Handle("/admin/", s.deps.Console)
 	}
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.Handle("GET /metrics", s.deps.Metrics.Handler())

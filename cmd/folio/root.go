@@ -53,7 +53,7 @@ func (c *cli) rootCmd() *cobra.Command {
 	root.SetErr(c.stderr)
 	root.PersistentFlags().StringVar(&c.configPath, "config", "folio.toml", "config file (relative paths in it resolve against its folder)")
 	root.AddCommand(c.buildCmd(), c.membersCmd(), c.sendCmd(), c.runCmd(), c.serveCmd(), c.statusCmd(), c.previewCmd(), c.initCmd(), c.pruneCmd(), c.dkimCmd(),
-		c.inboundCmd())
+		c.inboundCmd(), c.editorsCmd())
 	return root
 }
 

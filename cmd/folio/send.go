@@ -74,6 +74,11 @@ func (c *cli) sendCmd() *cobra.Command {
 				c.stdout.printf("dry run of %s: %d messages written to %s (ledger untouched)\n", w, n, dir)
 				return nil
 			}
+			if held, by, err := svc.store.Held(ctx, w.String()); err != nil {
+				return err
+			} else if held {
+				return fmt.Errorf("send %s: %w by %s in the console; resume it there", w, publish.ErrHeld, by)
+			}
 			sum, err := sendAll(ctx, p.Sender, w.String())
 			prog.done()
 			c.stdout.println(summaryLine(ctx, job.Store, sum))

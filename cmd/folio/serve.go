@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/foliopress/folio/internal/config"
+	"github.com/foliopress/folio/internal/console"
 	"github.com/foliopress/folio/internal/publish"
 	"github.com/foliopress/folio/internal/schedule"
 	"github.com/foliopress/folio/issue"
@@ -52,18 +53,26 @@ func (c *cli) serveCmd() *cobra.Command {
 			metrics := server.NewMetrics()
 			prog := newProgress(c.stdout)
 			observe := prog.observe(c.log)
+			live := console.NewProgress(nil)
 			job, err := c.job(svc, func(r delivery.Result) {
 				observe(r)
 				metrics.ObserveResult(r)
+				live.Observe(r)
 			})
 			if err != nil {
 				return err
 			}
+			job.Observe = live.Start
 			if c.exe != "" {
 				// Builds run in a child process under [build] memory_limit_mb.
 				job.Runner = &childBuilder{exe: c.exe, configPath: cfg.Path, environ: c.environ, limitMB: cfg.Build.MemoryLimitMB,
 					warn: func(line string) { c.log.Warn("build", "msg", line) }}
 			}
+			desk, err := c.desk(cfg, svc, job, spec, live)
+			if err != nil {
+				return err
+			}
+			defer desk.Close()
 			side, err := c.inboundSide(cfg, svc, metrics)
 			if err != nil {
 				return err
@@ -73,6 +82,10 @@ func (c *cli) serveCmd() *cobra.Command {
 				Links:        svc.links,
 				AdminToken:   c.getenv(envAdminToken),
 				Magazine:     cfg.Magazine.Name,
+				OnRefused: func(what string, err error) {
+					side.metrics.Refused(what, err)
+					c.log.Warn("http refused", "what", what, "err", err)
+				},
 				OnError: func(op string, err error) {
 					c.log.Error("http", "op", op, "err", err)
 				},
@@ -81,6 +94,7 @@ func (c *cli) serveCmd() *cobra.Command {
 				Members: svc.store, Lifecycle: c.lifecycle(cfg, svc.store), Directory: svc.store,
 				Archive: svc.store, Ledger: svc.store, Issues: svc.artifacts,
 				Editor: publish.Editor{Job: job}, Metrics: metrics, Health: svc.store,
+				Console:  desk.Handler(),
 				Webhooks: side.hooks,
 			})
 			if err != nil {
@@ -106,7 +120,7 @@ func (c *cli) serveCmd() *cobra.Command {
 			ctx, stop := context.WithCancel(ctx)
 			defer stop()
 			var wg sync.WaitGroup
-			errs := make(chan error, 5)
+			errs := make(chan error, 6)
 			// A store that vanished (its file deleted or replaced) stops
 			// the process: writes to it would reach no one.
 			wg.Go(func() {
@@ -118,6 +132,7 @@ func (c *cli) serveCmd() *cobra.Command {
 			wg.Go(func() { errs <- srv.Serve(ctx, ln) })
 			wg.Go(func() { errs <- sched.Run(ctx) })
 			wg.Go(func() { errs <- joiner.Run(ctx) })
+			wg.Go(func() { errs <- desk.Run(ctx) })
 			if side.listener != nil {
 				c.log.Info("inbound listener", "smtp", side.addr, "domain", svc.links.MailDomain, "starttls", side.listener.TLS != nil)
 				wg.Go(func() {
@@ -185,7 +200,7 @@ func (c *cli) joiner(cfg *config.Config, svc *services, job *publish.Job, runnin
 			if err != nil {
 				return fmt.Errorf("join %s: %w", id, err)
 			}
-			sum, err := p.Sender.Send(ctx, id)
+			sum, err := job.Send(ctx, p, w)
 			c.log.Info("joined a send", "week", id, "summary", sum.String())
 			return err
 		},

@@ -25,7 +25,7 @@ func (e Editor) SendWeek(ctx context.Context, week issue.Week) (delivery.Summary
 	if err != nil {
 		return delivery.Summary{IssueID: week.String()}, err
 	}
-	return p.Sender.Send(ctx, week.String())
+	return e.Job.Send(ctx, p, week)
 }
 
 // TestSend sends one copy of week's issue to addr, touching no ledger.

@@ -286,3 +286,21 @@ func FuzzParse(f *testing.F) {
 		spec.Last(time.Date(2026, 3, 8, 3, 0, 0, 0, time.UTC))
 	})
 }
+
+func TestNext(t *testing.T) {
+	ny, _ := time.LoadLocation("America/New_York")
+	spec, err := Parse("CRON_TZ=America/New_York 0 7 * * FRI", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ now, want time.Time }{
+		{time.Date(2026, 3, 4, 12, 0, 0, 0, ny), time.Date(2026, 3, 6, 7, 0, 0, 0, ny)},
+		{time.Date(2026, 3, 6, 7, 0, 0, 0, ny), time.Date(2026, 3, 13, 7, 0, 0, 0, ny)},
+		{time.Date(2026, 3, 6, 6, 59, 0, 0, ny), time.Date(2026, 3, 6, 7, 0, 0, 0, ny)},
+	}
+	for _, tc := range tests {
+		if got := spec.Next(tc.now); !got.Equal(tc.want) {
+			t.Errorf("Next(%v) = %v, want %v", tc.now, got, tc.want)
+		}
+	}
+}

@@ -101,3 +101,20 @@ func (s *Spec) last(now time.Time, days int) (time.Time, bool) {
 	}
 	return last, found
 }
+
+// Next returns the first fire time after now, read as wall-clock time as
+// Last reads it (a time in a spring-forward gap moves forward by the
+// gap); zero when the spec never fires again.
+func (s *Spec) Next(now time.Time) time.Time {
+	local := now.In(s.Location)
+	wallNow := time.Date(local.Year(), local.Month(), local.Day(), local.Hour(), local.Minute(), local.Second(), local.Nanosecond(), time.UTC)
+	for w := s.wall.Next(wallNow.Add(-2 * time.Hour)); !w.IsZero(); w = s.wall.Next(w) {
+		if real := time.Date(w.Year(), w.Month(), w.Day(), w.Hour(), w.Minute(), w.Second(), 0, s.Location); real.After(now) {
+			return real
+		}
+		if w.Sub(wallNow) > 400*24*time.Hour {
+			break
+		}
+	}
+	return time.Time{}
+}

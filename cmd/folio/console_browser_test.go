@@ -1,0 +1,256 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/foliopress/folio/internal/chromiumtest"
+	"github.com/foliopress/folio/mailer/smtptest"
+)
+
+// TestConsoleInABrowser uses the editors' console as an editor does, in
+// headless Chromium over the DevTools protocol, on the sample magazine
+// served by a real `folio serve` (relay: an in-process SMTP server): log
+// in, build the sample week, preview it (PDF pages, the email as a member
+// gets it in dark mode, the web version), send a test copy (it arrives),
+// send the week and watch the live progress (Server-Sent Events, no
+// reload) to the end. Screenshots at desktop and phone width land in
+// $TMPDIR/folio-artifacts (and in $FOLIO_SCREENSHOTS when set: the
+// README's, see scripts/console-pictures.sh).
+func TestConsoleInABrowser(t *testing.T) {
+	dir := sample(t)
+	cfg := filepath.Join(dir, "folio.toml")
+	// A relay slow enough for the progress to be seen moving.
+	relay := smtptest.Start(t, smtptest.WithHook(func(stage smtptest.Stage, _, _ string) smtptest.Action {
+		if stage == smtptest.StageRcpt {
+			return smtptest.Action{Delay: 60 * time.Millisecond}
+		}
+		return smtptest.Action{}
+	}))
+	env := []string{"FOLIO_SMTP_HOST=" + relay.Host, fmt.Sprintf("FOLIO_SMTP_PORT=%d", relay.Port), "FOLIO_SMTP_TLS=none",
+		"FOLIO_SECRET=console-browser-secret-0123456789", "FOLIO_SERVER_LISTEN=127.0.0.1:0", "FOLIO_SCHEDULE_CRON=0 0 1 1 *",
+		"FOLIO_DELIVERY_WORKERS=2"}
+	var many strings.Builder
+	many.WriteString("email,name,tier,status\n")
+	for i := range 40 {
+		fmt.Fprintf(&many, "reader%02d@example.org,Reader %d,digital,active\n", i, i)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "more.csv"), []byte(many.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"members.csv", "more.csv"} {
+		if out, errOut, err := folio(t, env, "members", "import", filepath.Join(dir, f), "--config", cfg); err != nil {
+			t.Fatalf("import: %v\n%s%s", err, out, errOut)
+		}
+	}
+	add := newRootCmd(&bytes.Buffer{}, &bytes.Buffer{}, env)
+	add.SetIn(strings.NewReader("a long enough passphrase\n"))
+	add.SetArgs([]string{"editors", "add", "editor@weekly.example.org", "--role", "admin", "--config", cfg})
+	if err := add.ExecuteContext(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, logs syncBuffer
+	serve := newRootCmd(&out, &logs, env)
+	serve.SetArgs([]string{"serve", "--config", cfg})
+	done := make(chan error, 1)
+	go func() { done <- serve.ExecuteContext(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("serve: %v", err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Error("serve did not stop")
+		}
+	})
+	re := regexp.MustCompile(`http=(127\.0\.0\.1:\d+)`)
+	var base string
+	for deadline := time.Now().Add(30 * time.Second); base == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if m := re.FindStringSubmatch(logs.String()); m != nil {
+			base = "http://" + m[1]
+		}
+	}
+	if base == "" {
+		t.Fatalf("serve did not start:\n%s", logs.String())
+	}
+
+	b := chromiumtest.Start(t)
+	shots := newShots(t)
+	text := func(expr string) string {
+		t.Helper()
+		var s string
+		b.Eval("JSON.stringify(String("+expr+"))", &s)
+		return s
+	}
+	desktop := func() { b.Viewport(1280, 900, false) }
+	phone := func() { b.Viewport(390, 844, false) }
+
+	// Log in (the console sends a logged-out browser to its login page).
+	desktop()
+	b.Open(base + "/admin/")
+	if title := text("document.title"); !strings.Contains(title, "Log in") {
+		t.Fatalf("not on the login page: %q", title)
+	}
+	shots.take(b, "console-login", 1280, 600)
+	b.Navigate(func() {
+		b.Run(`document.getElementById("email").value = "editor@weekly.example.org";
+			document.getElementById("password").value = "a long enough passphrase";
+			document.querySelector("form").requestSubmit()`)
+	})
+	if title := text("document.title"); !strings.Contains(title, "Dashboard") {
+		t.Fatalf("after login: %q\n%s", title, text("document.body.innerText"))
+	}
+
+	// Build the sample week.
+	b.Open(base + "/admin/weeks/" + sampleWeek)
+	b.Navigate(func() { b.Run(`document.querySelector('form[action$="/build"] button').click()`) })
+	if flash := text(`document.querySelector(".flash") && document.querySelector(".flash").innerText`); !strings.Contains(flash, "Built") {
+		t.Fatalf("after the build: %q", flash)
+	}
+
+	// Preview: every page thumbnail decodes, the email as Søren gets it in
+	// dark mode, the web version.
+	b.Open(base + "/admin/weeks/" + sampleWeek + "/preview?member=soren.kjaer@example.net&scheme=dark")
+	var widths []int
+	b.Eval(`Promise.all([...document.querySelectorAll(".thumbs img")].map(i => i.decode().then(() => i.naturalWidth))).then(JSON.stringify)`, &widths)
+	if len(widths) < 4 {
+		t.Fatalf("%d page thumbnails", len(widths))
+	}
+	for i, w := range widths {
+		if w == 0 {
+			t.Errorf("page %d thumbnail did not load", i+1)
+		}
+	}
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if strings.Contains(text(`(document.querySelector("iframe.preview").contentDocument || {body:{}}).body.innerText`), "Søren Kjær") {
+			break
+		}
+	}
+	if email := text(`document.querySelector("iframe.preview").contentDocument.body.innerText`); !strings.Contains(email, "Søren Kjær") {
+		t.Errorf("the email preview is not Søren's: %.200q", email)
+	}
+	if scheme := text(`getComputedStyle(document.querySelector("iframe.preview")).colorScheme`); scheme != "dark" {
+		t.Errorf("the email frame's colour scheme is %q, want dark", scheme)
+	}
+	shots.take(b, "console-preview", 1280, 1500)
+
+	// A test copy to the editor's own address arrives at the relay.
+	b.Open(base + "/admin/weeks/" + sampleWeek)
+	b.Navigate(func() { b.Run(`document.querySelector('form[action$="/test"] button').click()`) })
+	if flash := text(`document.querySelector(".flash").innerText`); !strings.Contains(flash, "Test copies sent: 1") {
+		t.Fatalf("after the test copy: %q", flash)
+	}
+	if !relay.Wait(1, 10*time.Second) || relay.Messages()[0].To[0] != "editor@weekly.example.org" {
+		t.Fatalf("the test copy did not reach the relay: %d messages", len(relay.Messages()))
+	}
+
+	// Send: the confirmation names the members, then the progress runs to
+	// the end on the same page, pushed over Server-Sent Events.
+	b.Navigate(func() { b.Run(`document.querySelector('a[href$="/send"]').click()`) })
+	if body := text("document.body.innerText"); !strings.Contains(body, "46 members") {
+		t.Fatalf("confirmation: %q", body)
+	}
+	b.Navigate(func() { b.Run(`document.querySelector('form[action$="/send"] button').click()`) })
+	b.Run(`window.__samePage = true`)
+	midway := false
+	for deadline := time.Now().Add(90 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		progress := text(`document.querySelector(".progress").innerText`)
+		if !midway && strings.Contains(progress, "Sending from this desk") && sentRE.MatchString(progress) && !strings.Contains(strings.ToLower(progress), "waiting\n0") {
+			midway = true
+			shots.take(b, "console-week-sending", 1280, 1100)
+		}
+		if strings.Contains(progress, "Done: every member") {
+			break
+		}
+	}
+	progress := text(`document.querySelector(".progress").innerText`)
+	if !strings.Contains(progress, "Done: every member") || !strings.Contains(progress, "SENT\n46") && !strings.Contains(progress, "Sent\n46") {
+		t.Fatalf("the progress did not reach the end: %q", progress)
+	}
+	if same := text("window.__samePage"); same != "true" {
+		t.Error("the page was reloaded: the progress did not come over the stream")
+	}
+	if !midway {
+		t.Log("the send finished before a progress event showed it under way")
+	}
+	if n := len(relay.Messages()); n != 47 {
+		t.Errorf("relay got %d messages, want the test copy and 46 members", n)
+	}
+	shots.take(b, "console-week", 1280, 1100)
+
+	// The other pages, at both widths.
+	for _, w := range []struct {
+		name   string
+		set    func()
+		width  int
+		height int
+	}{{"desktop", desktop, 1280, 900}, {"phone", phone, 390, 1200}} {
+		w.set()
+		for _, p := range []struct{ name, path string }{
+			{"dashboard", "/admin/"}, {"weeks", "/admin/weeks"}, {"week", "/admin/weeks/" + sampleWeek},
+			{"members", "/admin/members?q=s"}, {"member", "/admin/members/1"},
+		} {
+			b.Open(base + p.path)
+			if strings.Contains(text("document.title"), "Log in") {
+				t.Fatalf("%s: logged out", p.path)
+			}
+			var overflow bool
+			b.Eval(`JSON.stringify(document.documentElement.scrollWidth > window.innerWidth + 1)`, &overflow)
+			if overflow {
+				t.Errorf("%s at %s width scrolls sideways", p.path, w.name)
+			}
+			shots.take(b, "console-"+p.name+"-"+w.name, w.width, w.height)
+		}
+	}
+	// Keyboard: the first Tab reaches the skip link, which shows.
+	b.Viewport(1280, 900, false)
+	b.Open(base + "/admin/")
+	b.Call("Input.dispatchKeyEvent", map[string]any{"type": "keyDown", "key": "Tab", "code": "Tab", "windowsVirtualKeyCode": 9}, nil)
+	b.Call("Input.dispatchKeyEvent", map[string]any{"type": "keyUp", "key": "Tab", "code": "Tab", "windowsVirtualKeyCode": 9}, nil)
+	if focused := text(`document.activeElement.className + ":" + document.activeElement.innerText`); focused != "skip:Skip to content" {
+		t.Errorf("first Tab focuses %q, want the skip link", focused)
+	}
+}
+
+// sentRE finds a progress fragment's sent count above zero.
+var sentRE = regexp.MustCompile(`(?i)sent\n[1-9]`)
+
+// shots writes screenshots to $TMPDIR/folio-artifacts and, when
+// FOLIO_SCREENSHOTS names a folder, there too.
+type shots struct {
+	t    *testing.T
+	dirs []string
+}
+
+func newShots(t *testing.T) *shots {
+	dirs := []string{filepath.Join(os.TempDir(), "folio-artifacts")}
+	if d := os.Getenv("FOLIO_SCREENSHOTS"); d != "" {
+		dirs = append(dirs, d)
+	}
+	for _, d := range dirs {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return &shots{t: t, dirs: dirs}
+}
+
+func (s *shots) take(b *chromiumtest.Browser, name string, w, h int) {
+	png := b.Screenshot(w, h)
+	for _, d := range s.dirs {
+		if err := os.WriteFile(filepath.Join(d, name+".png"), png, 0o644); err != nil {
+			s.t.Fatal(err)
+		}
+	}
+}
