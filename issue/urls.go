@@ -2,6 +2,7 @@ package issue
 
 import (
 	"path"
+	"strconv"
 	"strings"
 )
 
@@ -28,6 +29,17 @@ func (iss *Issue) PhotoURL(r *Review) string {
 		return ""
 	}
 	return iss.url(ImagesDir + "/" + PhotoFile(r))
+}
+
+// ImageURL is the public address of file in the issue's images folder.
+func (iss *Issue) ImageURL(file string) string {
+	return iss.url(ImagesDir + "/" + file)
+}
+
+// PhotoFileAt is the file name of a review's photo scaled to w pixels
+// wide, as the email shows it (the-salt-orchard-368w.jpg): always a JPEG.
+func PhotoFileAt(r *Review, w int) string {
+	return r.Slug + "-" + strconv.Itoa(w) + "w.jpg"
 }
 
 // PhotoFile is the file name a review's photo is published under: the

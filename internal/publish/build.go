@@ -207,6 +207,9 @@ func (b *Builder) writeFolder(ctx context.Context, iss *issue.Issue, week issue.
 	if err := copyPhotos(iss, filepath.Join(tmp, issue.ImagesDir)); err != nil {
 		return nil, err
 	}
+	if err := writeEmailPhotos(iss, filepath.Join(tmp, issue.ImagesDir), false); err != nil {
+		return nil, err
+	}
 	if err := writeEPUB(iss, b.PDF.Language, filepath.Join(tmp, epub.File)); err != nil {
 		return nil, fmt.Errorf("publish: %s %s: %w", epub.File, week, err)
 	}
@@ -248,6 +251,11 @@ func (b *Builder) LoadBuilt(ctx context.Context, week issue.Week) (*Built, error
 	// the PDF.
 	epubData, err := os.ReadFile(filepath.Join(dir, epub.File))
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("publish: load %s: %w", week, err)
+	}
+	// An issue built before Folio scaled the email's photos has only the
+	// originals: make the copies its email now links.
+	if err := writeEmailPhotos(iss, filepath.Join(dir, issue.ImagesDir), true); err != nil {
 		return nil, fmt.Errorf("publish: load %s: %w", week, err)
 	}
 	ed, err := b.Renderer.Edition(iss)

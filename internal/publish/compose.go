@@ -117,7 +117,13 @@ func (c *Composer) Compose(_ context.Context, m member.Member) (*mailer.Content,
 func readInline(imgs []newsletter.Image) (map[string][]byte, error) {
 	out := make(map[string][]byte, len(imgs))
 	for _, img := range imgs {
-		data, err := os.ReadFile(img.Path)
+		var data []byte
+		var err error
+		if img.Width > 0 {
+			data, err = scalePhoto(img.Path, img.Width)
+		} else {
+			data, err = os.ReadFile(img.Path)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("publish: inline image: %w", err)
 		}

@@ -2,8 +2,8 @@ package epub
 
 import (
 	"archive/zip"
-	"compress/flate"
 	"bytes"
+	"compress/flate"
 	"crypto/sha1"
 	"errors"
 	"fmt"

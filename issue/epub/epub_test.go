@@ -66,7 +66,7 @@ func heldOutIssue(t testing.TB) *issue.Issue {
 		}}
 	r2 := &issue.Review{Source: "plain.md", Slug: "plain", Title: "No Photo", Section: "Books", Body: []issue.Block{{Kind: issue.Paragraph, Inlines: []issue.Inline{{Text: "Words only."}}}}}
 	return &issue.Issue{Magazine: "Folio Weekly", Week: issue.Week{Year: 2026, Num: 11}, Number: 11, BaseURL: "https://weekly.example.org",
-		Date: time.Date(2026, 3, 9, 0, 0, 0, 0, time.FixedZone("EDT", -4*3600)),
+		Date:     time.Date(2026, 3, 9, 0, 0, 0, 0, time.FixedZone("EDT", -4*3600)),
 		Sections: []issue.Section{{Name: "Film", Reviews: []*issue.Review{r}}, {Name: "Books", Reviews: []*issue.Review{r2}}}}
 }
 

@@ -26,12 +26,14 @@ type Edition struct {
 }
 
 // Image is a photo that travels inside the message (Images = "embed"):
-// attach the file at Path with Content-ID CID under the file name Name.
+// attach the file at Path with Content-ID CID under the file name Name,
+// scaled to Width pixels wide when Width is not 0 (a JPEG then).
 type Image struct {
 	CID         string
 	Name        string
 	ContentType string
 	Path        string
+	Width       int
 }
 
 // Edition renders what every member shares: the subject, the review cards
@@ -113,6 +115,19 @@ func emailImageWidth(lead bool) int {
 	return 184
 }
 
+// EmailPhoto is the file the email shows r's photo from, under the
+// issue's images folder, and the width it is scaled to: twice its slot's
+// (sharp on a high-density screen), or 0 when the original is no wider
+// than that and goes as it is. A 1200 px original in a 184 px card would
+// cost a reader eleven times the bytes it shows.
+func EmailPhoto(iss *issue.Issue, r *issue.Review) (name string, width int) {
+	want := 2 * emailImageWidth(r == iss.Lead())
+	if r.Photo == nil || r.Photo.Width <= want {
+		return issue.PhotoFile(r), 0
+	}
+	return issue.PhotoFileAt(r, want), want
+}
+
 // preheader is the inbox preview line: the option, else the lead's deck,
 // else the lead's excerpt.
 func (r *Renderer) preheader(iss *issue.Issue, v *IssueView) string {
@@ -181,13 +196,16 @@ func (e *Edition) Photos() []Image {
 		if r.Photo == nil {
 			continue
 		}
+		name, width := EmailPhoto(e.iss, r)
 		ct := "image/jpeg"
-		if r.Photo.Format == "png" {
+		if width > 0 {
+			// scaled: a JPEG
+		} else if r.Photo.Format == "png" {
 			ct = "image/png"
 		} else if t := mime.TypeByExtension(filepath.Ext(r.Photo.Path)); t != "" && r.Photo.Format == "" {
 			ct = t
 		}
-		out = append(out, Image{CID: contentID(r), Name: issue.PhotoFile(r), ContentType: ct, Path: r.Photo.Path})
+		out = append(out, Image{CID: contentID(r), Name: name, ContentType: ct, Path: r.Photo.Path, Width: width})
 	}
 	return out
 }

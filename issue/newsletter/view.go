@@ -202,7 +202,8 @@ func (b viewBuilder) picture(r *issue.Review, lead bool) (*PictureView, error) {
 	case imagesRelative:
 		p.Src = template.URL(issue.ImagesDir + "/" + url.PathEscape(issue.PhotoFile(r)))
 	default:
-		u, err := checkURL(b.iss.PhotoURL(r), false)
+		name, _ := EmailPhoto(b.iss, r)
+		u, err := checkURL(b.iss.ImageURL(name), false)
 		if err != nil {
 			return nil, fmt.Errorf("newsletter: photo of %s: %w", r.Slug, err)
 		}
