@@ -33,6 +33,7 @@ type kpItem struct {
 	kind            kpKind
 	flagged         bool // a hyphen break
 	nospace         bool // glue between CJK characters, not a space
+	ragged          bool // one of the glue pair of an address's break (takes the slack of a line ending there)
 	w               float64
 	stretch, shrink float64
 	pen             float64

@@ -87,6 +87,14 @@ func (fs *fontSet) setLines(items []kpItem, breaks []lineBreak, size float64) []
 			case kKern:
 				x += it.w
 			case kGlue:
+				if it.ragged {
+					// Inside a line the pair cancels, and the address's
+					// pieces stay one fragment; at its end it is slack.
+					if br.ratio >= 0 {
+						x += br.ratio * it.stretch
+					}
+					continue
+				}
 				switch {
 				case br.ratio >= 0:
 					x += it.w + br.ratio*it.stretch
@@ -171,7 +179,8 @@ func joinBrokenWords(items []kpItem, breaks []lineBreak, lines []textLine) {
 	midWord := func(k int) bool {
 		e := breaks[k].end
 		return e > 0 && e+1 < len(items) && items[e].kind == kPenalty && !items[e].flagged &&
-			items[e].pen < infPenalty && items[e].pen > -infPenalty && items[e-1].kind == kBox
+			items[e].pen < infPenalty && items[e].pen > -infPenalty &&
+			(items[e-1].kind == kBox || items[e-1].ragged) // an address's break
 	}
 	for k := 0; k+1 < len(lines); k++ {
 		if !midWord(k) {

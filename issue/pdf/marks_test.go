@@ -69,6 +69,13 @@ func TestAddressesBreakWithoutHyphens(t *testing.T) {
 	if len(parts) < 2 || strings.Join(parts, "") != long {
 		t.Errorf("the address is set as %q, want it broken without additions into %q", parts, long)
 	}
+	// It breaks only after a slash, a dot, a hyphen or a query's
+	// punctuation, never inside a word of it.
+	for _, p := range parts[:max(0, len(parts)-1)] {
+		if !strings.ContainsAny(p[len(p)-1:], "/.-?&=_#") {
+			t.Errorf("the address breaks after %q, inside a word: %q", p, parts)
+		}
+	}
 	var buf bytes.Buffer
 	if err := doc.Draw(&buf, iss.Date); err != nil {
 		t.Fatal(err)

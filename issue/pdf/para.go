@@ -214,7 +214,16 @@ func (pb *paraBuilder) flush() {
 			n := len(pb.pieces)
 			pb.items = append(pb.items, kpItem{kind: kPenalty, w: hw, pen: pen[i], flagged: true, pieces: pb.pieces[n-1 : n : n]})
 		default:
-			pb.items = append(pb.items, kpItem{kind: kPenalty, pen: pen[i]})
+			// An address: a line that breaks here may end short rather
+			// than stretch its spaces or split the address anywhere else.
+			// The glue pair cancels when the line runs on; the forbidding
+			// penalty keeps the first glue from being a break of its own.
+			rag := 6 * pb.st.size
+			pb.items = append(pb.items,
+				kpItem{kind: kPenalty, pen: infPenalty},
+				kpItem{kind: kGlue, stretch: rag, nospace: true, ragged: true},
+				kpItem{kind: kPenalty, pen: pen[i]},
+				kpItem{kind: kGlue, stretch: -rag, nospace: true, ragged: true})
 		}
 		// The kerning across the break counts only when the word is not
 		// broken there: as a kern item, which a break discards.
