@@ -39,6 +39,7 @@ func TestPagesAreFilled(t *testing.T) {
 		{"sample", sampleIssue(t)},
 		{"test issue", testIssue(t, t.TempDir())},
 		{"reference issue", refIssue(t, 240, 160)},
+		{"held-out week", heldOutIssue(t)},
 	} {
 		doc, err := Layout(tc.iss, Options{})
 		if err != nil {

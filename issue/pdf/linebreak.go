@@ -145,7 +145,7 @@ func kpRun(sc *breakScratch, items []kpItem, width func(int) float64, sumW, sumY
 				continue
 			}
 		case kPenalty:
-			if it.pen >= infPenalty {
+			if it.pen >= infPenalty || it.pen >= anywherePen && !final {
 				continue
 			}
 		}

@@ -412,6 +412,11 @@ func urlLike(g []glyph) bool {
 	return link && mark
 }
 
+// anywherePen is the cost of breaking an address between two letters,
+// where it has no slash, dot or hyphen to break at. The breaker takes
+// such a break only in its last pass, when nothing else fits.
+const anywherePen = 5000.0
+
 // urlBreaks are the breaks of an address, which add nothing: after a
 // slash, a dot or a hyphen (not inside "//", and never leaving fewer than
 // two characters on either side), and, when the address is nearly as wide
@@ -431,7 +436,7 @@ func urlBreaks(g []glyph, wide bool) []float64 {
 	if wide {
 		for i := 2; i <= len(g)-2; i++ {
 			if pen[i] == 0 {
-				pen[i] = 5000
+				pen[i] = anywherePen
 			}
 		}
 	}

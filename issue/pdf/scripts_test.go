@@ -77,7 +77,7 @@ func TestEveryCharacterPrints(t *testing.T) {
 // TestNoTextOverlaps checks that no two text items on a baseline print
 // over each other, across the sample-like issue and the scripts issue.
 func TestNoTextOverlaps(t *testing.T) {
-	for name, iss := range map[string]*issue.Issue{"test issue": testIssue(t, t.TempDir()), "scripts": scriptsIssue()} {
+	for name, iss := range map[string]*issue.Issue{"test issue": testIssue(t, t.TempDir()), "scripts": scriptsIssue(), "held-out week": heldOutIssue(t)} {
 		doc, err := Layout(iss, Options{})
 		if err != nil {
 			t.Fatal(err)

@@ -80,6 +80,7 @@ func TestTaggedPDF(t *testing.T) {
 	}{
 		{"test issue", func(t *testing.T) string { return buildIssue(t, Options{}).path }},
 		{"scripts", func(t *testing.T) string { return typesetTo(t, scriptsIssue()) }},
+		{"held-out week", func(t *testing.T) string { return typesetTo(t, heldOutIssue(t)) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) { checkTagged(t, tc.path(t)) })
 	}
