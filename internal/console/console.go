@@ -66,6 +66,7 @@ type Console struct {
 	sends    map[string]*sendJob
 	thumbs   thumbCache
 	reaches  map[string]reachEntry // under figs.mu
+	reachGen int                   // under figs.mu: changes of members seen
 	counts   map[member.Status]int // members by status, under figs.mu
 	countsAt time.Time
 	hc       healthCache

@@ -40,7 +40,8 @@ func (c *Console) startSend(week issue.Week, by string) bool {
 		c.mu.Lock()
 		j.Running, j.Finished, j.Err = false, c.now(), err
 		c.mu.Unlock()
-		c.forget(id) // read the ledger afresh: the send is over
+		c.forget(id)       // read the ledger afresh: the send is over
+		c.membersChanged() // the audience is smaller by those sent to
 		if _, err := c.d.Ledger.RefreshIssueStats(context.WithoutCancel(c.bg), id, c.now()); err != nil {
 			c.fail("stats "+id, err)
 		}
@@ -261,13 +262,15 @@ func (c *Console) testSend(w http.ResponseWriter, r *http.Request) {
 }
 
 // reach counts the members a send of week would still reach, kept for
-// half a minute: counting a large audience takes a while.
+// a minute (counting a large audience takes a while) or until members
+// change on this desk (membersChanged).
 func (c *Console) reach(ctx context.Context, wk issue.Week) (int, error) {
 	c.figs.mu.Lock()
 	if c.reaches == nil {
 		c.reaches = map[string]reachEntry{}
 	}
 	e, ok := c.reaches[wk.String()]
+	gen := c.reachGen
 	c.figs.mu.Unlock()
 	if ok && c.now().Sub(e.at) < time.Minute {
 		return e.n, nil
@@ -277,7 +280,12 @@ func (c *Console) reach(ctx context.Context, wk issue.Week) (int, error) {
 		return 0, err
 	}
 	c.figs.mu.Lock()
-	c.reaches[wk.String()] = reachEntry{n: n, at: c.now()}
+	if gen == c.reachGen { // no change of members while counting
+		if c.reaches == nil {
+			c.reaches = map[string]reachEntry{}
+		}
+		c.reaches[wk.String()] = reachEntry{n: n, at: c.now()}
+	}
 	c.figs.mu.Unlock()
 	return n, nil
 }

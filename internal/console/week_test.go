@@ -101,6 +101,13 @@ func TestWeekWithoutJavaScript(t *testing.T) {
 			t.Errorf("GET %s: %d, lacks %q", tc.path, code, tc.want)
 		}
 	}
+	// Dark: the email's own dark rules apply, as in a mail client in dark
+	// mode; light keeps them behind the media query.
+	_, dark := b.get(fmt.Sprintf("/admin/weeks/%s/email?member=%d&scheme=dark", week, soren.ID))
+	_, light := b.get(fmt.Sprintf("/admin/weeks/%s/email?member=%d&scheme=light", week, soren.ID))
+	if !strings.Contains(dark, "@media all") || strings.Contains(dark, "prefers-color-scheme:dark") || !strings.Contains(light, "prefers-color-scheme:dark") {
+		t.Error("the dark preview does not apply the email's dark rules, or the light one does")
+	}
 	// The member's copy has their own signed issue link.
 	_, html := b.get(fmt.Sprintf("/admin/weeks/%s/email?member=%d", week, soren.ID))
 	if !strings.Contains(html, "/archive/") || strings.Contains(html, "weekly.example.org/issues/2026-W10/#") {
@@ -131,6 +138,15 @@ func TestWeekWithoutJavaScript(t *testing.T) {
 	body = b.waitDone()
 	if !strings.Contains(body, "<dt>Sent</dt><dd>6</dd>") {
 		t.Errorf("figures at the end: %s", body)
+	}
+	// The confirmation counts afresh once the send is over: nobody is left.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if _, body = b.get("/admin/weeks/" + week + "/send"); strings.Contains(body, "<strong>0 members</strong>") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("confirmation after the send: %s", body)
+		}
 	}
 	if n := len(d.relay.Messages()); n != 8 {
 		t.Errorf("relay got %d messages, want 2 tests and 6 members", n)
