@@ -258,6 +258,8 @@ func TestConsoleInABrowser(t *testing.T) {
 		for _, p := range []struct{ name, path string }{
 			{"dashboard", "/admin/"}, {"weeks", "/admin/weeks"}, {"week", "/admin/weeks/" + sampleWeek},
 			{"members", "/admin/members?q=s"}, {"member", "/admin/members/1"},
+			{"preview", "/admin/weeks/" + sampleWeek + "/preview"}, {"confirm", "/admin/weeks/" + sampleWeek + "/send"},
+			{"import", "/admin/import"}, {"audit", "/admin/audit"},
 		} {
 			b.Open(base + p.path)
 			if strings.Contains(text("document.title"), "Log in") {
@@ -267,6 +269,17 @@ func TestConsoleInABrowser(t *testing.T) {
 			b.Eval(`JSON.stringify(document.documentElement.scrollWidth > window.innerWidth + 1)`, &overflow)
 			if overflow {
 				t.Errorf("%s at %s width scrolls sideways", p.path, w.name)
+			}
+			// Screen readers: every control has a name — a label, its text
+			// or an aria-label — and every frame a title.
+			var unnamed []string
+			b.Eval(`JSON.stringify([...document.querySelectorAll('input:not([type=hidden]), select, textarea, button, a[href], iframe')].filter(e => {
+				if (e.tagName === 'IFRAME') return !e.title;
+				if (e.tagName === 'BUTTON' || e.tagName === 'A') return !(e.innerText.trim() || e.getAttribute('aria-label') || e.querySelector('img[alt]:not([alt=""])'));
+				return !(e.labels && e.labels.length) && !e.getAttribute('aria-label');
+			}).map(e => e.outerHTML.slice(0, 100)))`, &unnamed)
+			if len(unnamed) > 0 {
+				t.Errorf("%s: controls without a name for screen readers: %q", p.path, unnamed)
 			}
 			shots.take(b, "console-"+p.name+"-"+w.name, w.width, w.height)
 		}

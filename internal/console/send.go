@@ -54,6 +54,8 @@ type confirmPage struct {
 	Week  string
 	Reach int
 	Held  string
+	Zone  string
+	Plan  *editor.Plan // the week's scheduled send, if any
 }
 
 // confirmSend asks before a send, naming how many members it reaches.
@@ -68,7 +70,14 @@ func (c *Console) confirmSend(w http.ResponseWriter, r *http.Request) {
 		c.message(w, r, http.StatusInternalServerError, "Something went wrong", "The members could not be counted.")
 		return
 	}
-	c.render(w, r, http.StatusOK, "confirm", page{Title: "Send " + wk.String(), Nav: "weeks", Data: confirmPage{Week: wk.String(), Reach: n}})
+	p := confirmPage{Week: wk.String(), Reach: n, Zone: c.cfg.Location.String()}
+	if plan, ok, err := c.d.Ledger.Plan(r.Context(), wk.String()); err != nil {
+		c.fail("plan "+wk.String(), err)
+	} else if ok && plan.State == editor.PlanScheduled {
+		plan.At = plan.At.In(c.cfg.Location)
+		p.Plan = &plan
+	}
+	c.render(w, r, http.StatusOK, "confirm", page{Title: "Send " + wk.String(), Nav: "weeks", Data: p})
 }
 
 // send starts the week's send now.
@@ -112,7 +121,7 @@ func (c *Console) schedule(w http.ResponseWriter, r *http.Request) {
 		c.message(w, r, http.StatusInternalServerError, "Something went wrong", "The send could not be scheduled.")
 		return
 	}
-	c.audit(r, editor.ActionSchedule, wk.String(), at.In(c.cfg.Location).Format(time.RFC3339))
+	c.audit(r, editor.ActionSchedule, wk.String(), at.In(c.cfg.Location).Format(time.RFC3339)+", "+r.PostFormValue("reach")+" members at confirmation")
 	redirectDone(w, r, "/admin/weeks/"+wk.String(), "scheduled", 0)
 }
 

@@ -297,9 +297,20 @@ func TestScheduleCancelAndRun(t *testing.T) {
 	b := d.client()
 	b.mustLogin(editEmail, editPass)
 	b.post("/admin/weeks/"+week+"/build", nil)
+	// The confirmation offers the time, naming the members as for a send now.
+	if _, body := b.get("/admin/weeks/" + week + "/send"); !strings.Contains(body, `action="/admin/weeks/`+week+`/schedule"`) ||
+		!strings.Contains(body, "Schedule the send to 6 members") {
+		t.Fatalf("confirmation without the schedule: %s", body)
+	}
 	at := d.clock.Now().In(mustNY()).Add(time.Hour).Format("2006-01-02T15:04")
-	if code, loc, _ := b.post("/admin/weeks/"+week+"/schedule", url.Values{"at": {at}}); code != http.StatusSeeOther || !strings.Contains(loc, "done=scheduled") {
+	if code, loc, _ := b.post("/admin/weeks/"+week+"/schedule", url.Values{"at": {at}, "reach": {"6"}}); code != http.StatusSeeOther || !strings.Contains(loc, "done=scheduled") {
 		t.Fatalf("schedule: %d %s", code, loc)
+	}
+	if _, body := b.get("/admin/weeks/" + week + "/send"); !strings.Contains(body, "Already scheduled for") || !strings.Contains(body, `value="`+at+`"`) {
+		t.Errorf("confirmation does not show the plan: %s", body)
+	}
+	if _, body := b.get("/admin/weeks/" + week); !strings.Contains(body, "Cancel the scheduled send") {
+		t.Errorf("week page without the cancel: %s", body)
 	}
 	if _, body := b.get("/admin/weeks"); !strings.Contains(body, "scheduled for") {
 		t.Errorf("weeks list does not show the plan: %s", body)
