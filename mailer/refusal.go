@@ -44,7 +44,18 @@ var (
 	// addrWords are addresses inside a reply's text; replies that differ
 	// only in the address they name are the same reply.
 	addrWords = regexp.MustCompile(`<?[^\s<>@]+@[^\s<>]+>?`)
+	// idWords are words with a digit: those of idLen octets or more are
+	// what relays add to tell one transaction from another (Gmail's
+	// "d75a77b69052e-4f4c2d1f0a5si1234.15 - gsmtp", Microsoft's
+	// time stamps, queue ids), so replies that differ only in them are the
+	// same reply.
+	idWords = regexp.MustCompile(`\S*[0-9]\S*`)
 )
+
+// idLen is the shortest word with a digit ReplyKey takes for an id:
+// longer than an enhanced status code ("5.1.10") or a short error number
+// ("(S3140)").
+const idLen = 8
 
 // Suppressible reports whether a permanent refusal says the recipient's
 // address is gone, so it must never be mailed again: a recipient-specific
@@ -103,9 +114,9 @@ func Throttled(err error) bool {
 	return false
 }
 
-// ReplyKey is a refusal's reply with the addresses it names taken out
-// and case folded: the replies a relay gives every recipient alike have
-// the same key.
+// ReplyKey is a refusal's reply with the addresses and transaction ids
+// it names taken out and case folded: the replies a relay gives every
+// recipient alike have the same key.
 func ReplyKey(err error) string {
 	var se *SMTPError
 	if !errors.As(err, &se) {
@@ -114,7 +125,14 @@ func ReplyKey(err error) string {
 	if se.Code == 0 {
 		return se.Phase + ": no reply"
 	}
-	return strings.ToLower(addrWords.ReplaceAllString(se.Reply(), "<…>"))
+	key := addrWords.ReplaceAllString(se.Reply(), "<…>")
+	key = idWords.ReplaceAllStringFunc(key, func(w string) string {
+		if len(w) < idLen {
+			return w
+		}
+		return "<id>"
+	})
+	return strings.ToLower(key)
 }
 
 // Code is the reply code of a failure, 0 when the server gave none.

@@ -106,6 +106,23 @@ func TestReplyKey(t *testing.T) {
 	if mailer.ReplyKey(other) == mailer.ReplyKey(r("ann@example.org")) {
 		t.Error("different replies share a key")
 	}
+	// Replies that differ only in the transaction id the relay adds.
+	for _, pair := range [][2]string{
+		{"5.2.3 Your message exceeded Google's message size limits. d75a77b69052e-4f4c2d1f0a5si1234567.15 - gsmtp",
+			"5.2.3 Your message exceeded Google's message size limits. a640c23a62f3a-b7a1b2c3d4esi7654321.201 - gsmtp"},
+		{"5.7.1 Service unavailable, Client host [192.0.2.1] blocked (S3140) [BN8NAM12FT041.eop-nam12.prod.protection.outlook.com 2026-03-06T12:00:00.123Z 08DE1A2B3C4D5E6F]",
+			"5.7.1 Service unavailable, Client host [192.0.2.1] blocked (S3140) [CO1PEPF000044F2.namprd03.prod.outlook.com 2026-03-06T12:00:01.987Z 08DE9F8E7D6C5B4A]"},
+	} {
+		a := &mailer.SMTPError{Phase: mailer.PhaseBody, Code: 552, Message: pair[0]}
+		b := &mailer.SMTPError{Phase: mailer.PhaseBody, Code: 552, Message: pair[1]}
+		if ka, kb := mailer.ReplyKey(a), mailer.ReplyKey(b); ka != kb {
+			t.Errorf("keys differ by transaction id:\n%q\n%q", ka, kb)
+		}
+	}
+	short := func(enh string) error { return &mailer.SMTPError{Phase: mailer.PhaseRcpt, Code: 550, Message: enh + " mailbox unavailable"} }
+	if mailer.ReplyKey(short("5.1.1")) == mailer.ReplyKey(short("5.1.10")) {
+		t.Error("replies with different enhanced codes share a key")
+	}
 }
 
 // FuzzReply feeds relay replies of any shape through the classification:

@@ -86,6 +86,9 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	// Now is the clock of the editor API's job records; default time.Now.
 	Now func() time.Time
+	// OnRefused hears every request refused for a bad member token (a
+	// forged, altered or expired link): one log line and a metric each.
+	OnRefused func(what string, err error)
 	// OnError hears failures the client only sees as a 500 or that happen
 	// in the background (a send started from the API); cmd logs them.
 	OnError func(op string, err error)

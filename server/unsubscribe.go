@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/foliopress/folio/internal/links"
@@ -15,6 +16,9 @@ import (
 // a member no longer in the store) and returns false.
 func (s *Server) member(w http.ResponseWriter, r *http.Request, purpose string) (member.Member, bool) {
 	id, err := s.cfg.Links.Verify(purpose, r.PathValue("token"))
+	if err != nil && s.cfg.OnRefused != nil {
+		s.cfg.OnRefused(purpose+" link", fmt.Errorf("%s: %w", r.Pattern, err))
+	}
 	switch {
 	case errors.Is(err, links.ErrExpiredToken):
 		s.message(w, http.StatusForbidden, "This link has expired",

@@ -104,6 +104,16 @@ func TestImportKeepsMembersWhoLeft(t *testing.T) {
 		}
 		slices.Sort(eligible)
 		eqStrings(t, "eligible", eligible, []string{"new@example.org", "pat@example.org"})
+		for email, line := range map[string]int{"new@example.org": 7, "gone@example.org": 8} {
+			got, err := s.MemberByEmail(ctx, email)
+			if err != nil {
+				t.Fatal(err)
+			}
+			h := history(t, s, got.ID)
+			if len(h) == 0 || h[0] != fmt.Sprintf("added >%s import: %s [import billing.csv:%d]", got.Status, got.Status, line) {
+				t.Errorf("%s's history %q", email, h)
+			}
+		}
 		eqStrings(t, "pat's history", history(t, s, m["pat"].ID), []string{
 			"added >paused import: paused [import upsert:2]",
 			"status paused>active import: active [import billing.csv:5]",

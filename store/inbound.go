@@ -44,21 +44,27 @@ func (s *Store) LedgerMessage(ctx context.Context, messageID string) (string, in
 // Keep implements inbound.Store: the message is stored once per key; a key
 // acted on or kept before is member.ErrDone.
 func (s *Store) Keep(ctx context.Context, k inbound.Kept) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		seen, err := claimOnce(ctx, tx, k.Key, k.At)
-		if err != nil {
-			return err
-		}
-		if seen {
-			return member.ErrDone
-		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO inbound_kept (key, at, source, kind, reason, size, raw)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, k.Key, ms(k.At), k.Source, string(k.Kind), k.Reason, k.Size, k.Raw)
-		if err != nil {
-			return fmt.Errorf("store: keep inbound: %w", err)
-		}
-		return nil
-	})
+	return s.tx(ctx, func(tx *sql.Tx) error { return keep(ctx, tx, k) })
+}
+
+func keep(ctx context.Context, tx *sql.Tx, k inbound.Kept) error {
+	return (&lifeTx{ctx: ctx, tx: tx}).keep(k)
+}
+
+func (t *lifeTx) keep(k inbound.Kept) error {
+	seen, err := t.claimOnce(k.Key, k.At)
+	if err != nil {
+		return err
+	}
+	if seen {
+		return member.ErrDone
+	}
+	_, err = t.exec(`INSERT INTO inbound_kept (key, at, source, kind, reason, size, raw)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, k.Key, ms(k.At), k.Source, string(k.Kind), k.Reason, k.Size, k.Raw)
+	if err != nil {
+		return fmt.Errorf("store: keep inbound: %w", err)
+	}
+	return nil
 }
 
 // KeptMessage is a kept message as the operator lists it.

@@ -22,7 +22,7 @@ const lifeCols = memberCols + `, paused_until`
 func (s *Store) Change(ctx context.Context, once string, fn func(member.Tx) error) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		if once != "" {
-			seen, err := claimOnce(ctx, tx, once, time.Now())
+			seen, err := claimOnce(ctx, tx, once, timeNow())
 			if err != nil {
 				return err
 			}
@@ -34,9 +34,16 @@ func (s *Store) Change(ctx context.Context, once string, fn func(member.Tx) erro
 	})
 }
 
+// timeNow is when a once-key is recorded.
+func timeNow() time.Time { return time.Now() }
+
 // claimOnce records key; seen reports that it was recorded before.
 func claimOnce(ctx context.Context, tx *sql.Tx, key string, now time.Time) (seen bool, err error) {
-	res, err := tx.ExecContext(ctx, `INSERT INTO once_keys (key, at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`, key, ms(now))
+	return (&lifeTx{ctx: ctx, tx: tx}).claimOnce(key, now)
+}
+
+func (t *lifeTx) claimOnce(key string, now time.Time) (seen bool, err error) {
+	res, err := t.exec(`INSERT INTO once_keys (key, at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`, key, ms(now))
 	if err != nil {
 		return false, fmt.Errorf("store: once key: %w", err)
 	}
@@ -51,7 +58,64 @@ func claimOnce(ctx context.Context, tx *sql.Tx, key string, now time.Time) (seen
 type lifeTx struct {
 	ctx context.Context
 	tx  *sql.Tx
+	// stmts, when set, caches the transaction's prepared statements: a
+	// Batch runs the same few statements for hundreds of changes.
+	stmts map[string]*sql.Stmt
 }
+
+// stmt is q prepared in the transaction (once per Batch), or nil.
+func (t *lifeTx) stmt(q string) (*sql.Stmt, error) {
+	if t.stmts == nil {
+		return nil, nil
+	}
+	if st, ok := t.stmts[q]; ok {
+		return st, nil
+	}
+	st, err := t.tx.PrepareContext(t.ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("store: prepare: %w", err)
+	}
+	t.stmts[q] = st
+	return st, nil
+}
+
+func (t *lifeTx) exec(q string, args ...any) (sql.Result, error) {
+	st, err := t.stmt(q)
+	if err != nil {
+		return nil, err
+	}
+	if st != nil {
+		return st.ExecContext(t.ctx, args...)
+	}
+	return t.tx.ExecContext(t.ctx, q, args...)
+}
+
+// row is QueryRow; a failed prepare comes out of Scan.
+func (t *lifeTx) row(q string, args ...any) scanner {
+	st, err := t.stmt(q)
+	if err != nil {
+		return errRow{err}
+	}
+	if st != nil {
+		return st.QueryRowContext(t.ctx, args...)
+	}
+	return t.tx.QueryRowContext(t.ctx, q, args...)
+}
+
+func (t *lifeTx) query(q string, args ...any) (*sql.Rows, error) {
+	st, err := t.stmt(q)
+	if err != nil {
+		return nil, err
+	}
+	if st != nil {
+		return st.QueryContext(t.ctx, args...)
+	}
+	return t.tx.QueryContext(t.ctx, q, args...)
+}
+
+type errRow struct{ err error }
+
+func (r errRow) Scan(...any) error { return r.err }
 
 func scanLife(row scanner) (member.Member, error) {
 	var m member.Member
@@ -63,7 +127,7 @@ func scanLife(row scanner) (member.Member, error) {
 }
 
 func (t *lifeTx) member(q string, arg any, what string) (member.Member, error) {
-	m, err := scanLife(t.tx.QueryRowContext(t.ctx, `SELECT `+lifeCols+` FROM members WHERE `+q, arg))
+	m, err := scanLife(t.row(`SELECT `+lifeCols+` FROM members WHERE `+q, arg))
 	if errors.Is(err, sql.ErrNoRows) {
 		return member.Member{}, fmt.Errorf("store: %s: %w", what, member.ErrNoMember)
 	}
@@ -84,7 +148,7 @@ func (t *lifeTx) MemberByEmail(email string) (member.Member, error) {
 func (t *lifeTx) Insert(m member.Member) (int64, error) {
 	now := time.Now().UnixMilli()
 	var id int64
-	err := t.tx.QueryRowContext(t.ctx, `INSERT INTO members (email, email_key, name, tier, status, deliver_pdf, paused_until, created_at, updated_at)
+	err := t.row(`INSERT INTO members (email, email_key, name, tier, status, deliver_pdf, paused_until, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id`,
 		m.Email, emailKey(m.Email), m.Name, m.Tier, string(m.Status), m.DeliverPDF, ms(m.PausedUntil), now).Scan(&id)
 	if err != nil {
@@ -94,7 +158,7 @@ func (t *lifeTx) Insert(m member.Member) (int64, error) {
 }
 
 func (t *lifeTx) Update(m member.Member) error {
-	res, err := t.tx.ExecContext(t.ctx, `UPDATE members SET email = $1, email_key = $2, name = $3, tier = $4, status = $5,
+	res, err := t.exec(`UPDATE members SET email = $1, email_key = $2, name = $3, tier = $4, status = $5,
 		deliver_pdf = $6, paused_until = $7, updated_at = $8 WHERE id = $9`,
 		m.Email, emailKey(m.Email), m.Name, m.Tier, string(m.Status), m.DeliverPDF, ms(m.PausedUntil), time.Now().UnixMilli(), m.ID)
 	if err != nil {
@@ -114,7 +178,7 @@ func (t *lifeTx) Delete(id int64) error {
 		`DELETE FROM soft_bounces WHERE member_id = $1`,
 		`DELETE FROM members WHERE id = $1`,
 	} {
-		if _, err := t.tx.ExecContext(t.ctx, q, id); err != nil {
+		if _, err := t.exec(q, id); err != nil {
 			return fmt.Errorf("store: delete member %d: %w", id, err)
 		}
 	}
@@ -122,7 +186,7 @@ func (t *lifeTx) Delete(id int64) error {
 }
 
 func (t *lifeTx) Suppression(email string) (member.Suppression, bool, error) {
-	s, err := scanSuppression(t.tx.QueryRowContext(t.ctx, `SELECT `+suppressionCols+` FROM suppressions WHERE email_key = $1`, emailKey(email)))
+	s, err := scanSuppression(t.row(`SELECT `+suppressionCols+` FROM suppressions WHERE email_key = $1`, emailKey(email)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return member.Suppression{}, false, nil
 	}
@@ -133,7 +197,7 @@ func (t *lifeTx) Suppression(email string) (member.Suppression, bool, error) {
 }
 
 func (t *lifeTx) Suppress(s member.Suppression) error {
-	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO suppressions (email_key, email, reason, kind, source, created_at)
+	_, err := t.exec(`INSERT INTO suppressions (email_key, email, reason, kind, source, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (email_key) DO UPDATE SET
 		email = excluded.email, reason = excluded.reason, kind = excluded.kind, source = excluded.source, created_at = excluded.created_at`,
 		emailKey(s.Email), s.Email, s.Detail, string(s.Reason), s.Source, ms(s.At))
@@ -144,14 +208,14 @@ func (t *lifeTx) Suppress(s member.Suppression) error {
 }
 
 func (t *lifeTx) Unsuppress(email string) error {
-	if _, err := t.tx.ExecContext(t.ctx, `DELETE FROM suppressions WHERE email_key = $1`, emailKey(email)); err != nil {
+	if _, err := t.exec(`DELETE FROM suppressions WHERE email_key = $1`, emailKey(email)); err != nil {
 		return fmt.Errorf("store: unsuppress: %w", err)
 	}
 	return nil
 }
 
 func (t *lifeTx) AddEvent(e member.Event) error {
-	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO member_history (member_id, at, what, old_value, new_value, why, source)
+	_, err := t.exec(`INSERT INTO member_history (member_id, at, what, old_value, new_value, why, source)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)`, e.MemberID, ms(e.At), e.What, e.From, e.To, e.Why, e.Source)
 	if err != nil {
 		return fmt.Errorf("store: history: %w", err)
@@ -160,7 +224,7 @@ func (t *lifeTx) AddEvent(e member.Event) error {
 }
 
 func (t *lifeTx) AddConsent(c member.Consent) error {
-	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO member_consents (member_id, email, at, source, detail)
+	_, err := t.exec(`INSERT INTO member_consents (member_id, email, at, source, detail)
 		VALUES ($1, $2, $3, $4, $5)`, c.MemberID, c.Email, ms(c.At), c.Source, c.Detail)
 	if err != nil {
 		return fmt.Errorf("store: consent: %w", err)
@@ -183,7 +247,7 @@ func (t *lifeTx) SoftBounce(memberID int64, issueID string, at time.Time, detail
 	if issueID == "" {
 		issueID = "unknown"
 	}
-	if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO soft_bounces (member_id, issue_id, at, detail) VALUES ($1, $2, $3, $4)
+	if _, err := t.exec(`INSERT INTO soft_bounces (member_id, issue_id, at, detail) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (member_id, issue_id) DO NOTHING`, memberID, issueID, ms(at), detail); err != nil {
 		return 0, fmt.Errorf("store: soft bounce: %w", err)
 	}
@@ -193,7 +257,7 @@ func (t *lifeTx) SoftBounce(memberID int64, issueID string, at time.Time, detail
 	streak := 0
 	for _, iss := range recent {
 		var one int
-		err := t.tx.QueryRowContext(t.ctx, `SELECT 1 FROM soft_bounces WHERE member_id = $1 AND issue_id = $2`, memberID, iss).Scan(&one)
+		err := t.row(`SELECT 1 FROM soft_bounces WHERE member_id = $1 AND issue_id = $2`, memberID, iss).Scan(&one)
 		if errors.Is(err, sql.ErrNoRows) {
 			break
 		}
@@ -208,7 +272,7 @@ func (t *lifeTx) SoftBounce(memberID int64, issueID string, at time.Time, detail
 // recentIssues lists the member's latest issues that went out to them,
 // newest first, at most n.
 func (t *lifeTx) recentIssues(memberID int64, n int) ([]string, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT issue_id FROM deliveries WHERE member_id = $1 AND state = 'sent'
+	rows, err := t.query(`SELECT issue_id FROM deliveries WHERE member_id = $1 AND state = 'sent'
 		ORDER BY issue_id DESC LIMIT $2`, memberID, n)
 	if err != nil {
 		return nil, fmt.Errorf("store: recent issues: %w", err)

@@ -1,7 +1,7 @@
 package main
 
 import (
-	"errors"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -73,7 +73,7 @@ func (c *cli) inboundCmd() *cobra.Command {
 			tally := map[string]int{}
 			max := cfg.Inbound.MaxKB << 10
 			for _, name := range args {
-				if err := c.inboundFile(cmd, p, name, env, max, tally); err != nil {
+				if err := c.inboundFile(cmd, st, p, name, env, max, tally); err != nil {
 					return err
 				}
 			}
@@ -99,8 +99,12 @@ func (c *cli) processor(cfg *config.Config, st *store.Store, l *links.Links) *in
 	return &inbound.Processor{Links: l, Lifecycle: c.lifecycle(cfg, st), Store: st, KeepMax: cfg.Bounces.KeepMaxKB << 10, Now: c.now}
 }
 
-// inboundFile processes every message of one file (or standard input).
-func (c *cli) inboundFile(cmd *cobra.Command, p *inbound.Processor, name string, env inbound.Envelope, max int, tally map[string]int) error {
+// inboundBatch is how many messages of an mbox share one commit.
+const inboundBatch = 500
+
+// inboundFile processes every message of one file (or standard input),
+// in batches that commit together.
+func (c *cli) inboundFile(cmd *cobra.Command, st *store.Store, p *inbound.Processor, name string, env inbound.Envelope, max int, tally map[string]int) error {
 	var r io.Reader = os.Stdin
 	source := "stdin"
 	if name != "-" {
@@ -112,36 +116,24 @@ func (c *cli) inboundFile(cmd *cobra.Command, p *inbound.Processor, name string,
 		r, source = f, "file "+filepath.Base(name)
 	}
 	n := 0
-	err := inbound.Split(r, max, func(raw []byte, size int) error {
-		n++
-		label := name
-		if n > 1 || name == "-" {
-			label = fmt.Sprintf("%s#%d", name, n)
+	begin := func(ctx context.Context) (inbound.BatchStore, error) { return st.BeginBatch(ctx) }
+	err := p.Stream(cmd.Context(), r, env, source, max, inboundBatch, begin, func(results []inbound.Result) {
+		for _, res := range results {
+			n++
+			label := name
+			if n > 1 || name == "-" {
+				label = fmt.Sprintf("%s#%d", name, n)
+			}
+			tally[res.Outcome]++
+			who := ""
+			if res.MemberID != 0 {
+				who = fmt.Sprintf(" member %d", res.MemberID)
+			}
+			c.stdout.printf("%s: %s %s%s: %s\n", label, res.Kind, res.Outcome, who, res.Note)
 		}
-		var res inbound.Result
-		var err error
-		if size > len(raw) {
-			res, err = p.TooBig(cmd.Context(), raw, size, source)
-		} else {
-			res, err = p.Process(cmd.Context(), raw, env, source)
-		}
-		if err != nil {
-			return tempError{fmt.Errorf("inbound: %s: %w", label, err)}
-		}
-		tally[res.Outcome]++
-		who := ""
-		if res.MemberID != 0 {
-			who = fmt.Sprintf(" member %d", res.MemberID)
-		}
-		c.stdout.printf("%s: %s %s%s: %s\n", label, res.Kind, res.Outcome, who, res.Note)
-		return nil
 	})
-	var te tempError
-	if errors.As(err, &te) {
-		return te
-	}
 	if err != nil {
-		return fmt.Errorf("inbound: %s: %w", name, err)
+		return tempError{fmt.Errorf("inbound: %s (after %d messages): %w", name, n, err)}
 	}
 	return nil
 }

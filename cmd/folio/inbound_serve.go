@@ -17,6 +17,7 @@ import (
 // inboundSide is what `folio serve` runs for what comes back: the SMTP
 // listener (when [inbound] listen is set) and the provider webhooks.
 type inboundSide struct {
+	metrics  *inbound.Metrics
 	listener *inbound.Listener
 	addr     string
 	hooks    map[string]http.Handler
@@ -31,7 +32,7 @@ func (c *cli) inboundSide(cfg *config.Config, svc *services, metrics *server.Met
 	}
 	p := c.processor(cfg, svc.store, svc.links)
 	p.Count = m.Message
-	side := &inboundSide{hooks: map[string]http.Handler{}}
+	side := &inboundSide{metrics: m, hooks: map[string]http.Handler{}}
 	logEvent := func(provider string) func(string, error) {
 		return func(outcome string, err error) {
 			m.Webhook(provider, outcome)

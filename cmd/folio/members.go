@@ -1,11 +1,15 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"iter"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 
 	"github.com/foliopress/folio/internal/member"
@@ -27,6 +31,9 @@ var formatNames = map[member.Format]string{
 	member.FormatSubstack:  "Substack subscriber export",
 	member.FormatMailchimp: "Mailchimp audience export",
 }
+
+// importMemoryLimit is the Go heap's soft limit during an import.
+const importMemoryLimit = 40 << 20
 
 func (c *cli) membersImportCmd() *cobra.Command {
 	var (
@@ -56,44 +63,73 @@ func (c *cli) membersImportCmd() *cobra.Command {
 				return err
 			}
 			file := args[0]
+			if os.Getenv("GOMEMLIMIT") == "" {
+				// A million members pass through in batches: a soft
+				// limit keeps the collector from letting garbage pile up
+				// to twice the live heap (issue 13: at most 100 MB).
+				defer debug.SetMemoryLimit(debug.SetMemoryLimit(importMemoryLimit))
+			}
 			open := func() (io.ReadCloser, error) { return os.Open(file) }
-			opts := member.ReadOptions{DefaultTier: tier}
-			sum, err := member.Check(open, file, opts)
+			f, err := open()
 			if err != nil {
 				return fmt.Errorf("members import: %w", err)
 			}
-			if len(sum.Errors) > 0 {
-				errs := make([]error, len(sum.Errors))
-				for i, re := range sum.Errors {
-					errs[i] = re
-				}
-				if !skipInvalid || sum.Format == "" {
-					return fmt.Errorf("members import: %d invalid rows, nothing imported: %w", len(sum.Errors), errors.Join(errs...))
-				}
-				for _, e := range errs {
-					c.stderr.printf("skipped invalid row: %v\n", e)
-				}
-			}
-			c.stdout.printf("%s: %s, %d rows\n", file, formatNames[sum.Format], sum.Rows)
-			for _, m := range sum.Mapping {
-				c.stdout.printf("status mapping: %s → %s (%s)\n", m.From, m.To, plural(m.Rows, "row", "rows"))
-			}
+			defer f.Close()
+			// A failed import leaves no database behind when it made one.
+			_, statErr := os.Stat(cfg.Store.Path)
+			fresh := cfg.Store.URL == "" && errors.Is(statErr, fs.ErrNotExist)
 			st, err := c.openStore(cmd.Context(), cfg, storeCreate)
 			if err != nil {
 				return err
 			}
-			defer st.Close()
-			rep, err := st.ImportMembers(cmd.Context(), sum.Valid(open), member.ImportOptions{
+			imported := false
+			defer func() {
+				_ = st.Close()
+				if fresh && !imported {
+					for _, suffix := range []string{"", "-wal", "-shm"} {
+						_ = os.Remove(cfg.Store.Path + suffix)
+					}
+				}
+			}()
+			// One pass: rows are staged as they are read; the import goes
+			// ahead only if the file turns out clean (or --skip-invalid).
+			sc := member.NewScan(file, member.ReadOptions{DefaultTier: tier})
+			errInvalid := errors.New("invalid rows")
+			rep, err := st.ImportMembers(cmd.Context(), prefetch(cmd.Context(), sc.Rows(f)), member.ImportOptions{
 				File: filepath.Base(file), Resubscribe: resubscribe, Consent: consent,
+				Before: func() ([]int, error) {
+					if err := sc.Finish(open); err != nil {
+						return nil, err
+					}
+					if len(sc.Errors) > 0 && (!skipInvalid || sc.Format == "") {
+						return nil, errInvalid
+					}
+					return sc.Repeats(), nil
+				},
 			})
+			if errors.Is(err, errInvalid) {
+				errs := make([]error, len(sc.Errors))
+				for i, re := range sc.Errors {
+					errs[i] = re
+				}
+				return fmt.Errorf("members import: %d invalid rows, nothing imported: %w", len(sc.Errors), errors.Join(errs...))
+			}
 			if err != nil {
 				return fmt.Errorf("members import: %w", err)
+			}
+			imported = true
+			for _, e := range sc.Errors {
+				c.stderr.printf("skipped invalid row: %v\n", e)
+			}
+			c.stdout.printf("%s: %s, %d rows\n", file, formatNames[sc.Format], sc.Summary.Rows)
+			for _, m := range sc.Mapping {
+				c.stdout.printf("status mapping: %s → %s (%s)\n", m.From, m.To, plural(m.Rows, "row", "rows"))
 			}
 			for _, k := range rep.Kept {
 				c.stdout.println(k.String())
 			}
 			c.stdout.printf("imported %s: %d added, %d updated, %d unchanged, %d kept out, %d resubscribed, %d skipped\n",
-				file, rep.Added, rep.Updated, rep.Unchanged, len(rep.Kept), rep.Resubscribed, len(sum.Errors))
+				file, rep.Added, rep.Updated, rep.Unchanged, len(rep.Kept), rep.Resubscribed, len(sc.Errors))
 			if len(rep.Kept) > 0 && !resubscribe {
 				c.stdout.println("members who left stay out; if they opted in again, import them with --resubscribe --consent \"…\"")
 			}
@@ -202,4 +238,63 @@ func plural(n int, one, many string) string {
 		return "1 " + one
 	}
 	return fmt.Sprintf("%d %s", n, many)
+}
+
+// prefetch reads rows on a goroutine of its own, batches ahead of the
+// consumer, so that parsing the file and writing the store use both
+// cores. The consumer stopping early stops the reader.
+func prefetch(ctx context.Context, rows iter.Seq2[member.ImportRow, error]) iter.Seq2[member.ImportRow, error] {
+	type batch struct {
+		rows []member.ImportRow
+		err  error
+	}
+	return func(yield func(member.ImportRow, error) bool) {
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		ch := make(chan batch, 4)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			defer close(ch)
+			send := func(b batch) bool {
+				select {
+				case ch <- b:
+					return true
+				case <-ctx.Done():
+					return false
+				}
+			}
+			buf := make([]member.ImportRow, 0, 1024)
+			for row, err := range rows {
+				if err != nil {
+					send(batch{rows: buf, err: err})
+					return
+				}
+				if buf = append(buf, row); len(buf) == cap(buf) {
+					if !send(batch{rows: buf}) {
+						return
+					}
+					buf = make([]member.ImportRow, 0, 1024)
+				}
+			}
+			send(batch{rows: buf})
+		}()
+		defer func() {
+			cancel()
+			for range ch { // let the reader finish
+			}
+			<-done
+		}()
+		for b := range ch {
+			for _, row := range b.rows {
+				if !yield(row, nil) {
+					return
+				}
+			}
+			if b.err != nil {
+				yield(member.ImportRow{}, b.err)
+				return
+			}
+		}
+	}
 }

@@ -2,13 +2,16 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/foliopress/folio/internal/member"
 	"github.com/foliopress/folio/store"
+	"github.com/foliopress/folio/store/storetest"
 )
 
 func mustFolio(t *testing.T, args ...string) string {
@@ -160,4 +163,92 @@ func TestImportOtherSystemsExports(t *testing.T) {
 	wantLines(t, out, "Mailchimp audience export, 2 rows", "subscribed → active (2 rows)")
 	list := mustFolio(t, "members", "list", "--config", cfg)
 	wantLines(t, list, "mei.tanaka@example.org", "Mei Tanaka", "digital")
+}
+
+// TestPauseEndsBeforeTheSend: a member who paused on the manage page is
+// left out while the pause lasts and back in the first send after it.
+func TestPauseEndsBeforeTheSend(t *testing.T) {
+	dir := sample(t)
+	cfg := filepath.Join(dir, "folio.toml")
+	mustFolio(t, "members", "import", filepath.Join(dir, "members.csv"), "--config", cfg)
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(dir, "folio.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	zoe, _ := st.MemberByEmail(ctx, "zoe.lindqvist@example.org")
+	ramon, _ := st.MemberByEmail(ctx, "ramon.etxeberria@example.net")
+	lc := &member.Lifecycle{Store: st}
+	if _, err := lc.Pause(ctx, zoe.ID, time.Now().Add(50*time.Millisecond), member.Change{Source: "web manage page"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lc.Pause(ctx, ramon.ID, time.Now().Add(30*24*time.Hour), member.Change{Source: "web manage page"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond) // zoe's pause is over
+	mustFolio(t, "send", "--week", sampleWeek, "--config", cfg)
+	outbox := filepath.Join(dir, "outbox")
+	if _, err := os.Stat(filepath.Join(outbox, fmt.Sprintf("%s.%d.eml", sampleWeek, zoe.ID))); err != nil {
+		t.Errorf("zoe, back from her break, got no issue: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(outbox, fmt.Sprintf("%s.%d.eml", sampleWeek, ramon.ID))); err == nil {
+		t.Error("ramon got an issue during his pause")
+	}
+	wantLine(t, mustFolio(t, "members", "history", "zoe.lindqvist@example.org", "--config", cfg), "status", "paused → active", "pause ended", "schedule")
+}
+
+// TestImportRepeatsAndInvalidRows: on each store, a file with a repeated
+// address and a bad row imports nothing and names both lines; with
+// --skip-invalid the rest goes in, the address's first line winning.
+func TestImportRepeatsAndInvalidRows(t *testing.T) {
+	for _, engine := range storetest.Engines() {
+		t.Run(engine, func(t *testing.T) {
+			dir := sample(t)
+			cfg := filepath.Join(dir, "folio.toml")
+			var env []string
+			if engine == "postgres" {
+				env = []string{"FOLIO_STORE_URL=" + storetest.Target(t, engine)}
+			}
+			run := func(args ...string) (string, string, error) {
+				return folio(t, env, append(args, "--config", cfg)...)
+			}
+			if out, stderr, err := run("members", "import", filepath.Join(dir, "members.csv")); err != nil {
+				t.Fatalf("%v\n%s%s", err, out, stderr)
+			}
+			before, _, _ := run("members", "list")
+			file := filepath.Join(dir, "billing.csv")
+			if err := os.WriteFile(file, []byte("email,name,tier,status\n"+
+				"new1@example.org,New One,print,active\n"+
+				"NEW1@example.org,New Again,print,active\n"+
+				"zoe.lindqvist@example.org,Zoe Renamed,print,active\n"+
+				"bad@,Bad,print,active\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, _, err := run("members", "import", file)
+			if err == nil {
+				t.Fatal("a file with a repeat and a bad row imported")
+			}
+			wantLines(t, err.Error(), "2 invalid rows, nothing imported", "billing.csv:3: email", "duplicate email (first on line 2)",
+				"billing.csv:5: email")
+			if after, _, _ := run("members", "list"); after != before {
+				t.Errorf("a refused import changed the members:\n%s\nwas\n%s", after, before)
+			}
+			out, stderr, err := run("members", "import", file, "--skip-invalid")
+			if err != nil {
+				t.Fatalf("--skip-invalid: %v\n%s", err, stderr)
+			}
+			wantLines(t, out, "1 added, 1 updated")
+			wantLines(t, stderr, "skipped invalid row: ", "billing.csv:3")
+			wantLines(t, stderr, "skipped invalid row: ", "billing.csv:5")
+			list, _, _ := run("members", "list")
+			wantLine(t, list, "new1@example.org", "New One")
+			wantLine(t, list, "zoe.lindqvist@example.org", "Zoe Renamed")
+			if strings.Contains(list, "New Again") || strings.Contains(strings.ToLower(list), "bad@") {
+				t.Errorf("a skipped row went in:\n%s", list)
+			}
+		})
+	}
 }

@@ -82,6 +82,10 @@ func (c *cli) serveCmd() *cobra.Command {
 				Links:        svc.links,
 				AdminToken:   c.getenv(envAdminToken),
 				Magazine:     cfg.Magazine.Name,
+				OnRefused: func(what string, err error) {
+					side.metrics.Refused(what, err)
+					c.log.Warn("http refused", "what", what, "err", err)
+				},
 				OnError: func(op string, err error) {
 					c.log.Error("http", "op", op, "err", err)
 				},

@@ -265,6 +265,7 @@ func (c *cli) job(svc *services, onResult func(delivery.Result)) (*publish.Job, 
 		Holds:          svc.store,
 		AttachMaxBytes: cfg.Newsletter.AttachMaxKB * 1024,
 		PublicIssues:   cfg.Server.PublicIssues,
+		Pauses:         svc.store,
 		NewSender: func(comp delivery.Composer) (*delivery.Sender, error) {
 			return delivery.NewSender(delivery.Options{
 				Ledger: svc.store, Transport: transport, Composer: comp,

@@ -385,8 +385,17 @@ func (c *Config) validate() error {
 			return fmt.Errorf("%s %q: want a positive duration such as 30s, 15m or 48h", key, v)
 		}
 	}
+	if d, _ := time.ParseDuration(c.SMTP.Timeout); d > MaxSMTPTimeout {
+		return fmt.Errorf("[smtp] timeout %q: at most %v, so a hung relay is cut off well before the ten-minute lease of the rows a worker holds runs out",
+			c.SMTP.Timeout, MaxSMTPTimeout)
+	}
 	return nil
 }
+
+// MaxSMTPTimeout bounds [smtp] timeout: a reply that never comes must be
+// given up long before the claimed rows' lease (delivery.Options.Lease,
+// ten minutes) would let another run take them.
+const MaxSMTPTimeout = 5 * time.Minute
 
 // validDomain accepts a plain domain name: letters, digits, hyphens and
 // dots, at least two labels.

@@ -88,6 +88,7 @@ func TestErrors(t *testing.T) {
 		{"first_issue week 54", minimal, []string{"FOLIO_MAGAZINE_FIRST_ISSUE=2019-W54"}, "[magazine] first_issue"},
 		{"bad public_issues", minimal, []string{"FOLIO_SERVER_PUBLIC_ISSUES=yes please"}, "FOLIO_SERVER_PUBLIC_ISSUES"},
 		{"tiny memory limit", minimal + "[build]\nmemory_limit_mb = 16\n", nil, "[build] memory_limit_mb"},
+		{"smtp timeout past the lease", minimal + "[smtp]\ntimeout = \"15m\"\n", nil, `[smtp] timeout "15m": at most 5m0s`},
 		{"zero photo limit", minimal + "[content]\nmax_photo_megapixels = 0\n", nil, "[content] max_photo_megapixels"},
 	}
 	for _, tc := range tests {

@@ -36,7 +36,10 @@ func (w *worker) again(c Claim, sendErr error, a *attempt) bool {
 	default:
 		return false
 	}
-	if connection && mailer.Code(sendErr) == 421 {
+	if connection && !throttled && mailer.Code(sendErr) == 421 {
+		// A 421 about the session's length, not about the pace: a 421
+		// asking to slow down says nothing of how much a connection
+		// may carry.
 		w.r.learnConnLimit(w.used - 1)
 	}
 	w.land(a)

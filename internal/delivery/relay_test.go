@@ -41,6 +41,8 @@ func suppressed(t *testing.T, st *store.Store, n int) []string {
 // every member stays pending, nobody is suppressed, and once the relay is
 // fixed the same issue goes to everyone.
 func TestRelayRefusalsPauseAndSuppressNobody(t *testing.T) {
+	gmailTooBig := &smtp.SMTPError{Code: 552, EnhancedCode: smtp.EnhancedCode{5, 2, 3},
+		Message: "Your message exceeded Google's message size limits. https://support.google.com/mail/?p=MaxSizeError"}
 	virtualTable := &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1},
 		Message: "Recipient address rejected: User unknown in virtual mailbox table"}
 	for _, tc := range []struct {
@@ -49,20 +51,31 @@ func TestRelayRefusalsPauseAndSuppressNobody(t *testing.T) {
 		reply  *smtp.SMTPError
 		opts   []smtptest.Option
 		reason string
+		// ids: the relay adds a transaction id of its own to each reply,
+		// as Gmail and Microsoft do.
+		ids bool
 	}{
-		{"relay not permitted", smtptest.StageRcpt, smtptest.RelayNotPermitted, nil, "550 relay not permitted"},
+		{"relay not permitted", smtptest.StageRcpt, smtptest.RelayNotPermitted, nil, "550 relay not permitted", false},
 		{"relay not permitted, one command at a time", smtptest.StageRcpt, smtptest.RelayNotPermitted,
-			[]smtptest.Option{smtptest.WithoutPipelining()}, "550 relay not permitted"},
-		{"552 at the end of DATA", smtptest.StageData, smtptest.TooBig, nil, "552 5.3.4 message size exceeds"},
-		{"5.7.1 relaying denied", smtptest.StageRcpt, smtptest.Policy, nil, "550 5.7.1 relaying denied"},
-		{"user unknown to everyone", smtptest.StageRcpt, virtualTable, nil, "User unknown in virtual mailbox table"},
+			[]smtptest.Option{smtptest.WithoutPipelining()}, "550 relay not permitted", false},
+		{"552 at the end of DATA", smtptest.StageData, smtptest.TooBig, nil, "552 5.3.4 message size exceeds", false},
+		{"5.7.1 relaying denied", smtptest.StageRcpt, smtptest.Policy, nil, "550 5.7.1 relaying denied", false},
+		{"user unknown to everyone", smtptest.StageRcpt, virtualTable, nil, "User unknown in virtual mailbox table", false},
+		{"552 with a transaction id each", smtptest.StageData, gmailTooBig, nil, "exceeded Google's message size limits", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var broken atomic.Bool
 			broken.Store(true)
+			var calls atomic.Int32
 			srv := smtptest.Start(t, append(tc.opts, smtptest.WithScript(func(c smtptest.Call) smtptest.Action {
 				if c.Stage == tc.stage && broken.Load() {
-					return smtptest.Action{Reply: tc.reply}
+					reply := tc.reply
+					if tc.ids {
+						n := calls.Add(1)
+						reply = &smtp.SMTPError{Code: reply.Code, EnhancedCode: reply.EnhancedCode,
+							Message: fmt.Sprintf("%s %08x-%dsi%d.%d - gsmtp", reply.Message, 0x5a47+n*7919, n, 1000000+n*37, n%200)}
+					}
+					return smtptest.Action{Reply: reply}
 				}
 				return smtptest.Action{}
 			}))...)
@@ -242,4 +255,36 @@ func TestHungRelayIsCutOff(t *testing.T) {
 			t.Logf("cut off after %v: %v", took.Round(time.Millisecond), err)
 		})
 	}
+}
+
+// TestConnectionLimitedRelay: a relay that takes two connections at a
+// time and greets a third with "421 too many connections" costs the run
+// its surplus workers, not the send: the two connections it has carry
+// every member, nobody is deferred, and the run does not stop as if the
+// relay were down.
+func TestConnectionLimitedRelay(t *testing.T) {
+	var refused atomic.Int32
+	srv := smtptest.Start(t, smtptest.WithScript(func(c smtptest.Call) smtptest.Action {
+		if c.Stage == smtptest.StageConnect && c.Open > 2 {
+			refused.Add(1)
+			return smtptest.Action{Reply: &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 7, 0},
+				Message: "too many concurrent connections from your host"}}
+		}
+		if c.Stage == smtptest.StageData {
+			// Slow enough that the two connections outlast a refused
+			// worker's redials.
+			return smtptest.Action{Delay: 150 * time.Millisecond}
+		}
+		return smtptest.Action{}
+	}))
+	const members = 48
+	st := newStore(t, members)
+	sum, err := sender(t, st, smtpTo(srv), func(o *delivery.Options) { o.Workers, o.ClaimBatch = 4, 4 }).Send(context.Background(), issueID)
+	if err != nil || sum.Sent != members || sum.Retrying != 0 || sum.Failed != 0 {
+		t.Fatalf("%+v %v", sum, err)
+	}
+	if refused.Load() == 0 {
+		t.Fatal("the relay never refused a connection: the test tests nothing")
+	}
+	t.Logf("%d members over %d connections; %d greetings refused", members, srv.Connections(), refused.Load())
 }

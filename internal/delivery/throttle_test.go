@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/emersion/go-smtp"
+
 	"github.com/foliopress/folio/internal/delivery"
 	"github.com/foliopress/folio/mailer/smtptest"
 )
@@ -59,5 +61,32 @@ func TestThrottlingSlowsTheWholeRun(t *testing.T) {
 	t.Logf("%d members in %v, %d refusals about the rate", members, time.Since(start).Round(time.Millisecond), relay.throttled)
 	if relay.throttled > members/2 {
 		t.Errorf("the relay refused %d times: the run did not slow down", relay.throttled)
+	}
+}
+
+// TestThrottling421LeavesConnectionsLong: a 421 that asks the run to slow
+// down ("421 4.7.0 rate limit exceeded") ends that connection, but it
+// says nothing of how many messages a session may carry: the run slows
+// down and keeps using long connections, instead of recycling every
+// connection after as many messages as the one told off had carried.
+func TestThrottling421LeavesConnectionsLong(t *testing.T) {
+	var once sync.Once
+	srv := smtptest.Start(t, smtptest.WithScript(func(c smtptest.Call) smtptest.Action {
+		act := smtptest.Action{}
+		if c.Stage == smtptest.StageRcpt && c.Accepted >= 3 {
+			once.Do(func() {
+				act.Reply = &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 7, 0}, Message: "rate limit exceeded, slow down"}
+			})
+		}
+		return act
+	}))
+	const members = 60
+	st := newStore(t, members)
+	sum, err := sender(t, st, smtpTo(srv), func(o *delivery.Options) { o.Workers = 2 }).Send(context.Background(), issueID)
+	if err != nil || sum.Sent != members || sum.Retrying != 0 {
+		t.Fatalf("%+v %v", sum, err)
+	}
+	if n := srv.Connections(); n > 8 {
+		t.Errorf("%d connections for %d messages: a 421 about the pace cut every later connection short", n, members)
 	}
 }

@@ -41,36 +41,90 @@ type Opener func() (io.ReadCloser, error)
 // Memory stays small for a file of millions: addresses are held as 64-bit
 // hashes, and equal hashes are settled by reading those lines again.
 func Check(open Opener, file string, opts ReadOptions) (*Summary, error) {
-	s := &Summary{File: file, opts: opts, bad: map[int]bool{}}
-	type seen struct {
-		h    uint64
-		line int
+	sc := NewScan(file, opts)
+	f, err := open()
+	if err != nil {
+		return nil, fmt.Errorf("member: open %s: %w", file, err)
 	}
-	var hashes []seen
-	seed := maphash.MakeSeed()
-	counts := map[Mapping]int{}
-	err := s.pass(open, func(r *Reader) error {
-		s.Format = r.Format()
-		for row, err := range r.Rows() {
+	for _, err := range sc.Rows(f) {
+		if err != nil {
+			_ = f.Close()
+			return nil, err
+		}
+	}
+	if err := f.Close(); err != nil {
+		return nil, fmt.Errorf("member: %s: %w", file, err)
+	}
+	if err := sc.Finish(open); err != nil {
+		return nil, err
+	}
+	return sc.Summary, nil
+}
+
+// Scan reads a membership file in one pass: Rows yields the valid rows
+// (for an import to stage as they come) while it records every invalid
+// row, a hash of every address and the status mapping; Finish then finds
+// the repeated addresses. An import applies the staged rows only once
+// Finish says the file is clean, leaving out the repeats it names.
+type Scan struct {
+	*Summary
+	hashes []seen
+	seed   maphash.Seed
+	counts map[Mapping]int
+	dups   []int
+}
+
+type seen struct {
+	h    uint64
+	line int
+}
+
+// NewScan starts a scan of the file named file.
+func NewScan(file string, opts ReadOptions) *Scan {
+	return &Scan{Summary: &Summary{File: file, opts: opts, bad: map[int]bool{}}, seed: maphash.MakeSeed(), counts: map[Mapping]int{}}
+}
+
+// Rows reads r and yields its valid rows; invalid ones are recorded in
+// Errors (a bad header yields nothing). The error result is a failing
+// reader's.
+func (sc *Scan) Rows(r io.Reader) iter.Seq2[ImportRow, error] {
+	return func(yield func(ImportRow, error) bool) {
+		rd, herrs, err := NewReader(r, sc.File, sc.opts)
+		if err != nil {
+			yield(ImportRow{}, err)
+			return
+		}
+		if len(herrs) > 0 {
+			sc.Errors = append(sc.Errors, herrs...)
+			return
+		}
+		sc.Format = rd.Format()
+		for row, err := range rd.Rows() {
 			if err != nil {
 				re, ok := err.(*RowError)
 				if !ok {
-					return err
+					yield(ImportRow{}, err)
+					return
 				}
-				s.Errors = append(s.Errors, re)
+				sc.Errors = append(sc.Errors, re)
 				continue
 			}
-			hashes = append(hashes, seen{maphash.String(seed, strings.ToLower(row.Member.Email)), row.Line})
-			counts[Mapping{From: row.From, To: row.Member.Status}]++
+			sc.hashes = append(sc.hashes, seen{maphash.String(sc.seed, strings.ToLower(row.Member.Email)), row.Line})
+			sc.counts[Mapping{From: row.From, To: row.Member.Status}]++
+			if !yield(row, nil) {
+				return
+			}
 		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
 	}
+}
+
+// Finish finds the repeated addresses (reading the file again through
+// open only when two addresses hash alike), adds them to Errors, sorts
+// Errors by line and fills Rows and Mapping.
+func (sc *Scan) Finish(open Opener) error {
+	s, hashes := sc.Summary, sc.hashes
 	slices.SortFunc(hashes, func(a, b seen) int { return cmp.Or(cmp.Compare(a.h, b.h), cmp.Compare(a.line, b.line)) })
 	var suspects []int
-	ndup := 0
 	for i := 1; i < len(hashes); i++ {
 		if hashes[i].h == hashes[i-1].h {
 			if i == 1 || hashes[i-1].h != hashes[i-2].h {
@@ -82,23 +136,30 @@ func Check(open Opener, file string, opts ReadOptions) (*Summary, error) {
 	if len(suspects) > 0 {
 		dups, err := s.duplicates(open, suspects)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		s.Errors = append(s.Errors, dups...)
-		ndup = len(dups)
+		for _, d := range dups {
+			sc.dups = append(sc.dups, d.Line)
+		}
 	}
 	for _, e := range s.Errors {
 		s.bad[e.Line] = true
 	}
 	slices.SortStableFunc(s.Errors, func(a, b *RowError) int { return cmp.Compare(a.Line, b.Line) })
-	for m, n := range counts {
+	for m, n := range sc.counts {
 		m.Rows = n
 		s.Mapping = append(s.Mapping, m)
 	}
 	slices.SortFunc(s.Mapping, func(a, b Mapping) int { return cmp.Or(cmp.Compare(a.From, b.From), cmp.Compare(a.To, b.To)) })
-	s.Rows = len(hashes) - ndup
-	return s, nil
+	s.Rows = len(hashes) - len(sc.dups)
+	sc.hashes = nil
+	return nil
 }
+
+// Repeats are the lines Rows yielded that repeat an earlier address: an
+// import that goes ahead leaves them out.
+func (sc *Scan) Repeats() []int { return sc.dups }
 
 // duplicates reads the suspect lines' addresses again and reports every
 // repeat of an address after its first line.

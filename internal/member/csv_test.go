@@ -2,6 +2,7 @@ package member_test
 
 import (
 	"errors"
+	"net/mail"
 	"strings"
 	"testing"
 
@@ -152,4 +153,17 @@ func FuzzParseMembersCSV(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestValidateEmailFastPathAgrees(t *testing.T) {
+	for _, a := range []string{"ann@example.org", "a.b+c_d%e-f@sub.example.co.uk", ".a@example.org", "a.@example.org", "a..b@example.org",
+		"a@b@example.org", "a@-example.org", "a@example..org", "a@example.org.", "a@.example.org", "A@EXAMPLE.ORG", "a_b@ex_ample.org",
+		"\"quoted\"@example.org", "o'brien@example.org", "a@example", "@example.org", "a@"} {
+		_, err := member.ValidateEmail(a)
+		parsed, perr := mail.ParseAddress(a)
+		slowOK := perr == nil && parsed.Address == a
+		if err == nil && !slowOK {
+			t.Errorf("%q accepted, but mail.ParseAddress says %v", a, perr)
+		}
+	}
 }

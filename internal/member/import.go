@@ -11,6 +11,10 @@ type ImportOptions struct {
 	// and is recorded with the import's time and the row as its source.
 	Resubscribe bool
 	Consent     string
+	// Before, when set, runs once every row is read and staged, before
+	// any is applied (Scan.Finish): it returns the lines to leave out
+	// (repeated addresses), or an error that abandons the whole import.
+	Before func() (drop []int, err error)
 }
 
 // ImportReport is what an import did.

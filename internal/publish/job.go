@@ -29,6 +29,12 @@ type Runner interface {
 	BuildWeek(ctx context.Context, week issue.Week, skipInvalid bool) error
 }
 
+// PauseEnder makes active again the members whose own pause has ended
+// (*store.Store implements it).
+type PauseEnder interface {
+	ResumePaused(ctx context.Context, now time.Time) (int, error)
+}
+
 // Job is the weekly job and the editor's send: build (or load) a week's
 // issue and deliver it through a Sender made for it.
 type Job struct {
@@ -42,7 +48,10 @@ type Job struct {
 	PublicIssues   bool
 	// NewSender makes the sender for one built issue.
 	NewSender func(delivery.Composer) (*delivery.Sender, error)
-	Now       func() time.Time
+	// Pauses, when set, ends the pauses that are over before each send,
+	// so members back from a break are in its audience.
+	Pauses PauseEnder
+	Now    func() time.Time
 	// Holds, when set, lets editors pause a week's send (see Send);
 	// HoldPoll is how often a send looks, DefaultHoldPoll when zero.
 	Holds    Holds
@@ -64,6 +73,11 @@ type Prepared struct {
 // begun is loaded as built, so a resumed run sends the same issue; so is
 // one already built, unless rebuild. Otherwise it is built now.
 func (j *Job) Prepare(ctx context.Context, week issue.Week, skipInvalid, rebuild bool) (*Prepared, error) {
+	if j.Pauses != nil {
+		if _, err := j.Pauses.ResumePaused(ctx, j.now()); err != nil {
+			return nil, fmt.Errorf("publish: end pauses: %w", err)
+		}
+	}
 	counts, err := j.Store.Counts(ctx, week.String())
 	if err != nil {
 		return nil, fmt.Errorf("publish: %w", err)
