@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -36,7 +37,7 @@ func TestConsoleInABrowser(t *testing.T) {
 	}))
 	env := []string{"FOLIO_SMTP_HOST=" + relay.Host, fmt.Sprintf("FOLIO_SMTP_PORT=%d", relay.Port), "FOLIO_SMTP_TLS=none",
 		"FOLIO_SECRET=console-browser-secret-0123456789", "FOLIO_SERVER_LISTEN=127.0.0.1:0", "FOLIO_SCHEDULE_CRON=0 0 1 1 *",
-		"FOLIO_DELIVERY_WORKERS=2"}
+		"FOLIO_DELIVERY_WORKERS=2", "FOLIO_ADMIN_TOKEN=console-browser-api-token"}
 	var many strings.Builder
 	many.WriteString("email,name,tier,status\n")
 	for i := range 40 {
@@ -284,6 +285,42 @@ func TestConsoleInABrowser(t *testing.T) {
 			shots.take(b, "console-"+p.name+"-"+w.name, w.width, w.height)
 		}
 	}
+	// Machines keep the bearer-token API beside the console; neither
+	// opens the other's door.
+	var session string
+	var cookies []struct{ Name, Value string }
+	b.Call("Network.getCookies", map[string]any{"urls": []string{base + "/admin/"}}, &struct {
+		Cookies *[]struct{ Name, Value string } `json:"cookies"`
+	}{&cookies})
+	for _, ck := range cookies {
+		if ck.Name == "folio_session" {
+			session = ck.Value
+		}
+	}
+	if session == "" {
+		t.Fatal("no session cookie in the browser")
+	}
+	for _, tc := range []struct {
+		path, header, value string
+		want                int
+	}{
+		{"/api/weeks/" + sampleWeek, "Authorization", "Bearer console-browser-api-token", http.StatusOK},
+		{"/api/weeks/" + sampleWeek, "Cookie", "folio_session=" + session, http.StatusUnauthorized},
+		{"/admin/weeks", "Authorization", "Bearer console-browser-api-token", http.StatusSeeOther},
+		{"/admin/weeks", "Cookie", "folio_session=" + session, http.StatusOK},
+	} {
+		req, _ := http.NewRequest("GET", base+tc.path, nil)
+		req.Header.Set(tc.header, tc.value)
+		res, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = res.Body.Close()
+		if res.StatusCode != tc.want {
+			t.Errorf("GET %s with %s: %d, want %d", tc.path, tc.header, res.StatusCode, tc.want)
+		}
+	}
+
 	// Keyboard: the first Tab reaches the skip link, which shows.
 	b.Viewport(1280, 900, false)
 	b.Open(base + "/admin/")
