@@ -256,3 +256,35 @@ func TestHungRelayIsCutOff(t *testing.T) {
 		})
 	}
 }
+
+// TestConnectionLimitedRelay: a relay that takes two connections at a
+// time and greets a third with "421 too many connections" costs the run
+// its surplus workers, not the send: the two connections it has carry
+// every member, nobody is deferred, and the run does not stop as if the
+// relay were down.
+func TestConnectionLimitedRelay(t *testing.T) {
+	var refused atomic.Int32
+	srv := smtptest.Start(t, smtptest.WithScript(func(c smtptest.Call) smtptest.Action {
+		if c.Stage == smtptest.StageConnect && c.Open > 2 {
+			refused.Add(1)
+			return smtptest.Action{Reply: &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 7, 0},
+				Message: "too many concurrent connections from your host"}}
+		}
+		if c.Stage == smtptest.StageData {
+			// Slow enough that the two connections outlast a refused
+			// worker's redials.
+			return smtptest.Action{Delay: 150 * time.Millisecond}
+		}
+		return smtptest.Action{}
+	}))
+	const members = 48
+	st := newStore(t, members)
+	sum, err := sender(t, st, smtpTo(srv), func(o *delivery.Options) { o.Workers, o.ClaimBatch = 4, 4 }).Send(context.Background(), issueID)
+	if err != nil || sum.Sent != members || sum.Retrying != 0 || sum.Failed != 0 {
+		t.Fatalf("%+v %v", sum, err)
+	}
+	if refused.Load() == 0 {
+		t.Fatal("the relay never refused a connection: the test tests nothing")
+	}
+	t.Logf("%d members over %d connections; %d greetings refused", members, srv.Connections(), refused.Load())
+}

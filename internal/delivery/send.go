@@ -102,6 +102,8 @@ type run struct {
 	inFlight atomic.Int32
 	// accepted counts the messages the relay took in this run.
 	accepted atomic.Int64
+	// live counts the workers' open connections.
+	live atomic.Int32
 	// connLimit, when not 0, is how many messages the relay lets one
 	// connection carry (it answered 421 after that many).
 	connLimit  atomic.Int64

@@ -228,23 +228,44 @@ func (w *worker) connect() bool {
 		return true
 	}
 	w.hangUp()
-	conn, err := w.s.dial(w.ctx)
-	if err != nil {
-		if mailer.Classify(err) == mailer.Pause {
+	for {
+		conn, err := w.s.dial(w.ctx)
+		switch {
+		case err == nil:
+			w.conn = conn
+			w.r.live.Add(1)
+			return true
+		case mailer.Classify(err) == mailer.Pause:
 			w.r.pause(mailer.ReplyOf(err))
-		} else if w.ctx.Err() == nil {
+			return false
+		case w.ctx.Err() != nil:
+			return false
+		case w.r.live.Load() == 0:
 			w.r.fail(fmt.Errorf("%w: %w", ErrRelayUnavailable, err))
+			return false
 		}
-		return false
+		// Other workers' connections work: the relay limits how many it
+		// takes at once ("421 too many connections"). This worker keeps
+		// its rows and dials again once one of them may have let go.
+		t := time.NewTimer(slotWait)
+		select {
+		case <-w.ctx.Done():
+			t.Stop()
+			return false
+		case <-t.C:
+		}
 	}
-	w.conn = conn
-	return true
 }
+
+// slotWait is how long a worker the relay turned away waits before it
+// dials again while other workers' connections work.
+const slotWait = time.Second
 
 // hangUp closes the connection, if any.
 func (w *worker) hangUp() {
 	if w.conn != nil {
 		_ = w.conn.Close() // let go: a failed QUIT changes no outcome
+		w.r.live.Add(-1)
 	}
 	w.conn, w.used, w.promised = nil, 0, false
 }

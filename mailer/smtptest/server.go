@@ -71,6 +71,9 @@ type Call struct {
 	Conn int
 	// Accepted is how many messages this connection accepted before.
 	Accepted int
+	// Open is how many connections are open, this one included
+	// (plaintext servers; a relay's limit on concurrent connections).
+	Open int
 }
 
 // Script decides the server's answer to each call. It is called from the
@@ -113,6 +116,7 @@ type Server struct {
 	mu      sync.Mutex
 	msgs    []Message
 	dials   int
+	open    int // connections accepted and not yet closed
 	ids     map[*smtp.Conn]int
 	arrived chan struct{}
 }

@@ -25,6 +25,9 @@ func (l *listener) Accept() (net.Conn, error) {
 	l.s.mu.Lock()
 	l.s.dials++
 	n := l.s.dials
+	if l.s.tlsMode != tlsImplicit {
+		l.s.open++
+	}
 	l.s.mu.Unlock()
 	if l.s.tlsMode == tlsImplicit {
 		return c, nil // the bytes below TLS are not SMTP lines
@@ -40,6 +43,21 @@ type wireConn struct {
 
 	mu      sync.Mutex
 	greeted bool
+	closed  bool
+}
+
+// Close closes the connection once, counting it out of Server.open.
+func (c *wireConn) Close() error {
+	c.mu.Lock()
+	first := !c.closed
+	c.closed = true
+	c.mu.Unlock()
+	if first {
+		c.s.mu.Lock()
+		c.s.open--
+		c.s.mu.Unlock()
+	}
+	return c.Conn.Close()
 }
 
 func (c *wireConn) Write(p []byte) (int, error) {
@@ -48,7 +66,10 @@ func (c *wireConn) Write(p []byte) (int, error) {
 	c.greeted = true
 	c.mu.Unlock()
 	if first {
-		a := c.s.decide(Call{Stage: StageConnect, Conn: c.dial})
+		c.s.mu.Lock()
+		open := c.s.open
+		c.s.mu.Unlock()
+		a := c.s.decide(Call{Stage: StageConnect, Conn: c.dial, Open: open})
 		c.s.stall(a)
 		if a.Reply != nil {
 			line := fmt.Sprintf("%d %s\r\n", a.Reply.Code, a.Reply.Message)
