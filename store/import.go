@@ -37,17 +37,17 @@ func (s *Store) ImportMembers(ctx context.Context, rows iter.Seq2[member.ImportR
 	}
 	defer conn.Close()
 	pg := s.Engine() == "postgres"
-	if !pg {
-		// A bigger page cache for the import's own connection (it is
-		// reset after): the members' indexes take a million inserts.
-		if _, err := conn.ExecContext(ctx, `PRAGMA cache_size = -2000`); err != nil {
-			return rep, fmt.Errorf("store: import: %w", err)
-		}
-		defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = -2000`) //nolint:errcheck // a smaller cache is only slower
-	}
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return rep, fmt.Errorf("store: begin: %w", err)
+	}
+	if pg {
+		// The server sorts and hashes a million staged rows in memory
+		// rather than in temporary files, for this transaction only.
+		if _, err := tx.ExecContext(ctx, `SET LOCAL work_mem = '64MB'`); err != nil {
+			_ = tx.Rollback()
+			return rep, fmt.Errorf("store: import: %w", err)
+		}
 	}
 	im := &importer{ctx: ctx, tx: tx, conn: conn, pg: pg, o: o, now: ms(time.Now())}
 	if o.Resubscribe {
@@ -80,9 +80,12 @@ type importer struct {
 const stagedCols = `line, email, email_key, name, tier, status, deliver_pdf, src, want_supp, want_detail`
 
 func (im *importer) run(rows iter.Seq2[member.ImportRow, error], rep *member.ImportReport) error {
-	tail := ""
 	if im.pg {
-		tail = " ON COMMIT DROP"
+		total, err := im.stagePG(rows)
+		if err != nil {
+			return err
+		}
+		return im.apply(total, rep)
 	}
 	if _, err := im.tx.ExecContext(im.ctx, `CREATE TEMP TABLE import_rows (
 		line BIGINT NOT NULL, email TEXT NOT NULL, email_key TEXT NOT NULL, name TEXT NOT NULL,
@@ -91,19 +94,10 @@ func (im *importer) run(rows iter.Seq2[member.ImportRow, error], rep *member.Imp
 		member_id BIGINT, old_status TEXT NOT NULL DEFAULT '', old_pdf TEXT NOT NULL DEFAULT '',
 		old_name TEXT NOT NULL DEFAULT '', old_tier TEXT NOT NULL DEFAULT '', old_email TEXT NOT NULL DEFAULT '',
 		supp TEXT NOT NULL DEFAULT '', eff TEXT NOT NULL DEFAULT '', kept INTEGER NOT NULL DEFAULT 0,
-		resub INTEGER NOT NULL DEFAULT 0, changed INTEGER NOT NULL DEFAULT 0)`+tail); err != nil {
+		resub INTEGER NOT NULL DEFAULT 0, changed INTEGER NOT NULL DEFAULT 0)`); err != nil {
 		return fmt.Errorf("store: import: %w", err)
 	}
-	var total int
-	var err error
-	if im.pg {
-		total, err = im.copyRows(rows)
-		if err == nil {
-			err = im.fill()
-		}
-	} else {
-		total, err = im.stageRows(rows)
-	}
+	total, err := im.stageRows(rows)
 	if err != nil {
 		return err
 	}
@@ -120,10 +114,8 @@ func (im *importer) run(rows iter.Seq2[member.ImportRow, error], rep *member.Imp
 	if err := im.apply(total, rep); err != nil {
 		return err
 	}
-	if !im.pg {
-		if _, err := im.tx.ExecContext(im.ctx, `DROP TABLE import_rows`); err != nil {
-			return fmt.Errorf("store: import: %w", err)
-		}
+	if _, err := im.tx.ExecContext(im.ctx, `DROP TABLE import_rows`); err != nil {
+		return fmt.Errorf("store: import: %w", err)
 	}
 	return nil
 }
@@ -149,6 +141,14 @@ const (
 	changedExpr = `CASE WHEN member_id IS NOT NULL AND (old_email <> email OR old_name <> name OR old_tier <> tier
 		OR old_status <> EFF OR old_pdf <> deliver_pdf) THEN 1 ELSE 0 END`
 )
+
+// orderBy is " ORDER BY order" when sort is set.
+func orderBy(sort bool, order string) string {
+	if !sort {
+		return ""
+	}
+	return " ORDER BY " + order
+}
 
 func (im *importer) expr(e string) string {
 	return strings.ReplaceAll(e, "R = ", strconv.Itoa(im.resub)+" = ")
@@ -238,23 +238,6 @@ func (im *importer) stageRows(rows iter.Seq2[member.ImportRow, error]) (int, err
 	return total, flush()
 }
 
-// fill looks up the staged rows' members and suppressions and decides
-// (PostgreSQL, after COPY).
-func (im *importer) fill() error {
-	for _, st := range []struct{ what, q string }{
-		{"find members", `UPDATE import_rows SET member_id = m.id, old_status = m.status, old_pdf = m.deliver_pdf,
-			old_name = m.name, old_tier = m.tier, old_email = m.email FROM members m WHERE m.email_key = import_rows.email_key`},
-		{"find suppressions", `UPDATE import_rows SET supp = x.kind FROM suppressions x WHERE x.email_key = import_rows.email_key`},
-		{"decide", `UPDATE import_rows SET eff = ` + im.expr(effExpr) + `, kept = ` + im.expr(keptExpr) + `, resub = ` + im.expr(resubExp)},
-		{"compare", `UPDATE import_rows SET changed = ` + strings.ReplaceAll(changedExpr, "EFF", "eff")},
-	} {
-		if _, err := im.tx.ExecContext(im.ctx, st.q); err != nil {
-			return fmt.Errorf("store: import: %s: %w", st.what, err)
-		}
-	}
-	return nil
-}
-
 // drop leaves out the lines Before named (repeats of an address).
 func (im *importer) drop(lines []int) error {
 	for len(lines) > 0 {
@@ -306,12 +289,17 @@ func (im *importer) apply(total int, rep *member.ImportReport) error {
 	suppressNew := `supp = '' AND (eff IN ('unsubscribed', 'bounced') OR (want_supp <> '' AND resub = 0))`
 	newKind := `CASE WHEN i.want_supp <> '' THEN i.want_supp WHEN i.eff = 'bounced' THEN 'bounce' ELSE 'unsubscribe' END`
 	order := "i.rowid" // staged in line order
-	if im.pg {
-		order = "i.line"
-	}
 	// withID is import_rows with every member's id, added ones too.
 	withID := `import_rows i LEFT JOIN members m ON i.member_id IS NULL AND m.email_key = i.email_key`
 	id := `COALESCE(i.member_id, m.id)`
+	addID, addIDCol := "", ""
+	if im.pg {
+		// PostgreSQL: new members' ids were drawn from the sequence
+		// when the rows were decided (new_id), and import_rows was
+		// written in line order.
+		order, withID, id = "i.line", `import_rows i`, `COALESCE(i.member_id, i.new_id)`
+		addID, addIDCol = "i.new_id, ", "id, "
+	}
 	c, err := im.counts(suppressNew)
 	if err != nil {
 		return err
@@ -326,6 +314,11 @@ func (im *importer) apply(total int, rep *member.ImportReport) error {
 	additions := `INSERT INTO member_history (member_id, at, what, old_value, new_value, why, source)
 			SELECT m.id, CAST($2 AS BIGINT), 'added', '', i.eff, 'import: ' || i.src, ` + source + `
 			FROM import_rows i JOIN members m ON m.email_key = i.email_key WHERE i.member_id IS NULL ORDER BY ` + order
+	if im.pg {
+		additions = `INSERT INTO member_history (member_id, at, what, old_value, new_value, why, source)
+			SELECT i.new_id, CAST($2 AS BIGINT), 'added', '', i.eff, 'import: ' || i.src, ` + source + `
+			FROM import_rows i WHERE i.member_id IS NULL`
+	}
 	sequential := false
 	file, now, consent := im.o.File, im.now, im.o.Consent
 	steps := []struct {
@@ -347,8 +340,8 @@ func (im *importer) apply(total int, rep *member.ImportReport) error {
 			deliver_pdf = i.deliver_pdf,
 			paused_until = CASE WHEN i.eff = members.status THEN members.paused_until ELSE 0 END, updated_at = $1
 			FROM import_rows i WHERE members.id = i.member_id AND i.changed = 1`, []any{now}},
-		{"add members", c.fresh > 0, `INSERT INTO members (email, email_key, name, tier, status, deliver_pdf, created_at, updated_at)
-			SELECT i.email, i.email_key, i.name, i.tier, i.eff, i.deliver_pdf, $1, $1 FROM import_rows i WHERE i.member_id IS NULL ORDER BY ` + order, []any{now}},
+		{"add members", c.fresh > 0, `INSERT INTO members (` + addIDCol + `email, email_key, name, tier, status, deliver_pdf, created_at, updated_at)
+			SELECT ` + addID + `i.email, i.email_key, i.name, i.tier, i.eff, i.deliver_pdf, $1, $1 FROM import_rows i WHERE i.member_id IS NULL` + orderBy(!im.pg, order), []any{now}},
 		{"history of additions", c.fresh > 0, additions, []any{file, now}},
 		{"suppress", c.suppress > 0, `INSERT INTO suppressions (email_key, email, reason, kind, source, created_at)
 			SELECT i.email_key, i.email, CASE WHEN i.want_detail <> '' THEN i.want_detail ELSE 'import: ' || i.src END, ` + newKind + `, ` + source + `, CAST($2 AS BIGINT)

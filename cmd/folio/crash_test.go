@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/foliopress/folio/internal/delivery"
-	"github.com/foliopress/folio/mailer/smtptest"
 	"github.com/foliopress/folio/store"
 	"github.com/foliopress/folio/store/storetest"
 )
@@ -25,7 +24,7 @@ import (
 var crashFull = flag.Bool("crash.full", false, "crash test at full size (5,000 members, 5 kills per instance)")
 
 // TestCrashThreeInstances: three instances send one issue through one
-// PostgreSQL store; each is killed with SIGKILL at random moments and
+// PostgreSQL store to Postfix's smtp-sink; each is killed with SIGKILL at random moments and
 // restarted. Every member gets the issue; a second copy comes only from a
 // message in flight at a kill (at most one per worker per kill), with the
 // same Message-ID; every instance's last `folio send` exits 0.
@@ -37,7 +36,7 @@ func TestCrashThreeInstances(t *testing.T) {
 	const instances, workers = 3, 4
 	dir := sample(t)
 	cfg := filepath.Join(dir, "folio.toml")
-	srv := smtptest.Start(t)
+	srv := startSinkDump(t)
 	target := storetest.Target(t, "postgres")
 	env := append(os.Environ(),
 		"FOLIO_SMTP_HOST="+srv.Host, fmt.Sprintf("FOLIO_SMTP_PORT=%d", srv.Port), "FOLIO_SMTP_TLS=none",
@@ -81,10 +80,10 @@ func TestCrashThreeInstances(t *testing.T) {
 				// reached the relay (from any instance), unless it ended.
 				exited := make(chan error, 1)
 				go func() { exited <- cmd.Wait() }()
-				target := len(srv.Messages()) + 10 + rng.IntN(members/(instances*kills))
-				tick := time.NewTicker(2 * time.Millisecond)
+				target := srv.Count() + 10 + rng.IntN(members/(instances*kills))
+				tick := time.NewTicker(10 * time.Millisecond) // each tick lists the sink's folder
 			wait:
-				for len(srv.Messages()) < target {
+				for srv.Count() < target {
 					select {
 					case err := <-exited:
 						if err != nil {
@@ -110,8 +109,9 @@ func TestCrashThreeInstances(t *testing.T) {
 		t.Errorf("only %d of %d kills hit a running send: the test proves little", landed, instances*kills)
 	}
 	perAddr := map[string][]string{}
-	for _, m := range srv.Messages() {
-		perAddr[m.To[0]] = append(perAddr[m.To[0]], m.MessageID)
+	msgs := srv.Messages(t)
+	for _, m := range msgs {
+		perAddr[m.To] = append(perAddr[m.To], m.MessageID)
 	}
 	dups := 0
 	for i := range members {
@@ -139,5 +139,5 @@ func TestCrashThreeInstances(t *testing.T) {
 	if err != nil || counts[delivery.StateSent] != members {
 		t.Errorf("ledger %v (%v), want all %d sent", counts, err, members)
 	}
-	t.Logf("%d messages, %d duplicates after %d kills that landed", len(srv.Messages()), dups, landed)
+	t.Logf("%d messages, %d duplicates after %d kills that landed", len(msgs), dups, landed)
 }

@@ -149,6 +149,19 @@ func TestMembersSuppressExportRoundTrip(t *testing.T) {
 	wantLine(t, out, "chloe.ashworth@example.net", "unsubscribe")
 	wantLine(t, out, "ramon.etxeberria@example.net", "manual", "asked by phone")
 	wantLines(t, out, "2 suppressed")
+
+	// Lifting a suppression is recorded in the member's history, after
+	// the suppression itself (issue 11.1).
+	wantLines(t, mustFolio(t, "members", "unsuppress", "ramon.etxeberria@example.net", "--config", cfg), "unsuppressed (manual)")
+	hist := mustFolio(t, "members", "history", "ramon.etxeberria@example.net", "--config", cfg)
+	wantLine(t, hist, "suppressed", "manual", "asked by phone", "cli")
+	wantLine(t, hist, "unsuppressed", "manual →", "lifted by the operator", "cli")
+	if strings.Index(hist, "unsuppressed") < strings.Index(hist, " suppressed") {
+		t.Errorf("history out of order:\n%s", hist)
+	}
+	if out := mustFolio(t, "members", "suppressions", "--config", cfg); strings.Contains(out, "ramon") {
+		t.Errorf("ramon still suppressed:\n%s", out)
+	}
 }
 
 func TestImportOtherSystemsExports(t *testing.T) {

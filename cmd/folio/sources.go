@@ -20,12 +20,12 @@ const envGhostKey = "FOLIO_GHOST_CONTENT_KEY"
 // or both filling one issue. getenv reads the environment.
 func source(cfg *config.Config, getenv func(string) string) (publish.Source, error) {
 	var list []publish.Source
+	limits := markdown.Limits{
+		ReviewBytes: int64(cfg.Content.MaxReviewKB) << 10,
+		PhotoBytes:  int64(cfg.Content.MaxPhotoMB) << 20,
+		PhotoPixels: int64(cfg.Content.MaxPhotoMegapixels) * 1_000_000,
+	}
 	if cfg.Content.Dir != "" {
-		limits := markdown.Limits{
-			ReviewBytes: int64(cfg.Content.MaxReviewKB) << 10,
-			PhotoBytes:  int64(cfg.Content.MaxPhotoMB) << 20,
-			PhotoPixels: int64(cfg.Content.MaxPhotoMegapixels) * 1_000_000,
-		}
 		list = append(list, markdown.NewSource(cfg.Content.Dir, cfg.Location, cfg.Content.Sections).WithLimits(limits))
 	}
 	sites := cfg.Content.AllSources()
@@ -62,7 +62,10 @@ func source(cfg *config.Config, getenv func(string) string) (publish.Source, err
 			default:
 				l = feed.New(s.URL, feed.Any, client, s.AllowPrivate)
 			}
-			list = append(list, post.NewSource(s.URL, l, client, s.AllowPrivate, rules, markdown.CheckPhoto))
+			// Feed photos obey the limits review files' photos do.
+			ps := post.NewSource(s.URL, l, client, s.AllowPrivate, rules, limits.CheckPhoto)
+			ps.MaxPhotoBytes = limits.PhotoBytes
+			list = append(list, ps)
 		}
 	}
 	if len(list) == 1 {

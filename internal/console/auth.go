@@ -85,7 +85,7 @@ func (c *Console) loginPage(w http.ResponseWriter, r *http.Request) {
 
 func (c *Console) showLogin(w http.ResponseWriter, r *http.Request, status int, problem string) {
 	tok := editor.NewToken()
-	http.SetCookie(w, &http.Cookie{Name: loginCookie, Value: tok, Path: cookiePath, HttpOnly: true, Secure: c.cfg.Secure,
+	http.SetCookie(w, &http.Cookie{Name: loginCookie, Value: tok, Path: cookiePath, HttpOnly: true, Secure: c.secure(r),
 		SameSite: http.SameSiteStrictMode, MaxAge: 3600})
 	w.Header().Set("Cache-Control", "no-store")
 	c.render(w, r, status, "login", page{Title: "Log in", CSRF: tok, Data: map[string]string{
@@ -161,7 +161,7 @@ func (c *Console) login(w http.ResponseWriter, r *http.Request) {
 		c.message(w, r, http.StatusInternalServerError, "Something went wrong", "Please try again in a minute.")
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: cookiePath, HttpOnly: true, Secure: c.cfg.Secure,
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: cookiePath, HttpOnly: true, Secure: c.secure(r),
 		SameSite: http.SameSiteLaxMode, MaxAge: int(editor.Lifetime.Seconds())})
 	http.SetCookie(w, &http.Cookie{Name: loginCookie, Value: "", Path: cookiePath, MaxAge: -1})
 	c.audit(r.WithContext(context.WithValue(ctx, ctxKey{}, se)), editor.ActionLogin, "", "from "+clientAddr(r))
@@ -176,8 +176,19 @@ func (c *Console) logout(w http.ResponseWriter, r *http.Request) {
 		c.fail("logout", err)
 	}
 	c.audit(r, editor.ActionLogout, "", "")
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: cookiePath, MaxAge: -1, HttpOnly: true, Secure: c.cfg.Secure, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: cookiePath, MaxAge: -1, HttpOnly: true, Secure: c.secure(r), SameSite: http.SameSiteLaxMode})
 	http.Redirect(w, r, "/admin/login", http.StatusSeeOther)
+}
+
+// secure reports whether the session's cookies must be Secure: the
+// magazine's base URL is https, the request came over TLS, or the reverse
+// proxy in front says the browser's request did (X-Forwarded-Proto).
+func (c *Console) secure(r *http.Request) bool {
+	if c.cfg.Secure || r.TLS != nil {
+		return true
+	}
+	proto, _, _ := strings.Cut(r.Header.Get("X-Forwarded-Proto"), ",")
+	return strings.EqualFold(strings.TrimSpace(proto), "https")
 }
 
 // limitBody caps a request's body: a membership file may be a couple of

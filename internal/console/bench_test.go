@@ -177,6 +177,7 @@ func BenchmarkConsolePages(b *testing.B) {
 	h, ck := benchConsole(b)
 	last := issue.WeekOf(time.Date(2024, 1, 1, 12, 0, 0, 0, time.UTC).AddDate(0, 0, 7*(benchIssues-1))).String()
 	pages := []struct{ name, path string }{
+		{"login", "/admin/login"},
 		{"dashboard", "/admin/"},
 		{"weeks", "/admin/weeks"},
 		{"week-sent", "/admin/weeks/" + last},
@@ -188,6 +189,7 @@ func BenchmarkConsolePages(b *testing.B) {
 		{"search", "/admin/members?q=reader5"},
 		{"member", "/admin/members/1"},
 		{"audit", "/admin/audit"},
+		{"import", "/admin/import"},
 	}
 	for _, p := range pages {
 		b.Run(p.name, func(b *testing.B) {

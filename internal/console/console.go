@@ -66,6 +66,7 @@ type Console struct {
 	sends    map[string]*sendJob
 	thumbs   thumbCache
 	reaches  map[string]reachEntry // under figs.mu
+	reachGen int                   // under figs.mu: changes of members seen
 	counts   map[member.Status]int // members by status, under figs.mu
 	countsAt time.Time
 	hc       healthCache
@@ -129,8 +130,10 @@ func (c *Console) Close() {
 
 func (c *Console) now() time.Time { return c.cfg.Now() }
 
+// fail reports err to OnError, unless it is only a stop: a request gone
+// or the console closing.
 func (c *Console) fail(op string, err error) {
-	if c.cfg.OnError != nil && err != nil {
+	if c.cfg.OnError != nil && err != nil && !errors.Is(err, context.Canceled) {
 		c.cfg.OnError(op, err)
 	}
 }

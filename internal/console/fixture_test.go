@@ -71,7 +71,8 @@ type desk struct {
 
 type deskOpts struct {
 	hook    smtptest.Hook
-	reviews string // default: a copy of the sample reviews
+	reviews string          // default: a copy of the sample reviews
+	checks  []console.Check // more health checks than the store's
 }
 
 func newDesk(t *testing.T, o deskOpts) *desk {
@@ -153,7 +154,7 @@ func newDesk(t *testing.T, o deskOpts) *desk {
 	}, console.Deps{
 		Accounts: st, Ledger: st, Directory: st, Lifecycle: &member.Lifecycle{Store: st, Now: clk.Now},
 		Desk: &publish.Desk{Job: job, Counter: st}, Issues: folder, Progress: prog,
-		Checks: []console.Check{{Name: "store", Run: func(ctx context.Context) (string, error) { return "sqlite", st.Healthy(ctx) }}},
+		Checks: append([]console.Check{{Name: "store", Run: func(ctx context.Context) (string, error) { return "sqlite", st.Healthy(ctx) }}}, o.checks...),
 	})
 	if err != nil {
 		t.Fatal(err)

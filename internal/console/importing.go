@@ -174,9 +174,7 @@ func (c *Console) importCommit(w http.ResponseWriter, r *http.Request) {
 	}
 	c.audit(r, editor.ActionImport, name, fmt.Sprintf("%d added, %d updated, %d unchanged, %d kept out, %d invalid lines left out",
 		rep.Added, rep.Updated, rep.Unchanged, len(rep.Kept), len(sum.Errors)))
-	c.figs.mu.Lock()
-	c.counts = nil
-	c.figs.mu.Unlock()
+	c.membersChanged()
 	redirectDone(w, r, "/admin/members", "imported", rep.Added+rep.Updated)
 }
 

@@ -76,6 +76,28 @@ func (c *Console) memberCounts(r *http.Request) (map[member.Status]int, error) {
 	return counts, nil
 }
 
+// membersChanged drops the counts kept from before a change of members
+// on this desk (an import, a status, a suppression, a send's end), so the
+// member list and the send confirmation name the members as they are now.
+// It counts this week's and next week's audience again in the
+// background, so the confirmation rarely waits for the count.
+func (c *Console) membersChanged() {
+	c.figs.mu.Lock()
+	c.counts, c.reaches = nil, nil
+	c.reachGen++
+	c.figs.mu.Unlock()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.bg.Err() != nil {
+		return
+	}
+	c.wg.Add(1)
+	go func() {
+		defer c.wg.Done()
+		c.warmReach(c.bg)
+	}()
+}
+
 // memberPage is one member's page data.
 type memberPage struct {
 	Member      member.Member
@@ -186,6 +208,7 @@ func (c *Console) setStatus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.audit(r, editor.ActionMemberStatus, m.Email, string(m.Status)+" → "+string(to)+noteSuffix(note))
+	c.membersChanged()
 	redirectDone(w, r, fmt.Sprintf("/admin/members/%d", m.ID), "status", 0)
 }
 
@@ -208,6 +231,7 @@ func (c *Console) suppress(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.audit(r, editor.ActionSuppress, m.Email, note)
+	c.membersChanged()
 	redirectDone(w, r, fmt.Sprintf("/admin/members/%d", m.ID), "suppressed", 0)
 }
 
@@ -224,6 +248,7 @@ func (c *Console) unsuppress(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.audit(r, editor.ActionUnsuppress, m.Email, note)
+	c.membersChanged()
 	redirectDone(w, r, fmt.Sprintf("/admin/members/%d", m.ID), "unsuppressed", 0)
 }
 

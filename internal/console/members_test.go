@@ -3,14 +3,17 @@ package console_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/foliopress/folio/internal/console"
 	"github.com/foliopress/folio/internal/member"
 )
 
@@ -132,22 +135,47 @@ func TestImportPreviewThenCommit(t *testing.T) {
 	}
 }
 
-// TestDashboard shows runs, the next run, the chart with Gmail's line and
-// the health checks.
+// TestDashboard shows the weeks (a send from the console reads "sent"),
+// the next run, each issue's complaint rate against Gmail's 0.3% line,
+// and the health checks, a failing one as down with what it saw.
 func TestDashboard(t *testing.T) {
-	d := newDesk(t, deskOpts{})
+	d := newDesk(t, deskOpts{checks: []console.Check{{Name: "inbound listener", Run: func(context.Context) (string, error) {
+		return "", errors.New("127.0.0.1:2525: connection refused")
+	}}}})
+	ctx := context.Background()
 	b := d.client()
 	b.mustLogin(editEmail, editPass)
 	b.post("/admin/weeks/"+week+"/build", nil)
 	b.post("/admin/weeks/"+week+"/send", nil)
 	b.waitDone()
-	if _, err := d.st.RefreshIssueStats(context.Background(), week, d.clock.Now()); err != nil {
+	// One of the six members reports the issue as spam.
+	if _, err := (&member.Lifecycle{Store: d.st}).Leave(ctx, member.Ref{Email: "soren.kjaer@example.net"}, member.ReasonComplaint,
+		member.Change{Why: "abuse report", Source: "arf"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.st.RefreshIssueStats(ctx, week, d.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	_, body := b.get("/admin/")
-	for _, want := range []string{"Next scheduled run", "Gmail's 0.3% complaint line", "<rect class=\"bounce\"", week, "store</strong>", ">ok<"} {
+	for _, want := range []string{"Next scheduled run", "Gmail's 0.3% complaint line", `<rect class="complaint"`, week,
+		`<span class="state ok">sent</span>`, "1 (16.67%)", "store</strong>",
+		`<span class="state bad">down</span> <strong>inbound listener</strong> <span class="muted">127.0.0.1:2525: connection refused`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("dashboard lacks %q", want)
 		}
 	}
+	if strings.Contains(body, "built, not sent") {
+		t.Error("the sent week reads as not sent")
+	}
+	// The complaint bar stands above Gmail's line (16.67% > 0.3%).
+	line := regexp.MustCompile(`<line class="line" x1="45" y1="([0-9.]+)"`).FindStringSubmatch(body)
+	bar := regexp.MustCompile(`<rect class="complaint" x="[0-9.]+" y="([0-9.]+)"`).FindStringSubmatch(body)
+	if line == nil || bar == nil {
+		t.Fatalf("chart: line %v, bar %v", line, bar)
+	}
+	if ly, by := atof(line[1]), atof(bar[1]); by >= ly {
+		t.Errorf("complaint bar top %v is not above the 0.3%% line at %v", by, ly)
+	}
 }
+
+func atof(s string) float64 { f, _ := strconv.ParseFloat(s, 64); return f }

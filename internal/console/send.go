@@ -40,7 +40,8 @@ func (c *Console) startSend(week issue.Week, by string) bool {
 		c.mu.Lock()
 		j.Running, j.Finished, j.Err = false, c.now(), err
 		c.mu.Unlock()
-		c.forget(id) // read the ledger afresh: the send is over
+		c.forget(id)       // read the ledger afresh: the send is over
+		c.membersChanged() // the audience is smaller by those sent to
 		if _, err := c.d.Ledger.RefreshIssueStats(context.WithoutCancel(c.bg), id, c.now()); err != nil {
 			c.fail("stats "+id, err)
 		}
@@ -53,6 +54,8 @@ type confirmPage struct {
 	Week  string
 	Reach int
 	Held  string
+	Zone  string
+	Plan  *editor.Plan // the week's scheduled send, if any
 }
 
 // confirmSend asks before a send, naming how many members it reaches.
@@ -67,7 +70,14 @@ func (c *Console) confirmSend(w http.ResponseWriter, r *http.Request) {
 		c.message(w, r, http.StatusInternalServerError, "Something went wrong", "The members could not be counted.")
 		return
 	}
-	c.render(w, r, http.StatusOK, "confirm", page{Title: "Send " + wk.String(), Nav: "weeks", Data: confirmPage{Week: wk.String(), Reach: n}})
+	p := confirmPage{Week: wk.String(), Reach: n, Zone: c.cfg.Location.String()}
+	if plan, ok, err := c.d.Ledger.Plan(r.Context(), wk.String()); err != nil {
+		c.fail("plan "+wk.String(), err)
+	} else if ok && plan.State == editor.PlanScheduled {
+		plan.At = plan.At.In(c.cfg.Location)
+		p.Plan = &plan
+	}
+	c.render(w, r, http.StatusOK, "confirm", page{Title: "Send " + wk.String(), Nav: "weeks", Data: p})
 }
 
 // send starts the week's send now.
@@ -111,7 +121,7 @@ func (c *Console) schedule(w http.ResponseWriter, r *http.Request) {
 		c.message(w, r, http.StatusInternalServerError, "Something went wrong", "The send could not be scheduled.")
 		return
 	}
-	c.audit(r, editor.ActionSchedule, wk.String(), at.In(c.cfg.Location).Format(time.RFC3339))
+	c.audit(r, editor.ActionSchedule, wk.String(), at.In(c.cfg.Location).Format(time.RFC3339)+", "+r.PostFormValue("reach")+" members at confirmation")
 	redirectDone(w, r, "/admin/weeks/"+wk.String(), "scheduled", 0)
 }
 
@@ -261,13 +271,15 @@ func (c *Console) testSend(w http.ResponseWriter, r *http.Request) {
 }
 
 // reach counts the members a send of week would still reach, kept for
-// half a minute: counting a large audience takes a while.
+// a minute (counting a large audience takes a while) or until members
+// change on this desk (membersChanged).
 func (c *Console) reach(ctx context.Context, wk issue.Week) (int, error) {
 	c.figs.mu.Lock()
 	if c.reaches == nil {
 		c.reaches = map[string]reachEntry{}
 	}
 	e, ok := c.reaches[wk.String()]
+	gen := c.reachGen
 	c.figs.mu.Unlock()
 	if ok && c.now().Sub(e.at) < time.Minute {
 		return e.n, nil
@@ -277,7 +289,12 @@ func (c *Console) reach(ctx context.Context, wk issue.Week) (int, error) {
 		return 0, err
 	}
 	c.figs.mu.Lock()
-	c.reaches[wk.String()] = reachEntry{n: n, at: c.now()}
+	if gen == c.reachGen { // no change of members while counting
+		if c.reaches == nil {
+			c.reaches = map[string]reachEntry{}
+		}
+		c.reaches[wk.String()] = reachEntry{n: n, at: c.now()}
+	}
 	c.figs.mu.Unlock()
 	return n, nil
 }

@@ -101,6 +101,13 @@ func TestWeekWithoutJavaScript(t *testing.T) {
 			t.Errorf("GET %s: %d, lacks %q", tc.path, code, tc.want)
 		}
 	}
+	// Dark: the email's own dark rules apply, as in a mail client in dark
+	// mode; light keeps them behind the media query.
+	_, dark := b.get(fmt.Sprintf("/admin/weeks/%s/email?member=%d&scheme=dark", week, soren.ID))
+	_, light := b.get(fmt.Sprintf("/admin/weeks/%s/email?member=%d&scheme=light", week, soren.ID))
+	if !strings.Contains(dark, "@media all") || strings.Contains(dark, "prefers-color-scheme:dark") || !strings.Contains(light, "prefers-color-scheme:dark") {
+		t.Error("the dark preview does not apply the email's dark rules, or the light one does")
+	}
 	// The member's copy has their own signed issue link.
 	_, html := b.get(fmt.Sprintf("/admin/weeks/%s/email?member=%d", week, soren.ID))
 	if !strings.Contains(html, "/archive/") || strings.Contains(html, "weekly.example.org/issues/2026-W10/#") {
@@ -131,6 +138,15 @@ func TestWeekWithoutJavaScript(t *testing.T) {
 	body = b.waitDone()
 	if !strings.Contains(body, "<dt>Sent</dt><dd>6</dd>") {
 		t.Errorf("figures at the end: %s", body)
+	}
+	// The confirmation counts afresh once the send is over: nobody is left.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if _, body = b.get("/admin/weeks/" + week + "/send"); strings.Contains(body, "<strong>0 members</strong>") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("confirmation after the send: %s", body)
+		}
 	}
 	if n := len(d.relay.Messages()); n != 8 {
 		t.Errorf("relay got %d messages, want 2 tests and 6 members", n)
@@ -281,9 +297,20 @@ func TestScheduleCancelAndRun(t *testing.T) {
 	b := d.client()
 	b.mustLogin(editEmail, editPass)
 	b.post("/admin/weeks/"+week+"/build", nil)
+	// The confirmation offers the time, naming the members as for a send now.
+	if _, body := b.get("/admin/weeks/" + week + "/send"); !strings.Contains(body, `action="/admin/weeks/`+week+`/schedule"`) ||
+		!strings.Contains(body, "Schedule the send to 6 members") {
+		t.Fatalf("confirmation without the schedule: %s", body)
+	}
 	at := d.clock.Now().In(mustNY()).Add(time.Hour).Format("2006-01-02T15:04")
-	if code, loc, _ := b.post("/admin/weeks/"+week+"/schedule", url.Values{"at": {at}}); code != http.StatusSeeOther || !strings.Contains(loc, "done=scheduled") {
+	if code, loc, _ := b.post("/admin/weeks/"+week+"/schedule", url.Values{"at": {at}, "reach": {"6"}}); code != http.StatusSeeOther || !strings.Contains(loc, "done=scheduled") {
 		t.Fatalf("schedule: %d %s", code, loc)
+	}
+	if _, body := b.get("/admin/weeks/" + week + "/send"); !strings.Contains(body, "Already scheduled for") || !strings.Contains(body, `value="`+at+`"`) {
+		t.Errorf("confirmation does not show the plan: %s", body)
+	}
+	if _, body := b.get("/admin/weeks/" + week); !strings.Contains(body, "Cancel the scheduled send") {
+		t.Errorf("week page without the cancel: %s", body)
 	}
 	if _, body := b.get("/admin/weeks"); !strings.Contains(body, "scheduled for") {
 		t.Errorf("weeks list does not show the plan: %s", body)

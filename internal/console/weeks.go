@@ -93,6 +93,11 @@ func (c *Console) row(ctx context.Context, ws *weekStates, w issue.Week) weekRow
 		r.State, r.Tone = "unfinished", "warn"
 	case ran:
 		r.State, r.Tone = "sent", "ok"
+	case ws.stats[id].Total > 0 && ws.stats[id].Pending+ws.stats[id].Retrying > 0:
+		// Sent from the console (no scheduled run), not to the end.
+		r.State, r.Tone = "partly sent", "warn"
+	case ws.stats[id].Total > 0:
+		r.State, r.Tone = "sent", "ok"
 	case r.Built:
 		r.State, r.Tone = "built, not sent", "idle"
 	default:

@@ -8,3 +8,9 @@ import "image"
 func CheckPhoto(data []byte) (format string, cfg image.Config, err error) {
 	return checkImage(data, DefaultLimits().PhotoPixels)
 }
+
+// CheckPhoto is the package's CheckPhoto within l's pixel count
+// ([content] max_photo_megapixels): the check downloaded photos get.
+func (l Limits) CheckPhoto(data []byte) (format string, cfg image.Config, err error) {
+	return checkImage(data, l.orDefault().PhotoPixels)
+}

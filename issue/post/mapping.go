@@ -61,7 +61,8 @@ func (r *Rules) section(cats []string) (string, error) {
 // markdown.CheckPhoto is the one review files get.
 type PhotoChecker func(data []byte) (format string, cfg image.Config, err error)
 
-// Size limits for what a source downloads.
+// Size limits for what a source downloads; Source.MaxPhotoBytes replaces
+// the photo's.
 const (
 	MaxFeedBytes  = 10 << 20
 	MaxPhotoBytes = 20 << 20
@@ -186,9 +187,17 @@ func (s *Source) photo(ctx context.Context, p *Post, r *issue.Review, inBody []h
 	if pick == nil {
 		return "", notes, nil
 	}
-	resp, err := s.Fetch.Get(ctx, fetch.Request{URL: pick.URL, MaxBytes: MaxPhotoBytes, AllowPrivate: s.AllowPrivate, Accept: "image/jpeg, image/png;q=0.9"})
+	limit := s.MaxPhotoBytes
+	if limit <= 0 {
+		limit = MaxPhotoBytes
+	}
+	resp, err := s.Fetch.Get(ctx, fetch.Request{URL: pick.URL, MaxBytes: limit, AllowPrivate: s.AllowPrivate, Accept: "image/jpeg, image/png;q=0.9"})
 	if err != nil {
 		return "", notes, err
+	}
+	// A copy cached under a larger limit is held to today's.
+	if n := int64(len(resp.Body)); n > limit {
+		return "", notes, fmt.Errorf("%s: %w: %d bytes, limit %d ([content] max_photo_mb)", pick.URL, fetch.ErrTooLarge, n, limit)
 	}
 	format, cfg, err := s.Check(resp.Body)
 	if err != nil {

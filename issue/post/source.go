@@ -34,7 +34,12 @@ type Source struct {
 	Fetch        Getter
 	AllowPrivate bool
 	Rules        Rules
-	Check        PhotoChecker
+	// Check proves a downloaded photo whole and within the pixel limit
+	// ([content] max_photo_megapixels, through markdown.Limits.CheckPhoto).
+	Check PhotoChecker
+	// MaxPhotoBytes caps a photo's size ([content] max_photo_mb, as for
+	// review files' photos); zero is MaxPhotoBytes.
+	MaxPhotoBytes int64
 	// Workers is how many posts are mapped (and their photos fetched) at
 	// once (4); the fetcher's per-host limit still applies.
 	Workers int
