@@ -106,7 +106,7 @@ func (b *Builder) BuildWith(ctx context.Context, ts *pdf.Typesetter, week issue.
 	case <-ts.LaidOut():
 	case <-ctx.Done():
 	}
-	ed, err := b.writeFolder(ctx, iss, week, tmp)
+	_, err = b.writeFolder(ctx, iss, week, tmp) // its edition points at the sources; publishedEdition replaces it
 	pdfRes := <-typeset
 	if pdfRes.err != nil {
 		return nil, fmt.Errorf("publish: typeset %s: %w", week, pdfRes.err)
@@ -127,7 +127,8 @@ func (b *Builder) BuildWith(ctx context.Context, ts *pdf.Typesetter, week issue.
 	if err != nil {
 		return nil, fmt.Errorf("publish: build %s: %w", week, err)
 	}
-	if ed, err = b.publishedEdition(iss, final); err != nil {
+	ed, err := b.publishedEdition(iss, final)
+	if err != nil {
 		return nil, err
 	}
 	return &Built{Issue: iss, Dir: final, PDF: data, PDFSize: pdfRes.size, Edition: ed, Skipped: res.Skipped, Result: res}, nil
