@@ -6,13 +6,14 @@
 #   2. three instances on one PostgreSQL against one (goal ≥ 1.0× on
 #      loopback);
 #   3. the same behind a relay 20 ms away (bench/delayproxy; goal ≥ 2.5×);
-#   4. each send's peak RSS (goal ≤ 64 MB per instance);
+#   4. each send's peak RSS (goal ≤ 64 MB per instance), and with the case
+#      million a send of MILLION (1,000,000) members on each store;
 #   5. for reference, PostgreSQL with synchronous_commit=off against SQLite.
 #
 # The PostgreSQL cluster is a throwaway one (scripts/pg.sh) with its
 # default durability, as SQLite keeps synchronous=FULL. Engines take turns,
 # RUNS times each; medians are printed with every run. CASES picks which
-# comparisons run (default: engines loopback far async).
+# comparisons run (default: engines loopback far async; add million).
 # Needs postfix (smtp-sink), GNU time and postgresql:
 #   apt-get install -y postfix time postgresql
 set -euo pipefail
@@ -21,6 +22,9 @@ MEMBERS="${MEMBERS:-20000}"
 FAR_MEMBERS="${FAR_MEMBERS:-6000}"
 CASES="${CASES:-engines loopback far async}"
 RUNS="${RUNS:-3}"
+MILLION="${MILLION:-1000000}"
+# MILLION_SPECS: the million case's sends, ENGINE:INSTANCES each.
+MILLION_SPECS="${MILLION_SPECS:-sqlite:1 postgres:1}"
 PORT="${PORT:-2526}"
 for tool in smtp-sink /usr/bin/time; do
 	command -v "$tool" >/dev/null || { echo "bench/store.sh: $tool missing (apt-get install -y postfix time)" >&2; exit 1; }
@@ -118,6 +122,18 @@ for c in $CASES; do
 	# The price of PostgreSQL's durable commit: the same send with
 	# synchronous_commit=off (an operator's choice, in [store] url).
 	async) compare "PostgreSQL async commit vs SQLite" "$MEMBERS" "$out/ref/members.csv" "$PORT" sqlite:1 postgres-async:1 ;;
+	# One send of MILLION members on each store (MILLION_SPECS): its rate
+	# and the largest peak RSS of its instances.
+	million)
+		awk -v n="$MILLION" 'BEGIN { print "email,name,tier,status,deliver_pdf"
+			for (i = 1; i <= n; i++) printf "member%07d@example.org,Member %d,digital,active,link\n", i, i }' >"$out/members-million.csv"
+		for spec in $MILLION_SPECS; do
+			fresh "${spec%:*}" "$out/members-million.csv"
+			read -r t r < <(send "${spec#*:}" "$PORT")
+			awk -v e="$spec" -v n="$MILLION" -v t="$t" -v r="$r" 'BEGIN {
+				printf "%-34s %-18s %8.0f/s  peak RSS %5.1f MB an instance  (%.0f s)\n", "send of " n " members", e, n * 1000 / t, r / 1024, t / 1000 }'
+		done
+		;;
 	*) echo "bench/store.sh: unknown case $c" >&2; exit 2 ;;
 	esac
 done

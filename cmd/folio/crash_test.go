@@ -29,6 +29,7 @@ var crashFull = flag.Bool("crash.full", false, "crash test at full size (5,000 m
 // message in flight at a kill (at most one per worker per kill), with the
 // same Message-ID; every instance's last `folio send` exits 0.
 func TestCrashThreeInstances(t *testing.T) {
+	t.Parallel() // its own folder, store, relay and processes
 	members, kills := 600, 2
 	if *crashFull {
 		members, kills = 5000, 5

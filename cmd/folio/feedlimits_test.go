@@ -20,6 +20,7 @@ import (
 // TestFeedPhotosObeyContentLimits: a feed's photo is held to [content]
 // max_photo_megapixels and max_photo_mb, as a review file's photo is.
 func TestFeedPhotosObeyContentLimits(t *testing.T) {
+	t.Parallel() // its own folder, store, relay and processes
 	const photo = "/wp-content/uploads/2026/03/low-tide-radio.jpg"
 	seed := rand.Uint64()
 	t.Logf("seed %d", seed)

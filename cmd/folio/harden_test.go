@@ -89,6 +89,7 @@ func prlimitData(t *testing.T, mb int, args ...string) *exec.Cmd {
 // runtime: cannot allocate memory"); now the header check refuses it,
 // naming the file, line and field, and the process exits cleanly.
 func TestPhotoBombIsRefusedBeforeDecoding(t *testing.T) {
+	t.Parallel() // its own folder, store, relay and processes
 	dir := sample(t)
 	addBombReview(t, dir, 20000, 20000)
 	cmd := prlimitData(t, 300, "build", "--week", sampleWeek, "--config", filepath.Join(dir, "folio.toml"))
@@ -115,6 +116,7 @@ func TestPhotoBombIsRefusedBeforeDecoding(t *testing.T) {
 // build through the editor API and keeps serving. Before the fix the
 // build ran inside serve and took it down.
 func TestServeSurvivesABuildThatRunsOutOfMemory(t *testing.T) {
+	t.Parallel() // its own folder, store, relay and processes
 	dir := sample(t)
 	cfg := filepath.Join(dir, "folio.toml")
 	addBombReview(t, dir, 30000, 30000)
@@ -200,6 +202,7 @@ func TestServeSurvivesABuildThatRunsOutOfMemory(t *testing.T) {
 // refuses to replace the issue members already have, says how many have
 // it, and with --force rebuilds and says so again.
 func TestBuildOfASentWeekNeedsForce(t *testing.T) {
+	t.Parallel() // its own folder, store, relay and processes
 	dir := sample(t)
 	cfg := filepath.Join(dir, "folio.toml")
 	for _, args := range [][]string{{"members", "import", filepath.Join(dir, "members.csv")}, {"run", "--week", sampleWeek}} {

@@ -23,6 +23,7 @@ import (
 // sends it (loading it from the database) and serves a member's archive
 // link to it, PDF and photos included.
 func TestAnyInstanceServesAndSendsTheIssue(t *testing.T) {
+	t.Parallel() // its own folder, store, relay and processes
 	a, b := sample(t), sample(t)
 	if err := os.RemoveAll(filepath.Join(b, "reviews")); err != nil {
 		t.Fatal(err)

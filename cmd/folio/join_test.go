@@ -36,6 +36,7 @@ func manyMembers(t *testing.T, dir string, n int) string {
 // `folio serve` instance joins a `folio send` that another process
 // started, and sends part of it; together they deliver every member once.
 func TestServeJoinsASendStartedElsewhere(t *testing.T) {
+	t.Parallel() // its own folder, store, relay and processes
 	const members = 400
 	dir := sample(t)
 	cfg := filepath.Join(dir, "folio.toml")
@@ -110,6 +111,7 @@ func TestServeJoinsASendStartedElsewhere(t *testing.T) {
 // SIGKILL and nobody runs it again; a `folio serve` on the same
 // PostgreSQL store takes the send on and finishes it.
 func TestServeResumesASendWhoseSenderDied(t *testing.T) {
+	t.Parallel() // its own folder, store, relay and processes
 	const members = 300
 	dir := sample(t)
 	cfg := filepath.Join(dir, "folio.toml")

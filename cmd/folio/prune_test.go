@@ -23,6 +23,7 @@ func TestParseAge(t *testing.T) {
 // TestPruneCommand: after a send, prune with an age the send is younger
 // than removes nothing; the command says what it did.
 func TestPruneCommand(t *testing.T) {
+	t.Parallel() // its own folder, store, relay and processes
 	dir := sample(t)
 	cfg := filepath.Join(dir, "folio.toml")
 	if _, _, err := folio(t, nil, "members", "import", filepath.Join(dir, "members.csv"), "--config", cfg); err != nil {

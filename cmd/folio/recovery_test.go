@@ -17,20 +17,23 @@ import (
 )
 
 // TestSendAfterKillFinishesInOneGo: `folio send` is killed with SIGKILL
-// twice at random moments of a 1,200-member send; the next `folio send`
+// twice at random moments of a 600-member send; the next `folio send`
 // (with the default 10-minute lease) delivers the rest in one go and
 // exits 0, because a dead sender's rows come back at once. Every member
 // gets the issue; a second copy comes only from a message in flight at a
 // kill (at most one per worker), with the same Message-ID. On both
-// stores.
+// stores, side by side (each has its own relay, folder and database).
 func TestSendAfterKillFinishesInOneGo(t *testing.T) {
 	for _, engine := range storetest.Engines() {
-		t.Run(engine, func(t *testing.T) { testSendAfterKill(t, engine) })
+		t.Run(engine, func(t *testing.T) {
+			t.Parallel()
+			testSendAfterKill(t, engine)
+		})
 	}
 }
 
 func testSendAfterKill(t *testing.T, engine string) {
-	const members, kills, workers = 1200, 2, 4
+	const members, kills, workers = 600, 2, 4
 	dir := sample(t)
 	cfg := filepath.Join(dir, "folio.toml")
 	srv := smtptest.Start(t)
@@ -67,7 +70,7 @@ func testSendAfterKill(t *testing.T, engine string) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		target := len(srv.Messages()) + 100 + rng.IntN(300)
+		target := len(srv.Messages()) + 50 + rng.IntN(150)
 		srv.Wait(target, 30*time.Second)
 		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 			t.Fatal(err)

@@ -16,6 +16,7 @@ import (
 // exits non-zero, naming the file; no empty database is made in its
 // place.
 func TestServeStopsWhenItsDatabaseVanishes(t *testing.T) {
+	t.Parallel() // its own folder, store, relay and processes
 	dir := sample(t)
 	cfg := filepath.Join(dir, "folio.toml")
 	if _, stderr, code := runBinary(t, "init", "--config", cfg); code != 0 {

@@ -54,8 +54,10 @@ func crashChild() int {
 	defer st.Close()
 	port, _ := strconv.Atoi(os.Getenv(envSMTP))
 	s, err := delivery.NewSender(delivery.Options{
-		Ledger:    st,
-		Transport: mailer.NewSMTP(mailer.SMTPConfig{Host: "127.0.0.1", Port: port, TLS: "none", Timeout: time.Second}),
+		Ledger: st,
+		// A generous timeout: on a loaded machine a 1 s one turned replies
+		// into retries due minutes later, and the ledger never settled.
+		Transport: mailer.NewSMTP(mailer.SMTPConfig{Host: "127.0.0.1", Port: port, TLS: "none", Timeout: 10 * time.Second}),
 		Composer:  composer(issueID),
 		From:      "Folio Weekly <issues@weekly.example.org>",
 		Workers:   crashWorkers,
