@@ -187,6 +187,17 @@ func TestConsoleInABrowser(t *testing.T) {
 		if same := text("window.__samePage"); same != "true" {
 			t.Error("the page was reloaded: the progress did not come over the stream")
 		}
+		// The stream also clears the page's "sending" mark and its Pause.
+		for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+			body := text("document.body.innerText")
+			if !strings.Contains(body, "sending, started by") && text(`document.querySelector('form[action$="/pause"]') === null`) == "true" {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Errorf("after the send the page still says it is sending: %.300q", body)
+				break
+			}
+		}
 		if !midway {
 			t.Log("the send finished before a progress event showed it under way")
 		}

@@ -35,6 +35,7 @@ type runLine struct {
 	Finished time.Time
 	Sending  bool
 	By       string // the editor who started it; empty for the schedule's job
+	Note     string // the audit log's detail: the members at confirmation
 }
 
 // lastRuns merges the scheduled job's runs with the sends editors started
@@ -57,7 +58,7 @@ func (c *Console) lastRuns(ctx context.Context, n int) []runLine {
 		if e.Action != editor.ActionSend && e.Action != editor.ActionRetryFailed {
 			continue
 		}
-		out = append(out, runLine{Week: e.Target, Started: e.At.In(c.cfg.Location), By: e.Editor, Sending: c.d.Progress.Live(e.Target).Running})
+		out = append(out, runLine{Week: e.Target, Started: e.At.In(c.cfg.Location), By: e.Editor, Note: e.Detail, Sending: c.d.Progress.Live(e.Target).Running})
 	}
 	slices.SortStableFunc(out, func(a, b runLine) int { return b.Started.Compare(a.Started) })
 	// A week's send shows as running on its newest line only.
