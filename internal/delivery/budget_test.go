@@ -33,6 +33,7 @@ func fill(t *testing.T, st *store.Store, n int) {
 // others send nothing and stop at once with the rest pending, saying
 // when the next message may go.
 func TestHourlyCapSharedAcrossRuns(t *testing.T) {
+	t.Parallel() // waits on clocks and peers more than it computes
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		fill(t, st, 12)
 		srv := smtptest.Start(t)
@@ -62,6 +63,7 @@ func TestHourlyCapSharedAcrossRuns(t *testing.T) {
 // issue side by side, each with a rate of 20 a second; kept in the store,
 // the rate holds for all of them together.
 func TestRateSharedByInstances(t *testing.T) {
+	t.Parallel() // waits on clocks and peers more than it computes
 	for _, engine := range storetest.Engines() {
 		t.Run(engine, func(t *testing.T) {
 			target := storetest.Target(t, engine)
@@ -107,6 +109,7 @@ func TestRateSharedByInstances(t *testing.T) {
 // TestDomainRate: [delivery] domain_rates holds per recipient domain,
 // over all workers: gmail.com at 10 a second, other domains unlimited.
 func TestDomainRate(t *testing.T) {
+	t.Parallel() // waits on clocks and peers more than it computes
 	var mu sync.Mutex
 	var gmail []time.Time
 	srv := smtptest.Start(t, smtptest.WithScript(func(c smtptest.Call) smtptest.Action {
@@ -145,6 +148,7 @@ func TestDomainRate(t *testing.T) {
 // its first day, so a send of 12 delivers 5 and stops with the rest
 // pending until the next day, and a second run today sends nothing.
 func TestWarmupDailyCap(t *testing.T) {
+	t.Parallel() // waits on clocks and peers more than it computes
 	st := newStore(t, 12)
 	srv := smtptest.Start(t)
 	warm := delivery.Warmup{Start: time.Now(), First: 5, Last: 1000, Days: 10}

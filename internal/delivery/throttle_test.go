@@ -46,6 +46,7 @@ func (r *rateLimitedRelay) script(c smtptest.Call) smtptest.Action {
 // (AIMD) instead of deferring each refused member to its own retry: every
 // member gets the issue in this run, after a handful of refusals.
 func TestThrottlingSlowsTheWholeRun(t *testing.T) {
+	t.Parallel() // waits on clocks and peers more than it computes
 	relay := &rateLimitedRelay{n: 8, window: 200 * time.Millisecond}
 	srv := smtptest.Start(t, smtptest.WithScript(relay.script))
 	const members = 60
@@ -70,6 +71,7 @@ func TestThrottlingSlowsTheWholeRun(t *testing.T) {
 // down and keeps using long connections, instead of recycling every
 // connection after as many messages as the one told off had carried.
 func TestThrottling421LeavesConnectionsLong(t *testing.T) {
+	t.Parallel() // waits on clocks and peers more than it computes
 	var once sync.Once
 	srv := smtptest.Start(t, smtptest.WithScript(func(c smtptest.Call) smtptest.Action {
 		act := smtptest.Action{}
