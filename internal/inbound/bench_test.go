@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/emersion/go-smtp"
 
@@ -147,6 +148,9 @@ func BenchmarkListenerConnections(b *testing.B) {
 					return
 				}
 				defer c.Close()
+				// A listener that held fewer sessions would leave the
+				// rest unanswered: fail rather than wait for ever.
+				c.CommandTimeout = 30 * time.Second
 				err = c.Hello("relay.example.net")
 				greeted.Done()
 				greeted.Wait() // all n sessions are open now

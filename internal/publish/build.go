@@ -106,7 +106,7 @@ func (b *Builder) BuildWith(ctx context.Context, ts *pdf.Typesetter, week issue.
 	case <-ts.LaidOut():
 	case <-ctx.Done():
 	}
-	ed, err := b.writeFolder(ctx, iss, week, tmp)
+	_, err = b.writeFolder(ctx, iss, week, tmp) // its edition points at the sources; publishedEdition replaces it
 	pdfRes := <-typeset
 	if pdfRes.err != nil {
 		return nil, fmt.Errorf("publish: typeset %s: %w", week, pdfRes.err)
@@ -127,7 +127,29 @@ func (b *Builder) BuildWith(ctx context.Context, ts *pdf.Typesetter, week issue.
 	if err != nil {
 		return nil, fmt.Errorf("publish: build %s: %w", week, err)
 	}
+	ed, err := b.publishedEdition(iss, final)
+	if err != nil {
+		return nil, err
+	}
 	return &Built{Issue: iss, Dir: final, PDF: data, PDFSize: pdfRes.size, Edition: ed, Skipped: res.Skipped, Result: res}, nil
+}
+
+// publishedEdition is the edition of the issue as published in dir: its
+// email embeds the photos copyPhotos scaled, not the sources.
+func (b *Builder) publishedEdition(iss *issue.Issue, dir string) (*newsletter.Edition, error) {
+	data, err := encodeManifest(iss)
+	if err != nil {
+		return nil, err
+	}
+	pub, err := decodeManifest(data, dir)
+	if err != nil {
+		return nil, fmt.Errorf("publish: %w", err)
+	}
+	ed, err := b.Renderer.Edition(pub)
+	if err != nil {
+		return nil, fmt.Errorf("publish: newsletter %s: %w", iss.Week, err)
+	}
+	return ed, nil
 }
 
 // typesetResult is the size of the PDF typesetAsync wrote, or why it failed.
@@ -237,7 +259,7 @@ func (b *Builder) LoadBuilt(ctx context.Context, week issue.Week) (*Built, error
 }
 
 // encodeManifest saves the issue with photo paths relative to the issue
-// folder, where copyPhotos puts them.
+// folder, where copyPhotos puts them, and their published size.
 func encodeManifest(iss *issue.Issue) ([]byte, error) {
 	cp := *iss
 	cp.Sections = make([]issue.Section, len(iss.Sections))
@@ -248,6 +270,7 @@ func encodeManifest(iss *issue.Issue) ([]byte, error) {
 			if r.Photo != nil {
 				ph := *r.Photo
 				ph.Path = filepath.ToSlash(filepath.Join(issue.ImagesDir, issue.PhotoFile(r)))
+				ph.Width, ph.Height = webSize(ph.Width, ph.Height) // as copyPhotos scales it
 				rc.Photo = &ph
 			}
 			cp.Sections[i].Reviews = append(cp.Sections[i].Reviews, &rc)
@@ -271,21 +294,6 @@ func decodeManifest(data []byte, dir string) (*issue.Issue, error) {
 		}
 	}
 	return &iss, nil
-}
-
-func copyPhotos(iss *issue.Issue, dir string) error {
-	for _, r := range iss.Reviews() {
-		if r.Photo == nil {
-			continue
-		}
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return fmt.Errorf("publish: %w", err)
-		}
-		if err := copyFile(r.Photo.Path, filepath.Join(dir, issue.PhotoFile(r))); err != nil {
-			return fmt.Errorf("publish: copy photo of %s: %w", r.Source, err)
-		}
-	}
-	return nil
 }
 
 func copyFile(from, to string) error {
