@@ -2,11 +2,14 @@ package mailer_test
 
 import (
 	"bytes"
+	"fmt"
 	"net/mail"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/emersion/go-msgauth/dkim"
 
 	"github.com/foliopress/folio/internal/dkimtest"
 	"github.com/foliopress/folio/mailer"
@@ -116,6 +119,22 @@ func TestDKIMVerifiesWithIndependentVerifiers(t *testing.T) {
 	for i := range keys {
 		if err := dkimtest.OpenDKIM(t, onlySignature(t, msg, i), records); err != nil {
 			t.Errorf("signature %d (s=%s): %v", i, keys[i].Selector, err)
+		}
+	}
+	// go-msgauth, a third verifier (Folio signs on its own).
+	lookup := func(name string) ([]string, error) {
+		if r, ok := records[name]; ok {
+			return []string{r}, nil
+		}
+		return nil, fmt.Errorf("no TXT record at %s", name)
+	}
+	gv, err := dkim.VerifyWithOptions(bytes.NewReader(msg), &dkim.VerifyOptions{LookupTXT: lookup})
+	if err != nil || len(gv) != 2 {
+		t.Fatalf("go-msgauth: %d verifications, %v", len(gv), err)
+	}
+	for _, v := range gv {
+		if v.Err != nil || v.Domain != "weekly.example.org" {
+			t.Errorf("go-msgauth: d=%s: %v", v.Domain, v.Err)
 		}
 	}
 }

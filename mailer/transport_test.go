@@ -119,7 +119,9 @@ func TestReplyKey(t *testing.T) {
 			t.Errorf("keys differ by transaction id:\n%q\n%q", ka, kb)
 		}
 	}
-	short := func(enh string) error { return &mailer.SMTPError{Phase: mailer.PhaseRcpt, Code: 550, Message: enh + " mailbox unavailable"} }
+	short := func(enh string) error {
+		return &mailer.SMTPError{Phase: mailer.PhaseRcpt, Code: 550, Message: enh + " mailbox unavailable"}
+	}
 	if mailer.ReplyKey(short("5.1.1")) == mailer.ReplyKey(short("5.1.10")) {
 		t.Error("replies with different enhanced codes share a key")
 	}

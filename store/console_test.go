@@ -200,6 +200,12 @@ func TestSearchRetryAndStats(t *testing.T) {
 		if err := s.Record(ctx, "2026-W10", "A", outs, t0); err != nil {
 			t.Fatal(err)
 		}
+		if fs, err := s.FirstFailures(ctx, "2026-W10", 1); err != nil || len(fs) != 1 || fs[0].Email == "" || fs[0].Reply == "" {
+			t.Errorf("first failure %+v %v", fs, err)
+		}
+		if fs, err := s.FirstFailures(ctx, "2026-W10", 10); err != nil || len(fs) != 2 {
+			t.Errorf("first failures %+v %v, want the 2", fs, err)
+		}
 		if ds, err := s.MemberDeliveries(ctx, cs[2].MemberID, 10); err != nil || len(ds) != 1 || ds[0].State != delivery.StateFailedPerm {
 			t.Errorf("member deliveries %+v %v", ds, err)
 		}

@@ -170,22 +170,36 @@ func TestConsoleInABrowser(t *testing.T) {
 		click(`form[action$="/send"] button`)
 		b.Run(`window.__samePage = true`)
 		midway := false
+		// The end: done, with every member of the ledger sent (the page
+		// may first show the ledger as it was before this send began).
+		end := regexp.MustCompile(fmt.Sprintf(`(?i)sent\n%d\b`, ledger))
 		for deadline := time.Now().Add(90 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
 			progress := text(`document.querySelector(".progress").innerText`)
 			if !midway && strings.Contains(progress, "Sending from this desk") && sentRE.MatchString(progress) && !strings.Contains(strings.ToLower(progress), "waiting\n0") {
 				midway = true
 				shots.take(b, "console-sending-"+name, width, 1100)
 			}
-			if strings.Contains(progress, "Done: every member") {
+			if strings.Contains(progress, "Done: every member") && end.MatchString(progress) {
 				break
 			}
 		}
 		progress := text(`document.querySelector(".progress").innerText`)
-		if !strings.Contains(progress, "Done: every member") || !regexp.MustCompile(fmt.Sprintf(`(?i)sent\n%d\b`, ledger)).MatchString(progress) {
+		if !strings.Contains(progress, "Done: every member") || !end.MatchString(progress) {
 			t.Fatalf("the progress did not reach the end: %q", progress)
 		}
 		if same := text("window.__samePage"); same != "true" {
 			t.Error("the page was reloaded: the progress did not come over the stream")
+		}
+		// The stream also clears the page's "sending" mark and its Pause.
+		for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+			body := text("document.body.innerText")
+			if !strings.Contains(body, "sending, started by") && text(`document.querySelector('form[action$="/pause"]') === null`) == "true" {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Errorf("after the send the page still says it is sending: %.300q", body)
+				break
+			}
 		}
 		if !midway {
 			t.Log("the send finished before a progress event showed it under way")

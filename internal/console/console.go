@@ -65,6 +65,7 @@ type Console struct {
 	mu       sync.Mutex
 	sends    map[string]*sendJob
 	thumbs   thumbCache
+	bc       builtCache
 	reaches  map[string]reachEntry // under figs.mu
 	reachGen int                   // under figs.mu: changes of members seen
 	counts   map[member.Status]int // members by status, under figs.mu

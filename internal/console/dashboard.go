@@ -34,6 +34,42 @@ type runLine struct {
 	Started  time.Time
 	Finished time.Time
 	Sending  bool
+	By       string // the editor who started it; empty for the schedule's job
+	Note     string // the audit log's detail: the members at confirmation
+}
+
+// lastRuns merges the scheduled job's runs with the sends editors started
+// (the audit log's send entries), newest first, n at most.
+func (c *Console) lastRuns(ctx context.Context, n int) []runLine {
+	var out []runLine
+	runs, err := c.d.Ledger.LastRuns(ctx, n)
+	if err != nil {
+		c.fail("runs", err)
+	}
+	for _, run := range runs {
+		out = append(out, runLine{Week: run.Week, Started: run.Started.In(c.cfg.Location), Finished: run.Finished,
+			Sending: c.d.Progress.Live(run.Week).Running})
+	}
+	log, err := c.d.Accounts.AuditLog(ctx, 200)
+	if err != nil {
+		c.fail("audit log", err)
+	}
+	for _, e := range log {
+		if e.Action != editor.ActionSend && e.Action != editor.ActionRetryFailed {
+			continue
+		}
+		out = append(out, runLine{Week: e.Target, Started: e.At.In(c.cfg.Location), By: e.Editor, Note: e.Detail, Sending: c.d.Progress.Live(e.Target).Running})
+	}
+	slices.SortStableFunc(out, func(a, b runLine) int { return b.Started.Compare(a.Started) })
+	// A week's send shows as running on its newest line only.
+	seen := map[string]bool{}
+	for i := range out {
+		if seen[out[i].Week] {
+			out[i].Sending = false
+		}
+		seen[out[i].Week] = true
+	}
+	return out[:min(n, len(out))]
 }
 
 // health is one checked part and what was seen.
@@ -49,14 +85,8 @@ type health struct {
 func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := dashboardPage{Zone: c.cfg.Location.String()}
-	runs, err := c.d.Ledger.LastRuns(ctx, 8)
-	if err != nil {
-		c.fail("runs", err)
-	}
-	for _, run := range runs {
-		p.Runs = append(p.Runs, runLine{Week: run.Week, Started: run.Started.In(c.cfg.Location), Finished: run.Finished,
-			Sending: c.d.Progress.Live(run.Week).Running})
-	}
+	p.Runs = c.lastRuns(ctx, 8)
+	var err error
 	if ws, err := c.loadWeekStates(ctx, 12); err != nil {
 		c.fail("weeks", err)
 	} else {

@@ -32,7 +32,7 @@ type Accounts interface {
 // plans, pauses and figures.
 type Ledger interface {
 	Counts(ctx context.Context, issueID string) (map[delivery.State]int, error)
-	Failures(ctx context.Context, issueID string) ([]delivery.Failure, error)
+	FirstFailures(ctx context.Context, issueID string, limit int) ([]delivery.Failure, error)
 	LastRuns(ctx context.Context, limit int) ([]store.Run, error)
 	ScheduleSend(ctx context.Context, p editor.Plan) error
 	CancelSend(ctx context.Context, week string) error

@@ -142,7 +142,7 @@ func newDesk(t *testing.T, o deskOpts) *desk {
 		Store: st, Links: lk, Holds: st, HoldPoll: 20 * time.Millisecond, Observe: prog.Start, AttachMaxBytes: 1,
 		NewSender: func(c delivery.Composer) (*delivery.Sender, error) {
 			return delivery.NewSender(delivery.Options{Ledger: st, Composer: c, From: "Folio Weekly <issues@weekly.example.org>", Workers: 2,
-				Transport: mailer.NewSMTP(mailer.SMTPConfig{Host: relay.Host, Port: relay.Port, TLS: "none", Timeout: 10 * time.Second}),
+				Transport: mailer.NewSMTP(mailer.SMTPConfig{Host: relay.Host, Port: relay.Port, TLS: "none", Timeout: time.Minute}),
 				OnResult:  prog.Observe})
 		},
 	}

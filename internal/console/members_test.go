@@ -135,7 +135,8 @@ func TestImportPreviewThenCommit(t *testing.T) {
 	}
 }
 
-// TestDashboard shows the weeks (a send from the console reads "sent"),
+// TestDashboard shows the weeks (a send from the console reads "sent"
+// and is among the last runs, with its editor),
 // the next run, each issue's complaint rate against Gmail's 0.3% line,
 // and the health checks, a failing one as down with what it saw.
 func TestDashboard(t *testing.T) {
@@ -158,7 +159,7 @@ func TestDashboard(t *testing.T) {
 	}
 	_, body := b.get("/admin/")
 	for _, want := range []string{"Next scheduled run", "Gmail's 0.3% complaint line", `<rect class="complaint"`, week,
-		`<span class="state ok">sent</span>`, "1 (16.67%)", "store</strong>",
+		`<span class="state ok">sent</span>`, "1 (16.67%)", "store</strong>", "sent by " + editEmail,
 		`<span class="state bad">down</span> <strong>inbound listener</strong> <span class="muted">127.0.0.1:2525: connection refused`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("dashboard lacks %q", want)

@@ -17,6 +17,7 @@ import (
 
 	"github.com/foliopress/folio/internal/artifact"
 	"github.com/foliopress/folio/internal/member"
+	"github.com/foliopress/folio/internal/publish"
 	"github.com/foliopress/folio/issue"
 )
 
@@ -55,6 +56,52 @@ func (p PDFToPPM) Thumbnail(ctx context.Context, pdf []byte, page int) ([]byte, 
 type thumbCache struct {
 	mu    sync.Mutex
 	pages map[string][]byte
+}
+
+// builtCache keeps the last built issue the email preview loaded (its
+// newsletter edition is rendered and its CSS inlined on load: tens of
+// milliseconds), by week and the time of its manifest, so a rebuild here
+// or anywhere else is seen at the next preview.
+type builtCache struct {
+	mu   sync.Mutex
+	week string
+	at   time.Time
+	b    *publish.Built
+}
+
+// built is the week's built issue, from builtCache when it is current.
+func (c *Console) built(ctx context.Context, wk issue.Week) (*publish.Built, error) {
+	f, err := c.d.Issues.Open(ctx, wk.String(), artifact.ManifestFile)
+	if err != nil {
+		return nil, err
+	}
+	fi, err := f.Stat()
+	_ = f.Close()
+	if err != nil {
+		return nil, err
+	}
+	c.bc.mu.Lock()
+	if c.bc.b != nil && c.bc.week == wk.String() && c.bc.at.Equal(fi.ModTime()) {
+		b := c.bc.b
+		c.bc.mu.Unlock()
+		return b, nil
+	}
+	c.bc.mu.Unlock()
+	b, err := c.d.Desk.Built(ctx, wk)
+	if err != nil {
+		return nil, err
+	}
+	c.bc.mu.Lock()
+	c.bc.week, c.bc.at, c.bc.b = wk.String(), fi.ModTime(), b
+	c.bc.mu.Unlock()
+	return b, nil
+}
+
+// forgetBuilt drops the kept issue (a build here replaced it).
+func (c *Console) forgetBuilt() {
+	c.bc.mu.Lock()
+	c.bc.b = nil
+	c.bc.mu.Unlock()
 }
 
 // pageCount counts a PDF's pages (its /Type /Page objects).
@@ -150,7 +197,7 @@ func (c *Console) emailDoc(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	b, err := c.d.Desk.Built(ctx, wk)
+	b, err := c.built(ctx, wk)
 	if err != nil {
 		c.notFound(w, r)
 		return

@@ -2,6 +2,7 @@ package console_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -357,5 +358,31 @@ func TestBrokenReviewIsShown(t *testing.T) {
 	code, _, body := b.post("/admin/weeks/"+week+"/build", nil)
 	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "broken.md:5: rating") {
 		t.Fatalf("build with a broken review: %d\n%s", code, body)
+	}
+}
+
+// TestPreviewFollowsARebuild: the email preview keeps the loaded issue
+// between views, and shows a rebuilt one at once.
+func TestPreviewFollowsARebuild(t *testing.T) {
+	d := newDesk(t, deskOpts{})
+	b := d.client()
+	b.mustLogin(editEmail, editPass)
+	b.post("/admin/weeks/"+week+"/build", nil)
+	if _, body := b.get("/admin/weeks/" + week + "/email"); !strings.Contains(body, "The Salt Orchard") {
+		t.Fatal("the preview lacks the review")
+	}
+	path := filepath.Join(d.reviews, "film", "the-salt-orchard.md")
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, bytes.Replace(src, []byte(`title: "The Salt Orchard"`), []byte(`title: "The Salt Orchard, Revisited"`), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, _ := b.post("/admin/weeks/"+week+"/build", nil); code != http.StatusSeeOther {
+		t.Fatalf("rebuild: %d", code)
+	}
+	if _, body := b.get("/admin/weeks/" + week + "/email?part=text"); !strings.Contains(body, "The Salt Orchard, Revisited") {
+		t.Error("the preview shows the issue from before the rebuild")
 	}
 }

@@ -250,13 +250,12 @@ func (c *Console) week(w http.ResponseWriter, r *http.Request) {
 		p.Plan = &plan
 	}
 	if fig.Failed+fig.Retrying > 0 {
-		fails, err := c.d.Ledger.Failures(ctx, id)
+		// The first hundred; the figures count them all.
+		fails, err := c.d.Ledger.FirstFailures(ctx, id, 100)
 		if err != nil {
 			c.fail("failures "+id, err)
 		}
-		if len(fails) > 100 {
-			p.MoreFails, fails = len(fails)-100, fails[:100]
-		}
+		p.MoreFails = max(0, fig.Failed+fig.Retrying-len(fails))
 		p.Failures = fails
 	}
 	c.mu.Lock()
@@ -320,6 +319,7 @@ func (c *Console) build(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, err := c.d.Desk.Build(r.Context(), wk)
+	c.forgetBuilt()
 	if err != nil {
 		c.audit(r, editor.ActionBuild, wk.String(), "failed: "+err.Error())
 		c.message(w, r, http.StatusUnprocessableEntity, "The build failed", err.Error())
