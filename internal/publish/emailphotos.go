@@ -89,13 +89,7 @@ func scalePhoto(path string, width int) ([]byte, error) {
 	height := max(1, (b.Dy()*width+b.Dx()/2)/b.Dx())
 	var out image.Image
 	if yc, ok := src.(*image.YCbCr); ok {
-		dst := image.NewYCbCr(image.Rect(0, 0, width, height), yc.SubsampleRatio)
-		sc, dc := chromaSize(yc.Rect, yc.SubsampleRatio), chromaSize(dst.Rect, dst.SubsampleRatio)
-		shrink(yc.Y[yc.YOffset(b.Min.X, b.Min.Y):], b.Dx(), b.Dy(), yc.YStride, 1, dst.Y, width, height, dst.YStride, 1)
-		co := yc.COffset(b.Min.X, b.Min.Y)
-		shrink(yc.Cb[co:], sc.X, sc.Y, yc.CStride, 1, dst.Cb, dc.X, dc.Y, dst.CStride, 1)
-		shrink(yc.Cr[co:], sc.X, sc.Y, yc.CStride, 1, dst.Cr, dc.X, dc.Y, dst.CStride, 1)
-		out = dst
+		out = shrinkYCbCr(yc, width, height)
 	} else {
 		rgba := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
 		draw.Draw(rgba, rgba.Rect, image.NewUniform(color.White), image.Point{}, draw.Src)
@@ -111,6 +105,19 @@ func scalePhoto(path string, width int) ([]byte, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return buf.Bytes(), nil
+}
+
+// shrinkYCbCr is yc scaled down to width×height by area average, plane
+// by plane, in its own subsampling.
+func shrinkYCbCr(yc *image.YCbCr, width, height int) *image.YCbCr {
+	b := yc.Rect
+	dst := image.NewYCbCr(image.Rect(0, 0, width, height), yc.SubsampleRatio)
+	sc, dc := chromaSize(yc.Rect, yc.SubsampleRatio), chromaSize(dst.Rect, dst.SubsampleRatio)
+	shrink(yc.Y[yc.YOffset(b.Min.X, b.Min.Y):], b.Dx(), b.Dy(), yc.YStride, 1, dst.Y, width, height, dst.YStride, 1)
+	co := yc.COffset(b.Min.X, b.Min.Y)
+	shrink(yc.Cb[co:], sc.X, sc.Y, yc.CStride, 1, dst.Cb, dc.X, dc.Y, dst.CStride, 1)
+	shrink(yc.Cr[co:], sc.X, sc.Y, yc.CStride, 1, dst.Cr, dc.X, dc.Y, dst.CStride, 1)
+	return dst
 }
 
 // chromaSize is the size of an image's chroma planes.
