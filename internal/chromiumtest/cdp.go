@@ -203,3 +203,7 @@ func (b *Browser) Screenshot(width, height int) []byte {
 	}
 	return png
 }
+
+// Bind makes t the test that b's failures go to: a subtest's while it
+// runs, its parent's again after.
+func (b *Browser) Bind(t testing.TB) { b.t = t }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/foliopress/folio/internal/chromiumtest"
 	"github.com/foliopress/folio/issue"
 )
 
@@ -97,7 +98,7 @@ func writeFile(t *testing.T, path string, data []byte) {
 
 func TestInChromium(t *testing.T) {
 	_, base := publishSite(t, 12)
-	b := startBrowser(t)
+	b := chromiumtest.Start(t)
 	if err := os.MkdirAll(*artifacts, 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -120,12 +121,13 @@ func TestInChromium(t *testing.T) {
 			name += "-dark"
 		}
 		t.Run(name, func(t *testing.T) {
-			b.t = t
-			b.open(base+tc.page, tc.width, tc.dark)
+			b.Bind(t)
+			b.Viewport(tc.width, 900, tc.dark)
+			b.Open(base + tc.page)
 			var done bool
-			b.eval(loadAll, &done)
+			b.Eval(loadAll, &done)
 			var p probe
-			b.eval(pageProbe, &p)
+			b.Eval(pageProbe, &p)
 			if p.ClientWidth != tc.width {
 				t.Fatalf("viewport is %d px wide, want %d", p.ClientWidth, tc.width)
 			}
@@ -152,18 +154,18 @@ func TestInChromium(t *testing.T) {
 			if len(p.Images) != 11 {
 				t.Errorf("%d images, want 11", len(p.Images))
 			}
-			shot := b.screenshot(tc.width, min(p.Height, 12000))
+			shot := b.Screenshot(tc.width, min(p.Height, 12000))
 			path := filepath.Join(*artifacts, name+".png")
 			writeFile(t, path, shot)
 			t.Logf("%s: %d×%d px, background %s, screenshot %s", name, p.ClientWidth, p.Height, p.Background, path)
 			if tc.page == "email.html" && tc.width == 375 && !tc.dark && *update {
 				// The README's picture: the top of the email on a phone.
-				top := b.screenshot(tc.width, 1400)
+				top := b.Screenshot(tc.width, 1400)
 				if len(top) < 300*1024 {
 					writeFile(t, filepath.Join("testdata", "screenshots", "email-375.png"), top)
 				}
 			}
 		})
 	}
-	b.t = t
+	b.Bind(t)
 }
