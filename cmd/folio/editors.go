@@ -7,7 +7,9 @@ import (
 	"io"
 	"os"
 	"strings"
-	"text/tabwriter"
+
+	"github.com/foliopress/folio/internal/config"
+	"github.com/foliopress/folio/store"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -109,29 +111,22 @@ func (c *cli) editorsListCmd() *cobra.Command {
 		Short: "List the console accounts",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := c.config()
-			if err != nil {
-				return err
-			}
-			st, err := c.openStore(cmd.Context(), cfg, storeReadOnly)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			eds, err := st.Editors(cmd.Context())
-			if err != nil {
-				return err
-			}
-			tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
-			_, _ = fmt.Fprintln(tw, "EMAIL\tROLE\tADDED")
-			for _, e := range eds {
-				_, _ = fmt.Fprintf(tw, "%s\t%s\t%s\n", e.Email, e.Role, e.Created.In(cfg.Location).Format("2006-01-02"))
-			}
-			if err := tw.Flush(); err != nil {
-				return err
-			}
-			c.stdout.printf("%d editors\n", len(eds))
-			return nil
+			return c.withStore(cmd, storeReadOnly, func(cfg *config.Config, st *store.Store) error {
+				eds, err := st.Editors(cmd.Context())
+				if err != nil {
+					return err
+				}
+				tw := newTable(c.stdout)
+				tw.row("EMAIL\tROLE\tADDED\n")
+				for _, e := range eds {
+					tw.row("%s\t%s\t%s\n", e.Email, e.Role, e.Created.In(cfg.Location).Format("2006-01-02"))
+				}
+				if err := tw.flush(); err != nil {
+					return err
+				}
+				c.stdout.printf("%d editors\n", len(eds))
+				return nil
+			})
 		},
 	}
 }
@@ -142,23 +137,16 @@ func (c *cli) editorsRemoveCmd() *cobra.Command {
 		Short: "Remove a console account; its sessions end at once",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := c.config()
-			if err != nil {
-				return err
-			}
-			st, err := c.openStore(cmd.Context(), cfg, storeExisting)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			if err := st.RemoveEditor(cmd.Context(), args[0]); err != nil {
-				return err
-			}
-			if err := st.Audit(cmd.Context(), editor.Entry{At: c.now(), Editor: "cli", Action: editor.ActionEditorRemove, Target: args[0]}); err != nil {
-				return err
-			}
-			c.stdout.printf("removed %s\n", args[0])
-			return nil
+			return c.withStore(cmd, storeExisting, func(cfg *config.Config, st *store.Store) error {
+				if err := st.RemoveEditor(cmd.Context(), args[0]); err != nil {
+					return err
+				}
+				if err := st.Audit(cmd.Context(), editor.Entry{At: c.now(), Editor: "cli", Action: editor.ActionEditorRemove, Target: args[0]}); err != nil {
+					return err
+				}
+				c.stdout.printf("removed %s\n", args[0])
+				return nil
+			})
 		},
 	}
 }

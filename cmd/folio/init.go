@@ -2,6 +2,9 @@ package main
 
 import (
 	"github.com/spf13/cobra"
+
+	"github.com/foliopress/folio/internal/config"
+	"github.com/foliopress/folio/store"
 )
 
 func (c *cli) initCmd() *cobra.Command {
@@ -13,21 +16,14 @@ func (c *cli) initCmd() *cobra.Command {
 			"command that creates a database: every other one refuses a missing file.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := c.config()
-			if err != nil {
-				return err
-			}
-			st, err := c.openStore(cmd.Context(), cfg, storeCreate)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			where := cfg.Store.Path
-			if cfg.Store.URL != "" {
-				where = "the PostgreSQL database"
-			}
-			c.stdout.printf("%s store ready: %s\n", st.Engine(), where)
-			return nil
+			return c.withStore(cmd, storeCreate, func(cfg *config.Config, st *store.Store) error {
+				where := cfg.Store.Path
+				if cfg.Store.URL != "" {
+					where = "the PostgreSQL database"
+				}
+				c.stdout.printf("%s store ready: %s\n", st.Engine(), where)
+				return nil
+			})
 		},
 	}
 }

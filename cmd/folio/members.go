@@ -12,6 +12,9 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/foliopress/folio/internal/config"
+	"github.com/foliopress/folio/store"
+
 	"github.com/foliopress/folio/internal/member"
 
 	"github.com/spf13/cobra"
@@ -149,37 +152,30 @@ func (c *cli) membersListCmd() *cobra.Command {
 		Short: "List members",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := c.config()
-			if err != nil {
-				return err
-			}
-			st, err := c.openStore(cmd.Context(), cfg, storeReadOnly)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			members, err := st.ListMembers(cmd.Context())
-			if err != nil {
-				return err
-			}
-			tw := newTable(c.stdout)
-			tw.row("ID\tEMAIL\tNAME\tTIER\tSTATUS\tPDF\n")
-			for _, m := range members {
-				pdf := m.DeliverPDF
-				if pdf == "" {
-					pdf = "default"
+			return c.withStore(cmd, storeReadOnly, func(cfg *config.Config, st *store.Store) error {
+				members, err := st.ListMembers(cmd.Context())
+				if err != nil {
+					return err
 				}
-				status := string(m.Status)
-				if !m.PausedUntil.IsZero() {
-					status += " until " + m.PausedUntil.Format("2006-01-02")
+				tw := newTable(c.stdout)
+				tw.row("ID\tEMAIL\tNAME\tTIER\tSTATUS\tPDF\n")
+				for _, m := range members {
+					pdf := m.DeliverPDF
+					if pdf == "" {
+						pdf = "default"
+					}
+					status := string(m.Status)
+					if !m.PausedUntil.IsZero() {
+						status += " until " + m.PausedUntil.Format("2006-01-02")
+					}
+					tw.row("%d\t%s\t%s\t%s\t%s\t%s\n", m.ID, m.Email, m.Name, m.Tier, status, pdf)
 				}
-				tw.row("%d\t%s\t%s\t%s\t%s\t%s\n", m.ID, m.Email, m.Name, m.Tier, status, pdf)
-			}
-			if err := tw.flush(); err != nil {
-				return err
-			}
-			c.stdout.printf("%d members\n", len(members))
-			return nil
+				if err := tw.flush(); err != nil {
+					return err
+				}
+				c.stdout.printf("%d members\n", len(members))
+				return nil
+			})
 		},
 	}
 }
@@ -194,39 +190,33 @@ func (c *cli) membersExportCmd() *cobra.Command {
 			"import format: `folio members import` reads it back as it was.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := c.config()
-			if err != nil {
-				return err
-			}
-			st, err := c.openStore(cmd.Context(), cfg, storeReadOnly)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			var w io.Writer = c.stdout
-			var f *os.File
-			if out != "" && out != "-" {
-				if f, err = os.CreateTemp(filepath.Dir(out), ".export-*.csv"); err != nil {
+			return c.withStore(cmd, storeReadOnly, func(cfg *config.Config, st *store.Store) error {
+				var w io.Writer = c.stdout
+				var f *os.File
+				if out != "" && out != "-" {
+					var err error
+					if f, err = os.CreateTemp(filepath.Dir(out), ".export-*.csv"); err != nil {
+						return fmt.Errorf("members export: %w", err)
+					}
+					defer func() { _ = os.Remove(f.Name()) }() // gone already once renamed
+					defer f.Close()
+					w = f
+				}
+				n, err := member.WriteExport(w, st.Export(cmd.Context()))
+				if err != nil {
 					return fmt.Errorf("members export: %w", err)
 				}
-				defer func() { _ = os.Remove(f.Name()) }() // gone already once renamed
-				defer f.Close()
-				w = f
-			}
-			n, err := member.WriteExport(w, st.Export(cmd.Context()))
-			if err != nil {
-				return fmt.Errorf("members export: %w", err)
-			}
-			if f != nil {
-				if err := f.Close(); err != nil {
-					return fmt.Errorf("members export: %w", err)
+				if f != nil {
+					if err := f.Close(); err != nil {
+						return fmt.Errorf("members export: %w", err)
+					}
+					if err := os.Rename(f.Name(), out); err != nil {
+						return fmt.Errorf("members export: %w", err)
+					}
+					c.stderr.printf("exported %d rows to %s\n", n, out)
 				}
-				if err := os.Rename(f.Name(), out); err != nil {
-					return fmt.Errorf("members export: %w", err)
-				}
-				c.stderr.printf("exported %d rows to %s\n", n, out)
-			}
-			return nil
+				return nil
+			})
 		},
 	}
 	cmd.Flags().StringVar(&out, "out", "", "write to FILE (atomically) instead of standard output")

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/foliopress/folio/internal/config"
+	"github.com/foliopress/folio/store"
+
 	"github.com/foliopress/folio/internal/member"
 
 	"github.com/spf13/cobra"
@@ -17,21 +20,14 @@ func (c *cli) membersSuppressCmd() *cobra.Command {
 		Short: "Never mail an address again (recorded in the member's history)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := c.config()
-			if err != nil {
-				return err
-			}
-			st, err := c.openStore(cmd.Context(), cfg, storeExisting)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			out, err := c.lifecycle(cfg, st).Suppress(cmd.Context(), args[0], note, member.Change{Why: note, Source: "cli"})
-			if err != nil {
-				return fmt.Errorf("members suppress: %w", err)
-			}
-			c.stdout.printf("%s: %s\n", args[0], out.Note)
-			return nil
+			return c.withStore(cmd, storeExisting, func(cfg *config.Config, st *store.Store) error {
+				out, err := c.lifecycle(cfg, st).Suppress(cmd.Context(), args[0], note, member.Change{Why: note, Source: "cli"})
+				if err != nil {
+					return fmt.Errorf("members suppress: %w", err)
+				}
+				c.stdout.printf("%s: %s\n", args[0], out.Note)
+				return nil
+			})
 		},
 	}
 	cmd.Flags().StringVar(&note, "note", "", "why (recorded)")
@@ -49,28 +45,21 @@ func (c *cli) membersUnsuppressCmd() *cobra.Command {
 			"with --consent saying where and how the member opted in again.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := c.config()
-			if err != nil {
-				return err
-			}
-			st, err := c.openStore(cmd.Context(), cfg, storeExisting)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			why := note
-			if why == "" {
-				why = "lifted by the operator"
-			}
-			out, err := c.lifecycle(cfg, st).Unsuppress(cmd.Context(), args[0], consent, member.Change{Why: why, Source: "cli"})
-			if errors.Is(err, member.ErrMemberOnly) {
-				return fmt.Errorf("members unsuppress: %w; pass --consent \"…\" if they opted in again", err)
-			}
-			if err != nil {
-				return fmt.Errorf("members unsuppress: %w", err)
-			}
-			c.stdout.printf("%s: %s\n", args[0], out.Note)
-			return nil
+			return c.withStore(cmd, storeExisting, func(cfg *config.Config, st *store.Store) error {
+				why := note
+				if why == "" {
+					why = "lifted by the operator"
+				}
+				out, err := c.lifecycle(cfg, st).Unsuppress(cmd.Context(), args[0], consent, member.Change{Why: why, Source: "cli"})
+				if errors.Is(err, member.ErrMemberOnly) {
+					return fmt.Errorf("members unsuppress: %w; pass --consent \"…\" if they opted in again", err)
+				}
+				if err != nil {
+					return fmt.Errorf("members unsuppress: %w", err)
+				}
+				c.stdout.printf("%s: %s\n", args[0], out.Note)
+				return nil
+			})
 		},
 	}
 	cmd.Flags().StringVar(&note, "note", "", "why (recorded)")
@@ -84,30 +73,23 @@ func (c *cli) membersSuppressionsCmd() *cobra.Command {
 		Short: "List the suppressed addresses with their reasons",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := c.config()
-			if err != nil {
-				return err
-			}
-			st, err := c.openStore(cmd.Context(), cfg, storeReadOnly)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			tw := newTable(c.stdout)
-			tw.row("EMAIL\tREASON\tSINCE\tSOURCE\tDETAIL\n")
-			n := 0
-			for s, err := range st.Suppressions(cmd.Context()) {
-				if err != nil {
+			return c.withStore(cmd, storeReadOnly, func(cfg *config.Config, st *store.Store) error {
+				tw := newTable(c.stdout)
+				tw.row("EMAIL\tREASON\tSINCE\tSOURCE\tDETAIL\n")
+				n := 0
+				for s, err := range st.Suppressions(cmd.Context()) {
+					if err != nil {
+						return err
+					}
+					tw.row("%s\t%s\t%s\t%s\t%s\n", s.Email, s.Reason, s.At.Format(time.RFC3339), s.Source, oneLine(s.Detail))
+					n++
+				}
+				if err := tw.flush(); err != nil {
 					return err
 				}
-				tw.row("%s\t%s\t%s\t%s\t%s\n", s.Email, s.Reason, s.At.Format(time.RFC3339), s.Source, oneLine(s.Detail))
-				n++
-			}
-			if err := tw.flush(); err != nil {
-				return err
-			}
-			c.stdout.printf("%d suppressed\n", n)
-			return nil
+				c.stdout.printf("%d suppressed\n", n)
+				return nil
+			})
 		},
 	}
 }
@@ -118,34 +100,27 @@ func (c *cli) membersHistoryCmd() *cobra.Command {
 		Short: "Show a member's history: every status change, suppression and consent",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := c.config()
-			if err != nil {
-				return err
-			}
-			st, err := c.openStore(cmd.Context(), cfg, storeReadOnly)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			m, err := st.MemberByEmail(cmd.Context(), args[0])
-			if err != nil {
-				return fmt.Errorf("members history: %w", err)
-			}
-			evs, err := st.History(cmd.Context(), m.ID)
-			if err != nil {
-				return err
-			}
-			c.stdout.printf("%s (member %d): %s\n", m.Email, m.ID, m.Status)
-			tw := newTable(c.stdout)
-			tw.row("WHEN\tWHAT\tCHANGE\tWHY\tFROM\n")
-			for _, e := range evs {
-				change := e.To
-				if e.From != "" {
-					change = e.From + " → " + e.To
+			return c.withStore(cmd, storeReadOnly, func(cfg *config.Config, st *store.Store) error {
+				m, err := st.MemberByEmail(cmd.Context(), args[0])
+				if err != nil {
+					return fmt.Errorf("members history: %w", err)
 				}
-				tw.row("%s\t%s\t%s\t%s\t%s\n", e.At.Format(time.RFC3339), e.What, change, oneLine(e.Why), e.Source)
-			}
-			return tw.flush()
+				evs, err := st.History(cmd.Context(), m.ID)
+				if err != nil {
+					return err
+				}
+				c.stdout.printf("%s (member %d): %s\n", m.Email, m.ID, m.Status)
+				tw := newTable(c.stdout)
+				tw.row("WHEN\tWHAT\tCHANGE\tWHY\tFROM\n")
+				for _, e := range evs {
+					change := e.To
+					if e.From != "" {
+						change = e.From + " → " + e.To
+					}
+					tw.row("%s\t%s\t%s\t%s\t%s\n", e.At.Format(time.RFC3339), e.What, change, oneLine(e.Why), e.Source)
+				}
+				return tw.flush()
+			})
 		},
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/foliopress/folio/internal/artifact"
 	"github.com/foliopress/folio/internal/delivery"
 	"github.com/foliopress/folio/internal/links"
@@ -325,4 +327,20 @@ func addressOf(from string) string {
 		return a.Address
 	}
 	return from
+}
+
+// withStore loads the config, opens the store in mode and runs run with
+// both, closing the store after: the shape of every command that reads or
+// changes what the store holds.
+func (c *cli) withStore(cmd *cobra.Command, mode storeMode, run func(cfg *config.Config, st *store.Store) error) error {
+	cfg, err := c.config()
+	if err != nil {
+		return err
+	}
+	st, err := c.openStore(cmd.Context(), cfg, mode)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return run(cfg, st)
 }
