@@ -171,22 +171,5 @@ func (s *Store) LastRuns(ctx context.Context, limit int) ([]Run, error) {
 // now or for good), in member order, with each member's address and the
 // relay's reply: the console lists the first hundred of a large send's.
 func (s *Store) FirstFailures(ctx context.Context, issueID string, limit int) ([]delivery.Failure, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+deliveryColsD+`, m.email, m.name FROM deliveries d
-		JOIN members m ON m.id = d.member_id
-		WHERE d.issue_id = $1 AND d.state IN ('failed_temp', 'failed_perm') ORDER BY d.member_id LIMIT $2`, issueID, limit)
-	if err != nil {
-		return nil, fmt.Errorf("store: failures: %w", err)
-	}
-	defer rows.Close()
-	var out []delivery.Failure
-	for rows.Next() {
-		var f delivery.Failure
-		d, err := scanDelivery(rows, &f.Email, &f.Name)
-		if err != nil {
-			return nil, fmt.Errorf("store: failures: %w", err)
-		}
-		f.Delivery = d
-		out = append(out, f)
-	}
-	return out, rows.Err()
+	return s.failures(ctx, issueID, max(limit, 1))
 }

@@ -28,9 +28,21 @@ func (s *Store) Counts(ctx context.Context, issueID string) (map[delivery.State]
 
 // Failures lists failed rows of issueID with the member's address.
 func (s *Store) Failures(ctx context.Context, issueID string) ([]delivery.Failure, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+deliveryColsD+`, m.email, m.name FROM deliveries d
+	return s.failures(ctx, issueID, 0)
+}
+
+// failures returns issueID's failed deliveries in member order, at most
+// limit of them when limit is above 0.
+func (s *Store) failures(ctx context.Context, issueID string, limit int) ([]delivery.Failure, error) {
+	q := `SELECT ` + deliveryColsD + `, m.email, m.name FROM deliveries d
 		JOIN members m ON m.id = d.member_id
-		WHERE d.issue_id = $1 AND d.state IN ('failed_temp', 'failed_perm') ORDER BY d.member_id`, issueID)
+		WHERE d.issue_id = $1 AND d.state IN ('failed_temp', 'failed_perm') ORDER BY d.member_id`
+	args := []any{issueID}
+	if limit > 0 {
+		q += ` LIMIT $2`
+		args = append(args, limit)
+	}
+	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: failures: %w", err)
 	}
