@@ -2,12 +2,11 @@ package epub
 
 import (
 	"fmt"
-	"html"
 	"html/template"
 	"strconv"
-	"strings"
 
 	"github.com/foliopress/folio/issue"
+	"github.com/foliopress/folio/issue/newsletter"
 )
 
 // chapter is one section of the issue, one XHTML file.
@@ -27,82 +26,11 @@ func (b *book) chapterize() {
 	}
 }
 
-// bodyXHTML renders review body blocks as XHTML: escaped text, struck
-// words in <s>, links only http, https and mailto (the parser kept no
-// other), void elements closed.
+// bodyXHTML renders review body blocks as XHTML, with the newsletter's
+// body writer: escaped text, struck words in <s>, links only http, https
+// and mailto, void elements closed.
 func bodyXHTML(blocks []issue.Block) template.HTML {
-	var sb strings.Builder
-	writeBlocks(&sb, blocks)
-	return template.HTML(sb.String())
-}
-
-func writeBlocks(sb *strings.Builder, blocks []issue.Block) {
-	for _, b := range blocks {
-		switch b.Kind {
-		case issue.Paragraph:
-			sb.WriteString("<p>")
-			writeInlines(sb, b.Inlines)
-			sb.WriteString("</p>\n")
-		case issue.Heading:
-			sb.WriteString("<h3>")
-			writeInlines(sb, b.Inlines)
-			sb.WriteString("</h3>\n")
-		case issue.Quote:
-			sb.WriteString("<blockquote>\n")
-			writeBlocks(sb, b.Children)
-			sb.WriteString("</blockquote>\n")
-		case issue.List:
-			tag := "ul"
-			if b.Ordered {
-				tag = "ol"
-			}
-			sb.WriteString("<" + tag)
-			if b.Ordered && b.Start > 1 {
-				sb.WriteString(` start="` + strconv.Itoa(b.Start) + `"`)
-			}
-			sb.WriteString(">\n")
-			for _, it := range b.Children {
-				sb.WriteString("<li>")
-				if len(it.Children) == 1 && it.Children[0].Kind == issue.Paragraph {
-					writeInlines(sb, it.Children[0].Inlines)
-				} else {
-					writeBlocks(sb, it.Children)
-				}
-				sb.WriteString("</li>\n")
-			}
-			sb.WriteString("</" + tag + ">\n")
-		case issue.Rule:
-			sb.WriteString("<hr/>\n")
-		}
-	}
-}
-
-func writeInlines(sb *strings.Builder, ins []issue.Inline) {
-	for _, in := range ins {
-		var open, close string
-		if safeURL(in.URL) {
-			open, close = `<a href="`+html.EscapeString(in.URL)+`">`, "</a>"
-		}
-		for _, st := range []struct {
-			bit issue.Style
-			tag string
-		}{{issue.Bold, "strong"}, {issue.Italic, "em"}, {issue.Code, "code"}, {issue.Strike, "s"}} {
-			if in.Style&st.bit != 0 {
-				open, close = open+"<"+st.tag+">", "</"+st.tag+">"+close
-			}
-		}
-		sb.WriteString(open)
-		sb.WriteString(html.EscapeString(in.Text))
-		sb.WriteString(close)
-		if in.Break {
-			sb.WriteString("<br/>")
-		}
-	}
-}
-
-func safeURL(u string) bool {
-	l := strings.ToLower(u)
-	return strings.HasPrefix(l, "https://") || strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "mailto:")
+	return template.HTML(newsletter.BodyXHTML(blocks))
 }
 
 // reviewView is a review as the chapter template shows it.

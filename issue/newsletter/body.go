@@ -82,25 +82,41 @@ func bodyPolicy() *bluemonday.Policy {
 // dropping links that are not http, https or mailto. The result still
 // goes through the sanitizer before it reaches a page.
 func BodyHTML(blocks []issue.Block) string {
-	var sb strings.Builder
-	writeBlocks(&sb, blocks)
-	return sb.String()
+	w := bodyWriter{void: ">"}
+	w.blocks(blocks)
+	return w.sb.String()
 }
 
-func writeBlocks(sb *strings.Builder, blocks []issue.Block) {
+// BodyXHTML is BodyHTML with void elements closed (<br/>, <hr/>), as an
+// EPUB's XHTML needs them.
+func BodyXHTML(blocks []issue.Block) string {
+	w := bodyWriter{void: "/>"}
+	w.blocks(blocks)
+	return w.sb.String()
+}
+
+// bodyWriter writes body blocks; void ends the void elements: ">" for
+// HTML, "/>" for XHTML.
+type bodyWriter struct {
+	sb   strings.Builder
+	void string
+}
+
+func (w *bodyWriter) blocks(blocks []issue.Block) {
+	sb := &w.sb
 	for _, b := range blocks {
 		switch b.Kind {
 		case issue.Paragraph:
 			sb.WriteString("<p>")
-			writeInlines(sb, b.Inlines)
+			w.inlines(b.Inlines)
 			sb.WriteString("</p>\n")
 		case issue.Heading:
 			sb.WriteString("<h3>")
-			writeInlines(sb, b.Inlines)
+			w.inlines(b.Inlines)
 			sb.WriteString("</h3>\n")
 		case issue.Quote:
 			sb.WriteString("<blockquote>\n")
-			writeBlocks(sb, b.Children)
+			w.blocks(b.Children)
 			sb.WriteString("</blockquote>\n")
 		case issue.List:
 			switch {
@@ -111,7 +127,7 @@ func writeBlocks(sb *strings.Builder, blocks []issue.Block) {
 			default:
 				sb.WriteString("<ul>\n")
 			}
-			writeBlocks(sb, b.Children)
+			w.blocks(b.Children)
 			if b.Ordered {
 				sb.WriteString("</ol>\n")
 			} else {
@@ -119,25 +135,26 @@ func writeBlocks(sb *strings.Builder, blocks []issue.Block) {
 			}
 		case issue.ListItem:
 			sb.WriteString("<li>")
-			writeItem(sb, b.Children)
+			w.item(b.Children)
 			sb.WriteString("</li>\n")
 		case issue.Rule:
-			sb.WriteString("<hr>\n")
+			sb.WriteString("<hr" + w.void + "\n")
 		}
 	}
 }
 
-// writeItem writes a list item; a lone paragraph is written bare so tight
+// item writes a list item; a lone paragraph is written bare so tight
 // lists stay tight.
-func writeItem(sb *strings.Builder, children []issue.Block) {
+func (w *bodyWriter) item(children []issue.Block) {
 	if len(children) == 1 && children[0].Kind == issue.Paragraph {
-		writeInlines(sb, children[0].Inlines)
+		w.inlines(children[0].Inlines)
 		return
 	}
-	writeBlocks(sb, children)
+	w.blocks(children)
 }
 
-func writeInlines(sb *strings.Builder, ins []issue.Inline) {
+func (w *bodyWriter) inlines(ins []issue.Inline) {
+	sb := &w.sb
 	for _, in := range ins {
 		var open, close string
 		if in.URL != "" {
@@ -161,7 +178,7 @@ func writeInlines(sb *strings.Builder, ins []issue.Inline) {
 		sb.WriteString(html.EscapeString(in.Text))
 		sb.WriteString(close)
 		if in.Break {
-			sb.WriteString("<br>")
+			sb.WriteString("<br" + w.void)
 		}
 	}
 }
