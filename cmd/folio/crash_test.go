@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/foliopress/folio/internal/delivery"
+	"github.com/foliopress/folio/mailer/smtptest"
 	"github.com/foliopress/folio/store"
 	"github.com/foliopress/folio/store/storetest"
 )
@@ -114,20 +115,7 @@ func TestCrashThreeInstances(t *testing.T) {
 	for _, m := range msgs {
 		perAddr[m.To] = append(perAddr[m.To], m.MessageID)
 	}
-	dups := 0
-	for i := range members {
-		addr := fmt.Sprintf("m%d@example.org", i)
-		ids := perAddr[addr]
-		if len(ids) == 0 {
-			t.Errorf("%s never received the issue", addr)
-		}
-		for _, id := range ids[min(1, len(ids)):] {
-			dups++
-			if id != ids[0] {
-				t.Errorf("%s: copies with Message-IDs %s and %s", addr, ids[0], id)
-			}
-		}
-	}
+	dups := smtptest.Duplicates(t, perAddr, memberAddrs(members))
 	if dups > landed*workers {
 		t.Errorf("%d duplicates after %d kills of %d workers", dups, landed, workers)
 	}

@@ -32,6 +32,15 @@ func manyMembers(t *testing.T, dir string, n int) string {
 	return list
 }
 
+// memberAddrs is the addresses manyMembers writes for n members.
+func memberAddrs(n int) []string {
+	addrs := make([]string, n)
+	for i := range addrs {
+		addrs[i] = fmt.Sprintf("m%d@example.org", i)
+	}
+	return addrs
+}
+
 // TestServeJoinsASendStartedElsewhere: on one PostgreSQL store, a
 // `folio serve` instance joins a `folio send` that another process
 // started, and sends part of it; together they deliver every member once.

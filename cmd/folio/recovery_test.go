@@ -43,15 +43,7 @@ func testSendAfterKill(t *testing.T, engine string) {
 	if engine == "postgres" {
 		env = append(env, "FOLIO_STORE_URL="+storetest.Target(t, engine))
 	}
-	var csv strings.Builder
-	csv.WriteString("email,name,tier,status,deliver_pdf\n")
-	for i := range members {
-		fmt.Fprintf(&csv, "m%d@example.org,Member %d,digital,active,link\n", i, i)
-	}
-	list := filepath.Join(dir, "many.csv")
-	if err := os.WriteFile(list, []byte(csv.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	list := manyMembers(t, dir, members)
 	folioCmd := func(args ...string) *exec.Cmd {
 		cmd := exec.Command(binary(t), append(args, "--config", cfg)...)
 		cmd.Env = env
@@ -91,20 +83,7 @@ func testSendAfterKill(t *testing.T, engine string) {
 	for _, m := range srv.Messages() {
 		perAddr[m.To[0]] = append(perAddr[m.To[0]], m.MessageID)
 	}
-	dups := 0
-	for i := range members {
-		addr := fmt.Sprintf("m%d@example.org", i)
-		ids := perAddr[addr]
-		if len(ids) == 0 {
-			t.Errorf("%s never received the issue", addr)
-		}
-		for _, id := range ids[min(1, len(ids)):] {
-			dups++
-			if id != ids[0] {
-				t.Errorf("%s: copies with Message-IDs %s and %s", addr, ids[0], id)
-			}
-		}
-	}
+	dups := smtptest.Duplicates(t, perAddr, memberAddrs(members))
 	if dups > kills*workers {
 		t.Errorf("%d duplicates after %d kills of %d workers", dups, kills, workers)
 	}
