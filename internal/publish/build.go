@@ -147,7 +147,7 @@ func (b *Builder) BuildWith(ctx context.Context, ts *pdf.Typesetter, week issue.
 }
 
 // publishedEdition is the edition of the issue as published in dir: its
-// email embeds the photos copyPhotos scaled, not the sources.
+// email embeds the photos publishPhotos scaled, not the sources.
 func (b *Builder) publishedEdition(iss *issue.Issue, dir string) (*newsletter.Edition, error) {
 	data, err := encodeManifest(iss)
 	if err != nil {
@@ -226,10 +226,7 @@ func (b *Builder) writeFolder(ctx context.Context, iss *issue.Issue, week issue.
 			return nil, fmt.Errorf("publish: write %s: %w", name, err)
 		}
 	}
-	if err := copyPhotos(iss, filepath.Join(tmp, issue.ImagesDir)); err != nil {
-		return nil, err
-	}
-	if err := writeEmailPhotos(iss, filepath.Join(tmp, issue.ImagesDir), false); err != nil {
+	if err := publishPhotos(iss, filepath.Join(tmp, issue.ImagesDir)); err != nil {
 		return nil, err
 	}
 	if err := writeEPUB(iss, b.PDF.Language, filepath.Join(tmp, epub.File)); err != nil {
@@ -277,7 +274,7 @@ func (b *Builder) LoadBuilt(ctx context.Context, week issue.Week) (*Built, error
 	}
 	// An issue built before Folio scaled the email's photos has only the
 	// originals: make the copies its email now links.
-	if err := writeEmailPhotos(iss, filepath.Join(dir, issue.ImagesDir), true); err != nil {
+	if err := writeEmailPhotos(iss, filepath.Join(dir, issue.ImagesDir)); err != nil {
 		return nil, fmt.Errorf("publish: load %s: %w", week, err)
 	}
 	ed, err := b.Renderer.Edition(iss)
@@ -288,7 +285,7 @@ func (b *Builder) LoadBuilt(ctx context.Context, week issue.Week) (*Built, error
 }
 
 // encodeManifest saves the issue with photo paths relative to the issue
-// folder, where copyPhotos puts them, and their published size.
+// folder, where publishPhotos puts them, and their published size.
 func encodeManifest(iss *issue.Issue) ([]byte, error) {
 	cp := *iss
 	cp.Sections = make([]issue.Section, len(iss.Sections))
@@ -299,7 +296,7 @@ func encodeManifest(iss *issue.Issue) ([]byte, error) {
 			if r.Photo != nil {
 				ph := *r.Photo
 				ph.Path = filepath.ToSlash(filepath.Join(issue.ImagesDir, issue.PhotoFile(r)))
-				ph.Width, ph.Height = webSize(ph.Width, ph.Height) // as copyPhotos scales it
+				ph.Width, ph.Height = webSize(ph.Width, ph.Height) // as publishPhotos scales it
 				rc.Photo = &ph
 			}
 			cp.Sections[i].Reviews = append(cp.Sections[i].Reviews, &rc)

@@ -20,12 +20,12 @@ import (
 	"github.com/foliopress/folio/issue/newsletter"
 )
 
-// writeEmailPhotos writes, beside the originals in dir, each photo scaled
-// to the width the email shows it at (newsletter.EmailPhoto): the cards'
-// 184 px slots get 368 px copies instead of the originals. With
-// onlyMissing it leaves the copies already there alone. Photos are
-// scaled on every core: decoding them is most of the work.
-func writeEmailPhotos(iss *issue.Issue, dir string, onlyMissing bool) error {
+// writeEmailPhotos writes the email copies (newsletter.EmailPhoto) an
+// issue built before Folio made them lacks, beside its photos in dir:
+// the cards' 184 px slots get 368 px copies instead of the originals.
+// Copies already there are left alone. A build makes them with the web
+// copies, in publishPhotos. Photos are scaled on every core.
+func writeEmailPhotos(iss *issue.Issue, dir string) error {
 	type job struct {
 		r     *issue.Review
 		name  string
@@ -40,7 +40,7 @@ func writeEmailPhotos(iss *issue.Issue, dir string, onlyMissing bool) error {
 		if width == 0 {
 			continue
 		}
-		if _, err := os.Stat(filepath.Join(dir, name)); onlyMissing && err == nil {
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
 			continue
 		}
 		jobs = append(jobs, job{r, name, width})
@@ -81,9 +81,19 @@ func scalePhoto(path string, width int) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	data, err := emailJPEG(src, width)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return data, nil
+}
+
+// emailJPEG is src as scalePhoto returns it: a JPEG width pixels wide
+// (at most src's), each pixel an area average, transparency over white.
+func emailJPEG(src image.Image, width int) ([]byte, error) {
 	b := src.Bounds()
 	if b.Dx() <= 0 || b.Dy() <= 0 {
-		return nil, fmt.Errorf("%s: empty image", path)
+		return nil, errors.New("empty image")
 	}
 	width = min(width, b.Dx())
 	height := max(1, (b.Dy()*width+b.Dx()/2)/b.Dx())
@@ -102,7 +112,7 @@ func scalePhoto(path string, width int) ([]byte, error) {
 	}
 	var buf bytes.Buffer
 	if err := jpeg.Encode(&buf, out, &jpeg.Options{Quality: 85}); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, err
 	}
 	return buf.Bytes(), nil
 }
