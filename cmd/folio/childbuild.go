@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os/exec"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -62,10 +63,14 @@ func (b *childBuilder) BuildWeek(ctx context.Context, week issue.Week, skipInval
 	return fmt.Errorf("build %s (child process %s): %s", week, b.exe, b.reason(err, stderr.String()))
 }
 
-// reason says why the child failed: its own one-line error, or that it
-// ran out of memory or was killed.
+// reason says why the child failed: its own one-line error, that it ran
+// out of memory or was killed, or the runtime's first line of a crash.
 func (b *childBuilder) reason(err error, stderr string) string {
-	if strings.Contains(stderr, "out of memory") || strings.Contains(stderr, "cannot allocate memory") {
+	// What the Go runtime and cgo print when a process under RLIMIT_DATA
+	// cannot map more: a heap allocation, or a new thread's stack (which
+	// cgo reports as EAGAIN).
+	outOfMemory := []string{"out of memory", "cannot allocate memory", "pthread_create failed", "failed to create new OS thread"}
+	if slices.ContainsFunc(outOfMemory, func(s string) bool { return strings.Contains(stderr, s) }) {
 		return fmt.Sprintf("the build ran out of memory under its limit of %d MiB ([build] memory_limit_mb) and was stopped; serve is unaffected", b.limitMB)
 	}
 	var exit *exec.ExitError
@@ -78,6 +83,11 @@ func (b *childBuilder) reason(err error, stderr string) string {
 	for i := len(lines) - 1; i >= 0; i-- {
 		if msg, ok := strings.CutPrefix(lines[i], "folio: "); ok {
 			return msg
+		}
+	}
+	for _, line := range lines {
+		if strings.HasPrefix(line, "fatal error: ") || strings.HasPrefix(line, "panic: ") {
+			return fmt.Sprintf("%v: %s", err, line)
 		}
 	}
 	return err.Error()
