@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/mail"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -158,6 +159,8 @@ func (c *cli) services(ctx context.Context, cfg *config.Config, withStore bool) 
 		Artifacts: svc.artifacts,
 		PDF:       pdf.Options{PageSize: strings.ToLower(cfg.Build.PageSize), Author: cfg.Magazine.Name},
 		Renderer:  renderer,
+		// Beside the sources' responses: both are disposable.
+		PhotoCache: filepath.Join(cfg.Content.CacheDir, "photos"),
 		Sample: newsletter.Recipient{
 			Name: sample.Name, Email: sample.Email, Tier: sample.Tier, PDFAttached: true,
 			ArchiveURL: links.Archive(sample), UnsubscribeURL: links.Unsubscribe(sample), ManageURL: links.Manage(sample),

@@ -48,9 +48,14 @@ type Builder struct {
 	Renderer  *newsletter.Renderer
 	// Sample is the member email.html and email.txt are rendered for.
 	Sample newsletter.Recipient
-	// FolderOnly leaves Built.PDF nil: the PDF is streamed to its file and
-	// never read back, for callers that want only the folder (folio build).
+	// FolderOnly leaves Built.PDF, Built.EPUB and Built.Edition nil: the
+	// files are written and never read back, for callers that want only
+	// the folder (folio build).
 	FolderOnly bool
+	// PhotoCache is a folder keeping the scaled copies of photos by their
+	// content, so a rebuild copies them instead of scaling them again;
+	// empty keeps none.
+	PhotoCache string
 }
 
 // Built is a week's issue with its artifacts on disk.
@@ -63,7 +68,7 @@ type Built struct {
 	// instead of the PDF; nil when the Builder is FolderOnly, or for an
 	// issue built before Folio made one.
 	EPUB    []byte
-	Edition *newsletter.Edition
+	Edition *newsletter.Edition // nil when the Builder is FolderOnly
 	// Warnings are what the typesetter noticed and a reader would (a cover
 	// photo under 150 ppi), for the caller to show.
 	Warnings []string
@@ -132,15 +137,18 @@ func (b *Builder) BuildWith(ctx context.Context, ts *pdf.Typesetter, week issue.
 		}
 	}
 	if err := draft.Publish(ctx); err != nil {
+
 		return nil, fmt.Errorf("publish: build %s: %w", week, err)
 	}
 	final, err := b.Artifacts.Local(ctx, week.String())
 	if err != nil {
 		return nil, fmt.Errorf("publish: build %s: %w", week, err)
 	}
-	ed, err := b.publishedEdition(iss, final)
-	if err != nil {
-		return nil, err
+	var ed *newsletter.Edition
+	if !b.FolderOnly {
+		if ed, err = b.publishedEdition(iss, final); err != nil {
+			return nil, err
+		}
 	}
 	return &Built{Issue: iss, Dir: final, PDF: data, PDFSize: pdfRes.size, EPUB: epubData, Edition: ed, Skipped: res.Skipped, Result: res,
 		Warnings: ts.Warnings()}, nil
@@ -188,7 +196,7 @@ func typesetAsync(ctx context.Context, ts *pdf.Typesetter, iss *issue.Issue, pat
 		}
 		err = ts.Typeset(f, iss)
 		size, serr := f.Seek(0, io.SeekCurrent)
-		out <- typesetResult{size: size, err: cmp.Or(err, serr, f.Close())}
+		out <- typesetResult{size: size, err: cmp.Or(err, serr, closeWritten(f))}
 	}(ctx)
 	return out
 }
@@ -222,11 +230,11 @@ func (b *Builder) writeFolder(ctx context.Context, iss *issue.Issue, week issue.
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("publish: %w", err)
 		}
-		if err := os.WriteFile(filepath.Join(tmp, name), data, 0o644); err != nil {
+		if err := writeFile(filepath.Join(tmp, name), data); err != nil {
 			return nil, fmt.Errorf("publish: write %s: %w", name, err)
 		}
 	}
-	if err := publishPhotos(iss, filepath.Join(tmp, issue.ImagesDir)); err != nil {
+	if err := publishPhotos(iss, filepath.Join(tmp, issue.ImagesDir), photoCache{dir: b.PhotoCache}); err != nil {
 		return nil, err
 	}
 	if err := writeEPUB(iss, b.PDF.Language, filepath.Join(tmp, epub.File)); err != nil {
@@ -333,7 +341,7 @@ func copyFile(from, to string) error {
 		return err
 	}
 	_, err = io.Copy(out, in)
-	return cmp.Or(err, out.Close())
+	return cmp.Or(err, closeWritten(out))
 }
 
 // writeEPUB writes the issue's EPUB edition to path.
@@ -346,5 +354,5 @@ func writeEPUB(iss *issue.Issue, lang, path string) error {
 		_ = f.Close()
 		return err
 	}
-	return f.Close()
+	return closeWritten(f)
 }

@@ -111,7 +111,7 @@ func emailJPEG(src image.Image, width int) ([]byte, error) {
 		out = dst
 	}
 	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, out, &jpeg.Options{Quality: 85}); err != nil {
+	if err := jpeg.Encode(&buf, out, &jpeg.Options{Quality: jpegQuality}); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil

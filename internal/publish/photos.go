@@ -2,11 +2,13 @@ package publish
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"image"
 	"image/jpeg"
 	"image/png"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -39,11 +41,11 @@ func webSize(w, h int) (int, int) {
 // publishPhotos writes every review's photo into dir: its web copy
 // under its published name, scaled down to webSize in its own format
 // when wider, and its email copy (newsletter.EmailPhoto), both from one
-// decode of the source. Photos are done on every core: decoding them is
-// most of the work. The sources passed the header checks (pixel count,
-// size) before this decodes them, and the build runs under its memory
-// bound.
-func publishPhotos(iss *issue.Issue, dir string) error {
+// decode of the source, or from cache when an earlier build made them.
+// Photos are done on every core: decoding them is most of the work. The
+// sources passed the header checks (pixel count, size) before this
+// decodes them, and the build runs under its memory bound.
+func publishPhotos(iss *issue.Issue, dir string, cache photoCache) error {
 	var rs []*issue.Review
 	for _, r := range iss.Reviews() {
 		if r.Photo != nil {
@@ -56,26 +58,36 @@ func publishPhotos(iss *issue.Issue, dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("publish: %w", err)
 	}
-	errs := make([]error, len(rs))
+	errs := make([]error, len(rs)+1)
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
 	for i, r := range rs {
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			if err := publishPhoto(iss, r, dir); err != nil {
+			if err := publishPhoto(iss, r, dir, cache); err != nil {
 				errs[i] = fmt.Errorf("publish: photo of %s: %w", r.Source, err)
 			}
 		})
 	}
 	wg.Wait()
+	if err := cache.sweep(); err != nil {
+		errs[len(rs)] = fmt.Errorf("publish: %w", err)
+	}
 	return errors.Join(errs...)
 }
 
+// photoCopy is one file publishPhoto writes: where, and how it is made.
+type photoCopy struct {
+	path   string
+	key    photoKey
+	needed bool // not in the cache: made from the decoded source
+}
+
 // publishPhoto writes r's web copy and email copy into dir. The source is
-// copied as it is when it is narrow enough for the web; it is decoded
-// once when either copy needs its pixels.
-func publishPhoto(iss *issue.Issue, r *issue.Review, dir string) error {
+// copied as it is when it is narrow enough for the web; the scaled copies
+// come from cache, or from one decode of the source.
+func publishPhoto(iss *issue.Issue, r *issue.Review, dir string, cache photoCache) error {
 	from, to := r.Photo.Path, filepath.Join(dir, issue.PhotoFile(r))
 	emailName, emailWidth := newsletter.EmailPhoto(iss, r)
 	f, err := os.Open(from)
@@ -88,13 +100,25 @@ func publishPhoto(iss *issue.Issue, r *issue.Review, dir string) error {
 		return fmt.Errorf("%s: %w", from, err)
 	}
 	w, h := webSize(cfg.Width, cfg.Height)
+	var web, email *photoCopy
 	if w == cfg.Width {
 		if err := copyFile(from, to); err != nil {
 			return err
 		}
-		if emailWidth == 0 {
-			return nil
-		}
+	} else {
+		web = &photoCopy{path: to, key: photoKey{variant: fmt.Sprintf("web-%dx%d-%s-q%d", w, h, format, jpegQuality)}}
+	}
+	if emailWidth > 0 {
+		email = &photoCopy{path: filepath.Join(dir, emailName), key: photoKey{variant: fmt.Sprintf("email-%d-q%d", emailWidth, jpegQuality)}}
+	}
+	if web == nil && email == nil {
+		return nil
+	}
+	if err := fromCache(f, cache, web, email); err != nil {
+		return fmt.Errorf("%s: %w", from, err)
+	}
+	if (web == nil || !web.needed) && (email == nil || !email.needed) {
+		return nil
 	}
 	if _, err := f.Seek(0, 0); err != nil {
 		return err
@@ -103,24 +127,65 @@ func publishPhoto(iss *issue.Issue, r *issue.Review, dir string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", from, err)
 	}
-	if w != cfg.Width {
-		if err := writeWebCopy(src, format, w, h, to); err != nil {
+	if web != nil && web.needed {
+		data, err := webCopy(src, format, w, h)
+		if err == nil {
+			err = writeCopy(cache, web, data)
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", web.path, err)
+		}
+	}
+	if email != nil && email.needed {
+		data, err := emailJPEG(src, emailWidth)
+		if err == nil {
+			err = writeCopy(cache, email, data)
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", email.path, err)
+		}
+	}
+	return nil
+}
+
+// fromCache names the copies by the source's digest (read from f) and
+// copies those the cache has; the others are marked needed.
+func fromCache(f io.ReadSeeker, cache photoCache, copies ...*photoCopy) error {
+	var sum string
+	if cache.enabled() {
+		if _, err := f.Seek(0, 0); err != nil {
+			return err
+		}
+		var err error
+		if sum, err = sumFile(f); err != nil {
 			return err
 		}
 	}
-	if emailWidth == 0 {
-		return nil
+	for _, c := range copies {
+		if c == nil {
+			continue
+		}
+		c.key.sum = sum
+		ok, err := cache.get(c.key, c.path)
+		if err != nil {
+			return err
+		}
+		c.needed = !ok
 	}
-	data, err := emailJPEG(src, emailWidth)
-	if err != nil {
-		return fmt.Errorf("%s: %w", from, err)
-	}
-	return os.WriteFile(filepath.Join(dir, emailName), data, 0o644)
+	return nil
 }
 
-// writeWebCopy writes src scaled to w×h into to, in format (png keeps
-// PNG and its transparency; anything else is JPEG).
-func writeWebCopy(src image.Image, format string, w, h int, to string) error {
+// writeCopy writes a copy made from the source, and keeps it in cache.
+func writeCopy(cache photoCache, c *photoCopy, data []byte) error {
+	if err := writeFile(c.path, data); err != nil {
+		return err
+	}
+	return cache.put(c.key, c.path, data)
+}
+
+// webCopy is src scaled to w×h, encoded in format (png keeps PNG and
+// its transparency; anything else is JPEG).
+func webCopy(src image.Image, format string, w, h int) ([]byte, error) {
 	var dst image.Image
 	if yc, ok := src.(*image.YCbCr); ok {
 		// A JPEG's planes are averaged as they are: several times
@@ -134,24 +199,12 @@ func writeWebCopy(src image.Image, format string, w, h int, to string) error {
 		draw.BiLinear.Scale(rgba, rgba.Bounds(), src, src.Bounds(), draw.Src, nil)
 		dst = rgba
 	}
-	out, err := os.Create(to)
-	if err != nil {
-		return err
-	}
-	bw := bufio.NewWriter(out)
+	var buf bytes.Buffer
+	var err error
 	if format == "png" {
-		err = png.Encode(bw, dst)
+		err = png.Encode(&buf, dst)
 	} else {
-		err = jpeg.Encode(bw, dst, &jpeg.Options{Quality: jpegQuality})
+		err = jpeg.Encode(&buf, dst, &jpeg.Options{Quality: jpegQuality})
 	}
-	if err == nil {
-		err = bw.Flush()
-	}
-	if cerr := out.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("%s: %w", to, err)
-	}
-	return nil
+	return buf.Bytes(), err
 }

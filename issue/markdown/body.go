@@ -117,16 +117,8 @@ func (c *converter) htmlText(n ast.Node) string {
 
 // inlines flattens the inline children of n into styled runs.
 func (c *converter) inlines(n ast.Node, style issue.Style, link string) []issue.Inline {
-	var out []issue.Inline
-	add := func(in issue.Inline) {
-		// Merge with the previous run when nothing distinguishes them.
-		if k := len(out) - 1; k >= 0 && !out[k].Break && out[k].Style == in.Style && out[k].URL == in.URL {
-			out[k].Text += in.Text
-			out[k].Break = in.Break
-			return
-		}
-		out = append(out, in)
-	}
+	var runs []issue.Inline
+	add := func(in issue.Inline) { runs = append(runs, in) }
 	for ch := n.FirstChild(); ch != nil; ch = ch.NextSibling() {
 		switch ch := ch.(type) {
 		case *ast.Text:
@@ -180,12 +172,39 @@ func (c *converter) inlines(n ast.Node, style issue.Style, link string) []issue.
 			}
 		}
 	}
+	out := mergeRuns(runs)
 	// Trailing soft breaks leave a space at the end of a paragraph.
 	if k := len(out) - 1; k >= 0 {
 		out[k].Text = strings.TrimRight(out[k].Text, " ")
 		if out[k].Text == "" && !out[k].Break {
 			out = out[:k]
 		}
+	}
+	return out
+}
+
+// mergeRuns joins each stretch of runs that nothing distinguishes (the
+// same style and link, no line break before the last) into one run. The
+// text of a stretch is joined once: appending run by run was quadratic
+// in a paragraph's length, and a long review's body allocated megabytes.
+func mergeRuns(runs []issue.Inline) []issue.Inline {
+	out := make([]issue.Inline, 0, len(runs))
+	var b strings.Builder
+	for i := 0; i < len(runs); {
+		j := i + 1
+		for j < len(runs) && !runs[j-1].Break && runs[j].Style == runs[i].Style && runs[j].URL == runs[i].URL {
+			j++
+		}
+		in := runs[i]
+		if j > i+1 {
+			for _, r := range runs[i:j] {
+				b.WriteString(r.Text)
+			}
+			in.Text, in.Break = b.String(), runs[j-1].Break
+			b.Reset()
+		}
+		out = append(out, in)
+		i = j
 	}
 	return out
 }

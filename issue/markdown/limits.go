@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -62,14 +63,17 @@ func readCapped(path string, limit int64, what string) ([]byte, error) {
 	if fi.Size() > limit {
 		return nil, sizeErr(fi.Size(), limit, what)
 	}
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
+	// Sized from Stat, so a photo is read in one allocation (growing a
+	// buffer to it was a build's second-largest cost); a file that grew
+	// since is still read, and capped, in full.
+	buf := bytes.NewBuffer(make([]byte, 0, fi.Size()+bytes.MinRead))
+	if _, err := buf.ReadFrom(io.LimitReader(f, limit+1)); err != nil {
 		return nil, err
 	}
-	if int64(len(data)) > limit {
-		return nil, sizeErr(int64(len(data)), limit, what)
+	if int64(buf.Len()) > limit {
+		return nil, sizeErr(int64(buf.Len()), limit, what)
 	}
-	return data, nil
+	return buf.Bytes(), nil
 }
 
 func sizeErr(size, limit int64, what string) error {

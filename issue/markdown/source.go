@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/foliopress/folio/issue"
@@ -53,23 +55,21 @@ func (s *Source) Collect(ctx context.Context, week issue.Week, skipInvalid bool)
 	// A symlinked folder followed is a note: the editor sees where the
 	// reviews behind it came from.
 	res := &Result{Notes: warnings}
+	read, err := s.readAll(ctx, files, week)
+	if err != nil {
+		return nil, err
+	}
 	var problems []error
 	slugs := map[string]int{}
-	for _, f := range files {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		p, errs := s.readReview(f)
-		if p != nil && p.fm.PublishedLine > 0 && !p.fm.Published.IsZero() && !week.Contains(p.fm.Published, s.loc) {
+	for i, f := range files {
+		p, errs := read[i].p, read[i].errs
+		switch {
+		case read[i].otherWeek:
 			res.OtherWeek++
 			continue
-		}
-		if p != nil && p.draft {
+		case p != nil && p.draft:
 			res.Drafts++
 			continue
-		}
-		if p != nil {
-			errs = append(errs, s.check(p)...)
 		}
 		if len(errs) > 0 {
 			if skipInvalid {
@@ -98,6 +98,45 @@ func (s *Source) Collect(ctx context.Context, week issue.Week, skipInvalid bool)
 		res.Reviews = append(res.Reviews, sec.Reviews...)
 	}
 	return res, nil
+}
+
+// readResult is one review file as readAll found it.
+type readResult struct {
+	p         *parsed
+	errs      []error
+	otherWeek bool // its front matter dates it outside the week
+}
+
+// readAll reads and checks the review files on every core (parsing the
+// bodies and checking the photos' bytes is most of a collection), in
+// their order.
+func (s *Source) readAll(ctx context.Context, files []string, week issue.Week) ([]readResult, error) {
+	out := make([]readResult, len(files))
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, f := range files {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			if ctx.Err() != nil {
+				return
+			}
+			p, errs := s.readReview(f)
+			if p != nil && p.fm.PublishedLine > 0 && !p.fm.Published.IsZero() && !week.Contains(p.fm.Published, s.loc) {
+				out[i].otherWeek = true
+				return
+			}
+			if p != nil && !p.draft {
+				errs = append(errs, s.check(p)...)
+			}
+			out[i].p, out[i].errs = p, errs
+		})
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // check finishes a collected review and runs the checks that matter only

@@ -44,8 +44,24 @@ var ErrBadFont = errors.New("pdf: bad font")
 
 type faceSpec struct {
 	family, style, name string
-	ttf                 []byte
+	ttf                 []byte // nil for the CJK face until font reads it
 }
+
+// font returns the face's font file.
+func (s faceSpec) font() ([]byte, error) {
+	if s.ttf != nil {
+		return s.ttf, nil
+	}
+	ttf, err := cjkFont()
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrBadFont, s.name, err)
+	}
+	return ttf, nil
+}
+
+// cjkFont is the CJK face's font file, read once per process when a build
+// first sets a character only it has.
+var cjkFont = sync.OnceValues(func() ([]byte, error) { return assets.Font(assets.DroidSansFallback) })
 
 // faceSpecs lists the font files behind each Face, in Face order. The
 // embedded files are read once per process.
@@ -63,15 +79,17 @@ var faceSpecs = sync.OnceValues(func() ([numFaces]faceSpec, error) {
 		{CJK, assets.DroidSansFallback, "", "Droid Sans Fallback"},
 	}
 	for _, e := range embedded {
+		if e.face == CJK {
+			// Read on first use (faceSpec.font): most issues never need
+			// its 3.3 MB.
+			specs[e.face] = faceSpec{family: "cjk", style: e.style, name: e.nom}
+			continue
+		}
 		ttf, err := assets.Font(e.file)
 		if err != nil {
 			return specs, fmt.Errorf("%w: %s: %w", ErrBadFont, e.nom, err)
 		}
-		family := "serif"
-		if e.face == CJK {
-			family = "cjk"
-		}
-		specs[e.face] = faceSpec{family, e.style, e.nom, ttf}
+		specs[e.face] = faceSpec{family: "serif", style: e.style, name: e.nom, ttf: ttf}
 	}
 	specs[Sans] = faceSpec{"sans", "", "Liberation Sans Regular", liberationsansregular.TTF}
 	specs[SansBold] = faceSpec{"sans", "B", "Liberation Sans Bold", liberationsansbold.TTF}
@@ -174,7 +192,11 @@ func (fd *fontData) load() bool {
 }
 
 func parseFont(spec faceSpec, face Face) (*fontData, error) {
-	sf, err := sfnt.Parse(spec.ttf)
+	ttf, err := spec.font()
+	if err != nil {
+		return nil, err
+	}
+	sf, err := sfnt.Parse(ttf)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %w", ErrBadFont, spec.name, err)
 	}

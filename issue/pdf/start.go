@@ -49,7 +49,12 @@ func startPDF(ctx context.Context, w, h float64, faces [numFaces]bool) *pdfStart
 			return st
 		}
 		spec := specs[f]
-		pdf.AddUTF8FontFromBytes(spec.family, spec.style, spec.ttf)
+		ttf, err := spec.font()
+		if err != nil {
+			st.err = err
+			return st
+		}
+		pdf.AddUTF8FontFromBytes(spec.family, spec.style, ttf)
 		if err := pdf.Error(); err != nil {
 			st.err = fmt.Errorf("%w: %s: %w", ErrBadFont, spec.name, err)
 			return st
