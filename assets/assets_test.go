@@ -38,6 +38,11 @@ func TestEveryFileHasItsLicenceListed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, name := range Fonts() {
+		if !bytes.Contains(lic, []byte("`"+name+"`")) {
+			t.Errorf("%s does not list %s", Licenses, name)
+		}
+	}
 }
 
 // TestFontsParse reads every embedded font with an independent parser and

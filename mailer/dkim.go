@@ -12,6 +12,7 @@ import (
 	"net/mail"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -48,7 +49,9 @@ type DKIM struct {
 }
 
 // dnsName is a domain or selector: dot-separated labels.
-var dnsName = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$`)
+var dnsName = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$`)
+})
 
 // NewDKIM checks the keys and the signing domain. An empty domain is the
 // From address's, parsed as an address: `Folio Weekly
@@ -61,7 +64,7 @@ func NewDKIM(from, domain string, keys []DKIMKey) (*DKIM, error) {
 		}
 		domain = Domain(a.Address)
 	}
-	if !dnsName.MatchString(domain) {
+	if !dnsName().MatchString(domain) {
 		return nil, fmt.Errorf("mailer: dkim: domain %q is not a domain name", domain)
 	}
 	if len(keys) == 0 {
@@ -69,7 +72,7 @@ func NewDKIM(from, domain string, keys []DKIMKey) (*DKIM, error) {
 	}
 	seen := map[string]bool{}
 	for _, k := range keys {
-		if !dnsName.MatchString(k.Selector) || seen[k.Selector] {
+		if !dnsName().MatchString(k.Selector) || seen[k.Selector] {
 			return nil, fmt.Errorf("mailer: dkim: selector %q: not a DNS name, or used twice", k.Selector)
 		}
 		seen[k.Selector] = true

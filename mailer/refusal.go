@@ -4,6 +4,7 @@ import (
 	"errors"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Whom a refusal is about. A relay's refusal of its own (relaying denied,
@@ -25,31 +26,39 @@ var goneCodes = map[string]bool{
 var (
 	// goneWords say the recipient is gone, in replies without a specific
 	// enhanced status code.
-	goneWords = regexp.MustCompile(`(?i)user unknown|unknown user|no such (user|mailbox|recipient|address|account)|` +
-		`(mailbox|recipient|address|user|account) (not found|unknown|does not exist|doesn't exist|is disabled|disabled)|` +
-		`unknown (recipient|mailbox|address)|invalid (recipient|mailbox)|recipient not found|mailbox unavailable|` +
-		`address rejected|does not exist`)
+	goneWords = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)user unknown|unknown user|no such (user|mailbox|recipient|address|account)|` +
+			`(mailbox|recipient|address|user|account) (not found|unknown|does not exist|doesn't exist|is disabled|disabled)|` +
+			`unknown (recipient|mailbox|address)|invalid (recipient|mailbox)|recipient not found|mailbox unavailable|` +
+			`address rejected|does not exist`)
+	})
 	// relayWords say a reply is about the relay, the sender or the
 	// message, whatever else it mentions ("Recipient address rejected:
 	// Relay access denied").
-	relayWords = regexp.MustCompile(`(?i)relay|not permitted|access denied|denied|policy|spam|block|listed|reputation|` +
-		`authenticat|sender|size|too (big|large)|exceed|quota|rate|too many|limit|content|virus`)
+	relayWords = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)relay|not permitted|access denied|denied|policy|spam|block|listed|reputation|` +
+			`authenticat|sender|size|too (big|large)|exceed|quota|rate|too many|limit|content|virus`)
+	})
 	// throttleWords say a temporary refusal is about the pace of sending.
-	throttleWords = regexp.MustCompile(`(?i)\brate\b|rate.?limit|too many|too much|throttl|slow down|volume|frequen|` +
-		`limit exceeded|exceeded|busy|unusual rate`)
+	throttleWords = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)\brate\b|rate.?limit|too many|too much|throttl|slow down|volume|frequen|` +
+			`limit exceeded|exceeded|busy|unusual rate`)
+	})
 	// sessionWords say a refusal is about the number of messages one
 	// session may carry, which a fresh connection resets.
-	sessionWords = regexp.MustCompile(`(?i)(messages|mails?) (in|per|for) (this|the|one|a) (session|connection)|` +
-		`per (session|connection)|session limit`)
+	sessionWords = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)(messages|mails?) (in|per|for) (this|the|one|a) (session|connection)|` +
+			`per (session|connection)|session limit`)
+	})
 	// addrWords are addresses inside a reply's text; replies that differ
 	// only in the address they name are the same reply.
-	addrWords = regexp.MustCompile(`<?[^\s<>@]+@[^\s<>]+>?`)
+	addrWords = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`<?[^\s<>@]+@[^\s<>]+>?`) })
 	// idWords are words with a digit: those of idLen octets or more are
 	// what relays add to tell one transaction from another (Gmail's
 	// "d75a77b69052e-4f4c2d1f0a5si1234.15 - gsmtp", Microsoft's
 	// time stamps, queue ids), so replies that differ only in them are the
 	// same reply.
-	idWords = regexp.MustCompile(`\S*[0-9]\S*`)
+	idWords = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\S*[0-9]\S*`) })
 )
 
 // idLen is the shortest word with a digit ReplyKey takes for an id:
@@ -72,7 +81,7 @@ func Suppressible(err error) bool {
 	if specific(se.Enhanced) {
 		return goneCodes[se.Enhanced]
 	}
-	return goneWords.MatchString(se.Message) && !relayWords.MatchString(se.Message)
+	return goneWords().MatchString(se.Message) && !relayWords().MatchString(se.Message)
 }
 
 // specific reports whether an enhanced status code says more than its
@@ -109,7 +118,7 @@ func Throttled(err error) bool {
 	}
 	switch se.Code {
 	case 421, 451, 452:
-		return se.Enhanced == "4.7.28" || throttleWords.MatchString(se.Message) && !sessionWords.MatchString(se.Message)
+		return se.Enhanced == "4.7.28" || throttleWords().MatchString(se.Message) && !sessionWords().MatchString(se.Message)
 	}
 	return false
 }
@@ -125,8 +134,8 @@ func ReplyKey(err error) string {
 	if se.Code == 0 {
 		return se.Phase + ": no reply"
 	}
-	key := addrWords.ReplaceAllString(se.Reply(), "<…>")
-	key = idWords.ReplaceAllStringFunc(key, func(w string) string {
+	key := addrWords().ReplaceAllString(se.Reply(), "<…>")
+	key = idWords().ReplaceAllStringFunc(key, func(w string) string {
 		if len(w) < idLen {
 			return w
 		}
@@ -167,5 +176,5 @@ func RecipientGone(enhanced, text string) bool {
 	if specific(enhanced) {
 		return goneCodes[enhanced]
 	}
-	return goneWords.MatchString(text) && !relayWords.MatchString(text)
+	return goneWords().MatchString(text) && !relayWords().MatchString(text)
 }

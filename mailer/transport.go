@@ -7,6 +7,7 @@ import (
 	"net/textproto"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Outgoing is one rendered message on its way to one recipient.
@@ -112,7 +113,7 @@ func (e *SMTPError) Reply() string {
 	return "no reply"
 }
 
-var enhancedRE = regexp.MustCompile(`^([245])\.(\d{1,3})\.(\d{1,3})\b`)
+var enhancedRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([245])\.(\d{1,3})\.(\d{1,3})\b`) })
 
 // newSMTPError wraps err from phase, lifting the reply code and enhanced
 // status code out of a server reply.
@@ -122,7 +123,7 @@ func newSMTPError(phase string, err error) *SMTPError {
 	if errors.As(err, &tp) {
 		se.Code = tp.Code
 		se.Message = strings.TrimSpace(tp.Msg)
-		se.Enhanced = enhancedRE.FindString(se.Message)
+		se.Enhanced = enhancedRE().FindString(se.Message)
 	}
 	return se
 }

@@ -34,7 +34,7 @@ func (s *Server) archiveWeb(w http.ResponseWriter, r *http.Request) {
 // archiveImage serves a photo of an issue in the member's archive.
 func (s *Server) archiveImage(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("file")
-	if !imageName.MatchString(name) {
+	if !imageName().MatchString(name) {
 		s.notFound(w)
 		return
 	}

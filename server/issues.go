@@ -7,6 +7,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/foliopress/folio/issue"
 )
@@ -14,7 +15,9 @@ import (
 // imageName is the only shape of file name served from images/: a
 // slug-like stem and an image extension (issue.PhotoFile's names). No
 // dots in the stem, no slashes, no encodings survive it.
-var imageName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,199}\.(jpg|jpeg|png|webp|gif)$`)
+var imageName = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,199}\.(jpg|jpeg|png|webp|gif)$`)
+})
 
 // imageTypes maps an image extension to its Content-Type.
 var imageTypes = map[string]string{
@@ -104,7 +107,7 @@ func (s *Server) issueImage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := r.PathValue("file")
-	if !imageName.MatchString(name) {
+	if !imageName().MatchString(name) {
 		s.notFound(w)
 		return
 	}

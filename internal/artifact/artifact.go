@@ -23,15 +23,15 @@ type File interface {
 
 // weekName is the only shape of week a store accepts ("2026-W10"), so a
 // week never names a path outside the store.
-var weekName = regexp.MustCompile(`^[0-9]{4}-W[0-9]{2}$`)
+var weekName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]{4}-W[0-9]{2}$`) })
 
 // fileName is the shape of a stored file's name: a top-level file or one
 // in images/, made of safe characters, no dot-files, no "..".
-var fileName = regexp.MustCompile(`^(images/)?[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$`)
+var fileName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(images/)?[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$`) })
 
 // CheckWeek reports whether week is a canonical week name.
 func CheckWeek(week string) error {
-	if !weekName.MatchString(week) {
+	if !weekName().MatchString(week) {
 		return fmt.Errorf("artifact: %q is not a week such as 2026-W10", week)
 	}
 	return nil
@@ -39,7 +39,7 @@ func CheckWeek(week string) error {
 
 // CheckName reports whether name may be a stored file's name.
 func CheckName(name string) error {
-	if !fileName.MatchString(name) || strings.Contains(name, "..") || path.Clean(name) != name {
+	if !fileName().MatchString(name) || strings.Contains(name, "..") || path.Clean(name) != name {
 		return fmt.Errorf("artifact: %q is not a file name of an issue", name)
 	}
 	return nil

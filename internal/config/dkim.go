@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"sync"
 )
 
 // DKIM signs outgoing mail with every key in Keys (RSA and Ed25519 side
@@ -33,7 +34,9 @@ func (d DKIM) SigningKeys() []DKIMKey {
 }
 
 // dnsLabel is a selector or a dot-separated part of one (RFC 6376 §3.1).
-var dnsLabel = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$`)
+var dnsLabel = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$`)
+})
 
 func (d DKIM) validate() error {
 	if (d.KeyFile == "") != (d.Selector == "") {
@@ -51,18 +54,18 @@ func (d DKIM) validate() error {
 		switch {
 		case k.Selector == "" || k.KeyFile == "":
 			return fmt.Errorf("%s: selector and key_file are both required", where)
-		case !dnsLabel.MatchString(k.Selector):
+		case !dnsLabel().MatchString(k.Selector):
 			return fmt.Errorf("%s: selector %q: want letters, digits and hyphens (a DNS name)", where, k.Selector)
 		case seen[k.Selector]:
 			return fmt.Errorf("%s: selector %q appears twice", where, k.Selector)
 		}
 		seen[k.Selector] = true
 	}
-	if d.Domain != "" && !dnsLabel.MatchString(d.Domain) {
+	if d.Domain != "" && !dnsLabel().MatchString(d.Domain) {
 		return fmt.Errorf("[dkim] domain %q: want a domain name such as weekly.example.org", d.Domain)
 	}
 	return nil
 }
 
 // ValidSelector reports whether s can be a DKIM selector.
-func ValidSelector(s string) bool { return dnsLabel.MatchString(s) }
+func ValidSelector(s string) bool { return dnsLabel().MatchString(s) }

@@ -3,6 +3,7 @@ package inbound
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // readARF reads an abuse report (RFC 5965, as Yahoo's Complaint Feedback
@@ -29,8 +30,10 @@ func readARF(top *part, r *Report) {
 
 // complaintWords: the first lines of the complaint notices that are not
 // ARF (older JMRP, some abuse desks), which attach the message.
-var complaintWords = regexp.MustCompile(`(?i)this is an (e-?mail )?abuse report|complaint about (a )?message|` +
-	`reported (this|the) (message|email) as spam|feedback loop`)
+var complaintWords = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)this is an (e-?mail )?abuse report|complaint about (a )?message|` +
+		`reported (this|the) (message|email) as spam|feedback loop`)
+})
 
 // looksLikeComplaint reports a non-ARF complaint: such words and the
 // complained-of message attached.
@@ -42,7 +45,7 @@ func looksLikeComplaint(top *part) bool {
 	if len(t) > 4096 {
 		t = t[:4096]
 	}
-	return complaintWords.MatchString(top.header.Get("Subject")) || complaintWords.MatchString(t)
+	return complaintWords().MatchString(top.header.Get("Subject")) || complaintWords().MatchString(t)
 }
 
 // readLegacyComplaint reads such a notice: the attached original names

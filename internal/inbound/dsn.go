@@ -4,16 +4,19 @@ import (
 	"bytes"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 var (
-	enhancedRE = regexp.MustCompile(`(?:^|[^\d.])([245])\.(\d{1,3})\.(\d{1,3})(?:[^\d.]|$)`)
-	smtpCodeRE = regexp.MustCompile(`(?:^|[^\d])([245]\d\d)(?:[ -]|$)`)
+	enhancedRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?:^|[^\d.])([245])\.(\d{1,3})\.(\d{1,3})(?:[^\d.]|$)`)
+	})
+	smtpCodeRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?:^|[^\d])([245]\d\d)(?:[ -]|$)`) })
 )
 
 // statusIn finds the first enhanced status code in s ("5.1.1").
 func statusIn(s string) string {
-	if m := enhancedRE.FindStringSubmatch(s); m != nil {
+	if m := enhancedRE().FindStringSubmatch(s); m != nil {
 		return m[1] + "." + m[2] + "." + m[3]
 	}
 	return ""
@@ -62,23 +65,33 @@ func readDSN(top *part, r *Report) {
 
 var (
 	// bounceSender: who sends non-standard bounces.
-	bounceSender = regexp.MustCompile(`(?i)mailer-daemon|postmaster|mail delivery (subsystem|system)|microsoftexchange|` +
-		`mail administrator|mailer_daemon`)
+	bounceSender = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)mailer-daemon|postmaster|mail delivery (subsystem|system)|microsoftexchange|` +
+			`mail administrator|mailer_daemon`)
+	})
 	// bounceWords: what their subjects and first lines say.
-	bounceWords = regexp.MustCompile(`(?i)undeliver|delivery status notification|delivery (has )?failed|delivery failure|` +
-		`mail delivery (failed|failure|system)|returned mail|failure notice|could not be delivered|couldn't be delivered|` +
-		`wasn't delivered|delivery incomplete|not (been )?delivered|unzustellbar|non remis|address not found|` +
-		`permanent error|delivery delayed|delayed mail|warning: message .* delayed`)
+	bounceWords = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)undeliver|delivery status notification|delivery (has )?failed|delivery failure|` +
+			`mail delivery (failed|failure|system)|returned mail|failure notice|could not be delivered|couldn't be delivered|` +
+			`wasn't delivered|delivery incomplete|not (been )?delivered|unzustellbar|non remis|address not found|` +
+			`permanent error|delivery delayed|delayed mail|warning: message .* delayed`)
+	})
 	// delayWords: a temporary failure still being retried.
-	delayWords = regexp.MustCompile(`(?i)delayed|not yet been delivered|will (continue to )?(re)?try|has not been delivered yet|` +
-		`temporar|still trying|retry`)
+	delayWords = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)delayed|not yet been delivered|will (continue to )?(re)?try|has not been delivered yet|` +
+			`temporar|still trying|retry`)
+	})
 	// goneWords: without a code, the wording of a recipient who is gone.
-	goneWords = regexp.MustCompile(`(?i)user unknown|unknown user|no such (user|mailbox|recipient|address)|address not found|` +
-		`couldn't be found|could not be found|does not exist|doesn't exist|recipnotfound|mailbox unavailable|invalid recipient`)
+	goneWords = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)user unknown|unknown user|no such (user|mailbox|recipient|address)|address not found|` +
+			`couldn't be found|could not be found|does not exist|doesn't exist|recipnotfound|mailbox unavailable|invalid recipient`)
+	})
 	// failedList: the lines after which a bounce lists the failed addresses.
-	failedList = regexp.MustCompile(`(?i)(following (address(\(es\))?|recipients?)( failed| could not be reached)?|` +
-		`failed to these recipients( or groups)?|wasn't delivered to|was not delivered to|could not be delivered to|` +
-		`delivery to the following recipients? failed( permanently)?|couldn't be delivered to)`)
+	failedList = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)(following (address(\(es\))?|recipients?)( failed| could not be reached)?|` +
+			`failed to these recipients( or groups)?|wasn't delivered to|was not delivered to|could not be delivered to|` +
+			`delivery to the following recipients? failed( permanently)?|couldn't be delivered to)`)
+	})
 )
 
 // looksLikeBounce reports whether a message that is not an RFC 3464
@@ -87,17 +100,17 @@ var (
 func looksLikeBounce(top *part) bool {
 	from := top.header.Get("From")
 	null := strings.TrimSpace(top.header.Get("Return-Path")) == "<>"
-	if !bounceSender.MatchString(from) && !null {
+	if !bounceSender().MatchString(from) && !null {
 		return false
 	}
-	if bounceWords.MatchString(top.header.Get("Subject")) {
+	if bounceWords().MatchString(top.header.Get("Subject")) {
 		return true
 	}
 	t := top.text()
 	if len(t) > 4096 {
 		t = t[:4096]
 	}
-	return bounceWords.MatchString(t)
+	return bounceWords().MatchString(t)
 }
 
 // readLegacyBounce reads the bounces that are not RFC 3464 reports
@@ -121,7 +134,7 @@ func readLegacyBounce(top *part, r *Report) {
 		ours[strings.ToLower(a)] = true
 	}
 	rcpt := ""
-	if loc := failedList.FindStringIndex(text); loc != nil {
+	if loc := failedList().FindStringIndex(text); loc != nil {
 		rcpt = firstAddress(text[loc[1]:], ours)
 	}
 	if rcpt == "" {
@@ -136,21 +149,21 @@ func readLegacyBounce(top *part, r *Report) {
 	}
 	if f.Status == "" {
 		for _, line := range strings.Split(text, "\n") {
-			if m := smtpCodeRE.FindStringSubmatch(line); m != nil {
+			if m := smtpCodeRE().FindStringSubmatch(line); m != nil {
 				f.Status, f.Diagnostic = m[1][:1]+".0.0", oneLine(line)
 				break
 			}
 		}
 	}
 	if f.Status == "" {
-		if loc := goneWords.FindStringIndex(text); loc != nil {
+		if loc := goneWords().FindStringIndex(text); loc != nil {
 			f.Status, f.Diagnostic = "5.0.0", oneLine(lineAt(text, loc[0]))
 		}
 	}
 	if f.Status == "" {
 		return
 	}
-	if delayWords.MatchString(top.header.Get("Subject")) || (strings.HasPrefix(f.Status, "4.") && delayWords.MatchString(text)) {
+	if delayWords().MatchString(top.header.Get("Subject")) || (strings.HasPrefix(f.Status, "4.") && delayWords().MatchString(text)) {
 		f.Action = "delayed"
 		if strings.HasPrefix(f.Status, "5.") {
 			f.Status = "4" + f.Status[1:]
@@ -160,34 +173,36 @@ func readLegacyBounce(top *part, r *Report) {
 }
 
 var (
-	copyMarker = regexp.MustCompile(`(?i)copy of the (original )?message|original message (headers|follows)|` +
-		`-+ ?original message ?-+|undelivered message headers`)
-	copiedID     = regexp.MustCompile(`(?im)^[ \t]*message-id:[ \t]*<([^<>\s]+)>`)
-	copiedSender = regexp.MustCompile(`(?im)^[ \t]*return-path:[ \t]*<([^<>\s]+)>`)
+	copyMarker = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)copy of the (original )?message|original message (headers|follows)|` +
+			`-+ ?original message ?-+|undelivered message headers`)
+	})
+	copiedID     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?im)^[ \t]*message-id:[ \t]*<([^<>\s]+)>`) })
+	copiedSender = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?im)^[ \t]*return-path:[ \t]*<([^<>\s]+)>`) })
 )
 
 // inlineCopy reads the original's Message-ID and envelope sender from a
 // copy pasted into the bounce's text (Exim, qmail), after the line that
 // announces it.
 func inlineCopy(text string, r *Report) {
-	loc := copyMarker.FindStringIndex(text)
+	loc := copyMarker().FindStringIndex(text)
 	if loc == nil {
 		return
 	}
 	rest := text[loc[1]:]
 	if r.Original.MessageID == "" {
-		if m := copiedID.FindStringSubmatch(rest); m != nil {
+		if m := copiedID().FindStringSubmatch(rest); m != nil {
 			r.Original.MessageID = m[1]
 		}
 	}
-	for _, m := range copiedSender.FindAllStringSubmatch(rest, 2) {
+	for _, m := range copiedSender().FindAllStringSubmatch(rest, 2) {
 		r.Original.Senders = append(r.Original.Senders, m[1])
 	}
 }
 
 // firstAddress is the first address in s that is not one of ours.
 func firstAddress(s string, ours map[string]bool) string {
-	for _, a := range addrRE.FindAllString(s, 16) {
+	for _, a := range addrRE().FindAllString(s, 16) {
 		if la := strings.ToLower(a); !ours[la] && !strings.HasPrefix(la, "mailer-daemon@") && !strings.HasPrefix(la, "postmaster@") {
 			return a
 		}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"sync"
 )
 
 // Split reads a stream that holds one message, or an mbox of many (each
@@ -81,7 +82,7 @@ func mbox(br *bufio.Reader, max int, fn func([]byte, int) error) error {
 			}
 			return fmt.Errorf("inbound: read: %w", err)
 		}
-		if blank && fromLine.Match(line) {
+		if blank && fromLine().Match(line) {
 			if err := flush(true); err != nil {
 				return err
 			}
@@ -107,7 +108,7 @@ func mbox(br *bufio.Reader, max int, fn func([]byte, int) error) error {
 
 // fromLine is an mbox separator: "From sender date", the date ending in
 // a year (a body line "From " would have been quoted ">From ").
-var fromLine = regexp.MustCompile(`^From \S+ .*\d{4}`)
+var fromLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^From \S+ .*\d{4}`) })
 
 // readLine returns the next line with its end: at most keep bytes of
 // it, and its whole length n, however long it is.

@@ -10,6 +10,7 @@ import (
 	"net/textproto"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Kind is what an inbound message is.
@@ -177,12 +178,14 @@ func addresses(v string) []string {
 		}
 		return out
 	}
-	return addrRE.FindAllString(v, 8)
+	return addrRE().FindAllString(v, 8)
 }
 
-var uriRE = regexp.MustCompile(`<([^<>]+)>`)
+var uriRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`<([^<>]+)>`) })
 
-var addrRE = regexp.MustCompile(`[A-Za-z0-9._%+=!#$&'*/?^{|}~-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}`)
+var addrRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`[A-Za-z0-9._%+=!#$&'*/?^{|}~-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}`)
+})
 
 // bareAddress strips a DSN address type ("rfc822; a@b") and brackets.
 func bareAddress(v string) string {
@@ -223,7 +226,7 @@ func readOriginal(top *part, r *Report) {
 // listURIs splits a List-Unsubscribe value into its <URI>s.
 func listURIs(v string) []string {
 	var out []string
-	for _, m := range uriRE.FindAllStringSubmatch(v, 4) {
+	for _, m := range uriRE().FindAllStringSubmatch(v, 4) {
 		out = append(out, strings.TrimSpace(m[1]))
 	}
 	return out

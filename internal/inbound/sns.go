@@ -24,7 +24,7 @@ import (
 )
 
 // snsHost is the host an SNS certificate or subscription URL may name.
-var snsHost = regexp.MustCompile(`^sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$`)
+var snsHost = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$`) })
 
 // Webhook errors, each answered with 4xx and changing nothing.
 var (
@@ -166,7 +166,7 @@ func (h *SNS) verify(ctx context.Context, m *snsMessage) error {
 // snsURL reports whether u is https on an SNS host.
 func snsURL(u string) bool {
 	p, err := url.Parse(u)
-	return err == nil && p.Scheme == "https" && p.Port() == "" && snsHost.MatchString(p.Hostname()) && p.User == nil
+	return err == nil && p.Scheme == "https" && p.Port() == "" && snsHost().MatchString(p.Hostname()) && p.User == nil
 }
 
 // cert fetches (once) and verifies a signing certificate.

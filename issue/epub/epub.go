@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"github.com/foliopress/folio/issue"
@@ -71,11 +72,7 @@ func Write(w io.Writer, iss *issue.Issue, opts Options) error {
 		}
 	}
 	for _, p := range b.photos {
-		data, err := p.read()
-		if err != nil {
-			return err
-		}
-		if err := b.add(zw, "OEBPS/"+p.href, data, zip.Store); err != nil {
+		if err := b.addPhoto(zw, p); err != nil {
 			return err
 		}
 	}
@@ -96,6 +93,34 @@ func (b *book) add(zw *zip.Writer, name string, data []byte, method uint16) erro
 	fw, err := zw.CreateHeader(fh)
 	if err == nil {
 		_, err = fw.Write(data)
+	}
+	if err != nil {
+		return fmt.Errorf("epub: write %s: %w", name, err)
+	}
+	return nil
+}
+
+// addPhoto writes a photo into the archive, stored (JPEG and PNG are
+// compressed already). A photo the book carries as it is streams from
+// its file: a build's dozen photos were megabytes read whole, the larger
+// part of the book's time.
+func (b *book) addPhoto(zw *zip.Writer, p *photo) error {
+	name := "OEBPS/" + p.href
+	if p.scaled() {
+		data, err := p.scaledCopy()
+		if err != nil {
+			return err
+		}
+		return b.add(zw, name, data, zip.Store)
+	}
+	f, err := os.Open(p.r.Photo.Path)
+	if err != nil {
+		return fmt.Errorf("epub: review %s: photo %s: %w", p.r.Source, p.r.Photo.Path, err)
+	}
+	defer f.Close()
+	fw, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Store, Modified: b.date})
+	if err == nil {
+		_, err = io.Copy(fw, f)
 	}
 	if err != nil {
 		return fmt.Errorf("epub: write %s: %w", name, err)
@@ -144,27 +169,27 @@ func newBook(iss *issue.Issue, opts Options) (*book, error) {
 	var buf bytes.Buffer
 	if b.cover != nil {
 		buf.WriteString(xmlDecl)
-		if err := coverPage.Execute(&buf, b.coverView()); err != nil {
+		if err := coverPage().Execute(&buf, b.coverView()); err != nil {
 			return nil, fmt.Errorf("epub: cover: %w", err)
 		}
 		b.files = append(b.files, file{name: "OEBPS/cover.xhtml", data: bytes.Clone(buf.Bytes())})
 	}
 	buf.Reset()
 	buf.WriteString(xmlDecl)
-	if err := navPage.Execute(&buf, b.navView()); err != nil {
+	if err := navPage().Execute(&buf, b.navView()); err != nil {
 		return nil, fmt.Errorf("epub: navigation: %w", err)
 	}
 	b.files = append(b.files, file{name: "OEBPS/nav.xhtml", data: bytes.Clone(buf.Bytes())})
 	for _, c := range b.chapters {
 		buf.Reset()
 		buf.WriteString(xmlDecl)
-		if err := chapterPage.Execute(&buf, b.chapterView(c)); err != nil {
+		if err := chapterPage().Execute(&buf, b.chapterView(c)); err != nil {
 			return nil, fmt.Errorf("epub: section %s: %w", c.section.Name, err)
 		}
 		b.files = append(b.files, file{name: "OEBPS/" + c.href, data: bytes.Clone(buf.Bytes())})
 	}
 	buf.Reset()
-	if err := packageDoc.Execute(&buf, b.packageView()); err != nil {
+	if err := packageDoc().Execute(&buf, b.packageView()); err != nil {
 		return nil, fmt.Errorf("epub: package document: %w", err)
 	}
 	b.files = append(b.files, file{name: "OEBPS/content.opf", data: bytes.Clone(buf.Bytes())})

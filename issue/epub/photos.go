@@ -60,15 +60,11 @@ func (p *photo) scaled() bool {
 	return err == nil && fi.Size() > maxBytes
 }
 
-// read returns the bytes the book carries: the file itself, or a copy
-// scaled down to maxSide as JPEG.
-func (p *photo) read() ([]byte, error) {
+// scaledCopy is the photo scaled down to maxSide, as JPEG.
+func (p *photo) scaledCopy() ([]byte, error) {
 	data, err := os.ReadFile(p.r.Photo.Path)
 	if err != nil {
 		return nil, fmt.Errorf("epub: review %s: photo %s: %w", p.r.Source, p.r.Photo.Path, err)
-	}
-	if !p.scaled() {
-		return data, nil
 	}
 	img, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {

@@ -3,6 +3,7 @@ package epub
 import (
 	htmltemplate "html/template"
 	"strings"
+	"sync"
 	texttemplate "text/template"
 	"time"
 )
@@ -21,7 +22,8 @@ var pageHead = `<!DOCTYPE html>
 </head>
 `
 
-var coverPage = htmltemplate.Must(htmltemplate.New("cover").Parse(pageHead + `<body class="cover" epub:type="cover">
+var coverPage = sync.OnceValue(func() *htmltemplate.Template {
+	return htmltemplate.Must(htmltemplate.New("cover").Parse(pageHead + `<body class="cover" epub:type="cover">
 <section>
 <h1 class="masthead">{{.Magazine}}</h1>
 <p class="issue-line">{{.Line}}</p>
@@ -33,8 +35,10 @@ var coverPage = htmltemplate.Must(htmltemplate.New("cover").Parse(pageHead + `<b
 </body>
 </html>
 `))
+})
 
-var navPage = htmltemplate.Must(htmltemplate.New("nav").Parse(pageHead + `<body>
+var navPage = sync.OnceValue(func() *htmltemplate.Template {
+	return htmltemplate.Must(htmltemplate.New("nav").Parse(pageHead + `<body>
 <nav epub:type="toc" id="toc" role="doc-toc">
 <h1>Contents</h1>
 <ol>
@@ -56,8 +60,10 @@ var navPage = htmltemplate.Must(htmltemplate.New("nav").Parse(pageHead + `<body>
 </body>
 </html>
 `))
+})
 
-var chapterPage = htmltemplate.Must(htmltemplate.New("chapter").Parse(pageHead + `<body>
+var chapterPage = sync.OnceValue(func() *htmltemplate.Template {
+	return htmltemplate.Must(htmltemplate.New("chapter").Parse(pageHead + `<body>
 <section epub:type="chapter" aria-labelledby="section-title">
 <h1 id="section-title" class="section">{{.Section}}</h1>
 {{range .Reviews}}{{$r := .}}<article id="{{.ID}}" class="review">
@@ -82,10 +88,12 @@ var chapterPage = htmltemplate.Must(htmltemplate.New("chapter").Parse(pageHead +
 </body>
 </html>
 `))
+})
 
 // packageDoc is the OPF package document; text/template, values escaped
 // by xml.
-var packageDoc = texttemplate.Must(texttemplate.New("opf").Funcs(texttemplate.FuncMap{"xml": xmlEscape}).Parse(`<?xml version="1.0" encoding="UTF-8"?>
+var packageDoc = sync.OnceValue(func() *texttemplate.Template {
+	return texttemplate.Must(texttemplate.New("opf").Funcs(texttemplate.FuncMap{"xml": xmlEscape}).Parse(`<?xml version="1.0" encoding="UTF-8"?>
 <package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="uid" xml:lang="{{xml .Lang}}">
 <metadata xmlns:dc="http://purl.org/dc/elements/1.1/">
 <dc:identifier id="uid">{{xml .ID}}</dc:identifier>
@@ -121,6 +129,7 @@ var packageDoc = texttemplate.Must(texttemplate.New("opf").Funcs(texttemplate.Fu
 {{end}}</spine>
 </package>
 `))
+})
 
 func xmlEscape(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&apos;").Replace(s)

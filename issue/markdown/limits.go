@@ -48,6 +48,12 @@ func (l Limits) orDefault() Limits {
 // is checked before reading, and the read itself stops past the limit, so
 // a file that grows meanwhile cannot slip through.
 func readCapped(path string, limit int64, what string) ([]byte, error) {
+	return readCappedInto(new(bytes.Buffer), path, limit, what)
+}
+
+// readCappedInto is readCapped into buf, whose old contents it drops; the
+// bytes returned are buf's, valid until buf is used again.
+func readCappedInto(buf *bytes.Buffer, path string, limit int64, what string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -66,7 +72,8 @@ func readCapped(path string, limit int64, what string) ([]byte, error) {
 	// Sized from Stat, so a photo is read in one allocation (growing a
 	// buffer to it was a build's second-largest cost); a file that grew
 	// since is still read, and capped, in full.
-	buf := bytes.NewBuffer(make([]byte, 0, fi.Size()+bytes.MinRead))
+	buf.Reset()
+	buf.Grow(int(fi.Size()) + bytes.MinRead)
 	if _, err := buf.ReadFrom(io.LimitReader(f, limit+1)); err != nil {
 		return nil, err
 	}

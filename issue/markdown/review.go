@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -88,7 +89,15 @@ func (s *Source) loadPhoto(reviewPath string, ref *photoRef) (*issue.Photo, erro
 	if err != nil {
 		return nil, err
 	}
-	data, err := readCapped(p, s.limits.PhotoBytes, "photo")
+	// Only the header is kept: the bytes are checked in a buffer that the
+	// next photo reuses, so a build's photos are not megabytes of fresh
+	// memory each.
+	buf, _ := s.photoBufs.Get().(*bytes.Buffer)
+	if buf == nil {
+		buf = new(bytes.Buffer)
+	}
+	defer s.photoBufs.Put(buf)
+	data, err := readCappedInto(buf, p, s.limits.PhotoBytes, "photo")
 	if err != nil {
 		return nil, err
 	}

@@ -23,6 +23,8 @@ type Source struct {
 	sections []string
 	body     *bodyParser
 	limits   Limits
+	// photoBufs are buffers for checking photos, reused across them.
+	photoBufs sync.Pool
 }
 
 // NewSource returns a Source over dir. Times without a zone and the week's

@@ -21,29 +21,38 @@ type hyphenator struct {
 	cache       map[string][]int
 }
 
-// newHyphenator reads patterns in the libhyphen .dic format.
+// newHyphenator reads patterns in the libhyphen .dic format. Every
+// build reads the 11,000 patterns, so they are stored without an
+// allocation each: the letters of all of them are one string whose
+// substrings are the keys, and their values one slice.
 func newHyphenator(data []byte) (*hyphenator, error) {
 	h := &hyphenator{pats: make(map[string][]uint8, 12000), left: 2, right: 3, minWord: 6, cache: map[string][]int{}}
+	type ref struct{ lo, hi, vlo, vhi int } // letters[lo:hi], values[vlo:vhi]
+	var (
+		letters = make([]byte, 0, len(data))
+		values  = make([]uint8, 0, len(data))
+		refs    = make([]ref, 0, 12000)
+	)
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	first := true
 	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
+		line := bytes.TrimSpace(sc.Bytes())
 		if first {
 			first = false
-			if line != "UTF-8" {
+			if string(line) != "UTF-8" {
 				return nil, fmt.Errorf("pdf: hyphenation patterns: charset %q, want UTF-8", line)
 			}
 			continue
 		}
-		if line == "" || line[0] == '%' || line[0] == '#' {
+		if len(line) == 0 || line[0] == '%' || line[0] == '#' {
 			continue
 		}
-		if k, v, ok := strings.Cut(line, " "); ok {
-			n, err := strconv.Atoi(strings.TrimSpace(v))
+		if k, v, ok := bytes.Cut(line, []byte(" ")); ok {
+			n, err := strconv.Atoi(string(bytes.TrimSpace(v)))
 			if err != nil {
 				return nil, fmt.Errorf("pdf: hyphenation patterns: %q: %w", line, err)
 			}
-			switch k {
+			switch string(k) {
 			case "LEFTHYPHENMIN":
 				h.left = max(n, 1)
 			case "RIGHTHYPHENMIN":
@@ -51,32 +60,35 @@ func newHyphenator(data []byte) (*hyphenator, error) {
 			}
 			continue
 		}
-		h.add(line)
+		// A pattern such as "a2ch4": letters "ach", values 0,2,0,4.
+		r := ref{lo: len(letters), vlo: len(values)}
+		values = append(values, 0)
+		for i := 0; i < len(line); {
+			c, size := utf8.DecodeRune(line[i:])
+			if c >= '0' && c <= '9' {
+				values[len(values)-1] = uint8(c - '0')
+			} else {
+				letters = append(letters, line[i:i+size]...)
+				values = append(values, 0)
+			}
+			i += size
+		}
+		r.hi, r.vhi = len(letters), len(values)
+		refs = append(refs, r)
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("pdf: hyphenation patterns: %w", err)
 	}
-	if len(h.pats) == 0 {
+	if len(refs) == 0 {
 		return nil, fmt.Errorf("pdf: hyphenation patterns: none found")
 	}
-	return h, nil
-}
-
-// add stores one pattern such as "a2ch4": letters "ach", values 0,2,0,4.
-func (h *hyphenator) add(p string) {
-	var letters strings.Builder
-	vals := []uint8{0}
-	for _, r := range p {
-		if r >= '0' && r <= '9' {
-			vals[len(vals)-1] = uint8(r - '0')
-			continue
-		}
-		letters.WriteRune(r)
-		vals = append(vals, 0)
+	all := string(letters)
+	for _, r := range refs {
+		key := all[r.lo:r.hi]
+		h.pats[key] = values[r.vlo:r.vhi:r.vhi]
+		h.maxLen = max(h.maxLen, len(key))
 	}
-	key := letters.String()
-	h.pats[key] = vals
-	h.maxLen = max(h.maxLen, len(key))
+	return h, nil
 }
 
 // points returns the rune offsets in word before which a hyphen may go.

@@ -3,6 +3,7 @@ package post
 import (
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -11,8 +12,12 @@ import (
 // note reviews often carry: "Pain and Glory is rated R, and opens Friday,
 // Oct. 11 at the Angelika." Neither is guessed when the text does not say.
 var (
-	ratedRe = regexp.MustCompile(`\b(?:is |are )?[Rr]ated (G|PG-13|PG|R|NC-17|NR|Not Rated|Unrated|U|12A|15|18)\b`)
-	opensRe = regexp.MustCompile(`(?i)\bopens\s+((?:on\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|tomorrow|this|next|in\s|at\s|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d))`)
+	ratedRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`\b(?:is |are )?[Rr]ated (G|PG-13|PG|R|NC-17|NR|Not Rated|Unrated|U|12A|15|18)\b`)
+	})
+	opensRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)\bopens\s+((?:on\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|tomorrow|this|next|in\s|at\s|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d))`)
+	})
 )
 
 // abbreviations end in a period without ending the sentence.
@@ -31,7 +36,7 @@ func findCertificate(paragraphs []string) string {
 		if !strings.Contains(p, "ated ") {
 			continue // the regexp's cost is for the few paragraphs that may match
 		}
-		if m := ratedRe.FindStringSubmatch(p); m != nil {
+		if m := ratedRe().FindStringSubmatch(p); m != nil {
 			return m[1]
 		}
 	}
@@ -45,7 +50,7 @@ func findOpens(paragraphs []string) string {
 		if !strings.Contains(strings.ToLower(p), "opens") {
 			continue
 		}
-		loc := opensRe.FindStringSubmatchIndex(p)
+		loc := opensRe().FindStringSubmatchIndex(p)
 		if loc == nil {
 			continue
 		}

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/foliopress/folio/issue"
 )
@@ -43,8 +44,8 @@ func mustRule(pattern string) *RatingRule {
 var (
 	ratingLine = mustRule(`(?i)\brating\s*:\s*(?P<rating>\d+(?:[.,]\d+)?½?)(?:\s*(?:/|out of)\s*(?P<scale>\d+))?`)
 	ratingTag  = mustRule(`(?i)^\s*(?P<rating>\d+(?:[.,]5)?½?)[\s-]*stars?\s*$`)
-	starRun    = regexp.MustCompile(`\(?[★☆½]+\)?`)
-	starShape  = regexp.MustCompile(`^(★*)(½?)(☆*)$`)
+	starRun    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\(?[★☆½]+\)?`) })
+	starShape  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(★*)(½?)(☆*)$`) })
 )
 
 // ratingMatch is a rating found in the text, and the text that said it.
@@ -104,11 +105,11 @@ func findStars(text string) (ratingMatch, bool) {
 	if !strings.ContainsAny(text, "★☆½") {
 		return ratingMatch{}, false
 	}
-	for _, loc := range starRun.FindAllStringIndex(text, -1) {
+	for _, loc := range starRun().FindAllStringIndex(text, -1) {
 		run := text[loc[0]:loc[1]]
 		paren := strings.HasPrefix(run, "(") && strings.HasSuffix(run, ")")
 		core := strings.Trim(run, "()")
-		m := starShape.FindStringSubmatch(core)
+		m := starShape().FindStringSubmatch(core)
 		if m == nil {
 			continue
 		}

@@ -6,6 +6,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/microcosm-cc/bluemonday"
 )
@@ -22,8 +23,10 @@ func plainText(strip *bluemonday.Policy, s string) string {
 // The endings WordPress and its plugins add to an excerpt they made up
 // from the first words of the post: such an excerpt is not a deck.
 var (
-	autoExcerptEnd = regexp.MustCompile(`(?i)(\[(…|\.\.\.)\]|…|\.\.\.|continue reading.*|read more.*)$`)
-	appearedFirst  = regexp.MustCompile(`(?i)\s*the post .+ appeared first on .+\.?$`)
+	autoExcerptEnd = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)(\[(…|\.\.\.)\]|…|\.\.\.|continue reading.*|read more.*)$`)
+	})
+	appearedFirst = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)\s*the post .+ appeared first on .+\.?$`) })
 )
 
 // deck is the standfirst: the subtitle, else an excerpt written as one —
@@ -32,8 +35,8 @@ func deck(subtitle, excerpt, bodyText string) string {
 	if subtitle != "" {
 		return subtitle
 	}
-	ex := strings.TrimSpace(appearedFirst.ReplaceAllString(excerpt, ""))
-	if ex == "" || autoExcerptEnd.MatchString(ex) {
+	ex := strings.TrimSpace(appearedFirst().ReplaceAllString(excerpt, ""))
+	if ex == "" || autoExcerptEnd().MatchString(ex) {
 		return ""
 	}
 	if strings.HasPrefix(collapseSpace(bodyText), ex) {
@@ -46,11 +49,13 @@ func collapseSpace(s string) string { return strings.Join(strings.Fields(s), " "
 
 // creditRe finds where a caption names the photographer: "Photo: Sony
 // Pictures Classics", "(Photograph by Ana Ruiz)", "Courtesy of the artist".
-var creditRe = regexp.MustCompile(`(?i)(?:^|[\s(\[|—–-])\s*(?:photo(?:graph)?s?\s*:|photo(?:graph)?(?:ed)?\s+by\b|images?\s*:|credit\s*:|courtesy(?:\s+of\b|\s*:))\s*`)
+var creditRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)(?:^|[\s(\[|—–-])\s*(?:photo(?:graph)?s?\s*:|photo(?:graph)?(?:ed)?\s+by\b|images?\s*:|credit\s*:|courtesy(?:\s+of\b|\s*:))\s*`)
+})
 
 // splitCredit separates a caption's credit from its words.
 func splitCredit(caption string) (words, credit string) {
-	locs := creditRe.FindAllStringIndex(caption, -1)
+	locs := creditRe().FindAllStringIndex(caption, -1)
 	if locs == nil {
 		return caption, ""
 	}
@@ -64,7 +69,7 @@ func splitCredit(caption string) (words, credit string) {
 }
 
 // sizeSuffix is WordPress's mark on a resized copy: photo-1024x683.jpg.
-var sizeSuffix = regexp.MustCompile(`-\d+x\d+(\.[A-Za-z]+)$`)
+var sizeSuffix = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`-\d+x\d+(\.[A-Za-z]+)$`) })
 
 // sameImage reports whether two image URLs name one picture, perhaps in
 // different sizes.
@@ -75,7 +80,7 @@ func sameImage(a, b string) bool {
 		return a == b
 	}
 	norm := func(u *url.URL) string {
-		return u.Host + sizeSuffix.ReplaceAllString(u.Path, "$1")
+		return u.Host + sizeSuffix().ReplaceAllString(u.Path, "$1")
 	}
 	return norm(ua) == norm(ub)
 }

@@ -175,6 +175,10 @@ func (utf *utf8FontFile) calcInt32(x, y []int) []int {
 }
 
 func (utf *utf8FontFile) generateChecksum(data []byte) []int {
+	// Folio: capped, so the padding copies: a table taken from the font
+	// file as it is ("cvt ", "prep", …) was padded in place, over the
+	// bytes of the next table.
+	data = data[:len(data):len(data)]
 	if (len(data) % 4) != 0 {
 		for i := 0; (len(data) % 4) != 0; i++ {
 			data = append(data, 0)
@@ -889,7 +893,10 @@ func (utf *utf8FontFile) getMetrics(metricCount, gid int) []byte {
 		metrics = utf.fileReader.Read(4)
 	} else {
 		utf.seek(start + ((metricCount - 1) * 4))
+		// Folio: capped, so the append copies: appending to the slice
+		// Read returns wrote into the font file itself.
 		metrics = utf.fileReader.Read(2)
+		metrics = metrics[:len(metrics):len(metrics)]
 		utf.seek(start + (metricCount * 2) + (gid * 2))
 		metrics = append(metrics, utf.fileReader.Read(2)...)
 	}
