@@ -28,3 +28,13 @@ func BenchmarkEdition(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkNew measures parsing and checking the templates, which every
+// command that renders pays at start.
+func BenchmarkNew(b *testing.B) {
+	for b.Loop() {
+		if _, err := New(Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
