@@ -80,6 +80,18 @@ type importer struct {
 const stagedCols = `line, email, email_key, name, tier, status, deliver_pdf, src, want_supp, want_detail`
 
 func (im *importer) run(rows iter.Seq2[member.ImportRow, error], rep *member.ImportReport) error {
+	rebuild, err := im.deferIndexes()
+	if err != nil {
+		return err
+	}
+	if err := im.stageAndApply(rows, rep); err != nil {
+		return err
+	}
+	return rebuild()
+}
+
+// stageAndApply stages the rows and applies them.
+func (im *importer) stageAndApply(rows iter.Seq2[member.ImportRow, error], rep *member.ImportReport) error {
 	if im.pg {
 		total, err := im.stagePG(rows)
 		if err != nil {
