@@ -2,14 +2,12 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
 	"testing"
 
 	"github.com/foliopress/folio/internal/member"
-	"github.com/foliopress/folio/store"
 	"github.com/foliopress/folio/store/storetest"
 )
 
@@ -17,34 +15,12 @@ import (
 // definitions, read straight from the database at target.
 func indexes(t *testing.T, engine, target string) []string {
 	t.Helper()
-	driver, q := "sqlite", `SELECT name || ': ' || COALESCE(sql, '') FROM sqlite_master
-		WHERE type = 'index' AND tbl_name IN ('members', 'member_history') ORDER BY name`
 	if engine == "postgres" {
-		driver, q = "pgx", `SELECT indexname || ': ' || indexdef FROM pg_indexes
-			WHERE schemaname = current_schema() AND tablename IN ('members', 'member_history') ORDER BY indexname`
+		return queryStrings(t, "pgx", target, `SELECT indexname || ': ' || indexdef FROM pg_indexes
+			WHERE schemaname = current_schema() AND tablename IN ('members', 'member_history') ORDER BY indexname`)
 	}
-	db, err := sql.Open(driver, target)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	rows, err := db.Query(q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, s)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return queryStrings(t, "sqlite", target, `SELECT name || ': ' || COALESCE(sql, '') FROM sqlite_master
+		WHERE type = 'index' AND tbl_name IN ('members', 'member_history') ORDER BY name`)
 }
 
 // TestFirstImportRebuildsItsIndexes: an import into an empty store drops
@@ -55,12 +31,7 @@ func TestFirstImportRebuildsItsIndexes(t *testing.T) {
 	for _, engine := range storetest.Engines() {
 		t.Run(engine, func(t *testing.T) {
 			ctx := context.Background()
-			target := storetest.Target(t, engine)
-			s, err := store.Open(ctx, target)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer closeStore(t, s)
+			s, target := openTarget(t, engine)
 			before := indexes(t, engine, target)
 			if len(before) < 4 {
 				t.Fatalf("indexes before: %v", before)

@@ -115,12 +115,7 @@ func TestDeadOwnerRowsComeBackAtOnce(t *testing.T) {
 	for _, engine := range storetest.Engines() {
 		t.Run(engine, func(t *testing.T) {
 			ctx := context.Background()
-			target := storetest.Target(t, engine)
-			s, err := store.Open(ctx, target)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer closeStore(t, s)
+			s, target := openTarget(t, engine)
 			seedClaims(t, s, 5)
 			cmd := startDoomed(t, target, "rows")
 
@@ -213,12 +208,7 @@ func TestRunLeaseOfDeadHolder(t *testing.T) {
 	for _, engine := range storetest.Engines() {
 		t.Run(engine, func(t *testing.T) {
 			ctx := context.Background()
-			target := storetest.Target(t, engine)
-			s, err := store.Open(ctx, target)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer closeStore(t, s)
+			s, target := openTarget(t, engine)
 			cmd := startDoomed(t, target, "run")
 			take := func() bool {
 				now := time.Now()
@@ -246,12 +236,7 @@ func TestActiveSends(t *testing.T) {
 	for _, engine := range storetest.Engines() {
 		t.Run(engine, func(t *testing.T) {
 			ctx := context.Background()
-			target := storetest.Target(t, engine)
-			s, err := store.Open(ctx, target)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer closeStore(t, s)
+			s, target := openTarget(t, engine)
 			seedClaims(t, s, 5)
 			active := func() []string {
 				got, err := s.ActiveSends(ctx)

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -17,6 +18,48 @@ import (
 
 // open is a SQLite store, for the benchmarks run on one engine.
 func open(t testing.TB) *store.Store { return storetest.Open(t, "sqlite") }
+
+// openTarget opens a new, empty store on engine and returns it with its
+// target, for tests that open it again (other processes, raw SQL); it is
+// closed when the test ends.
+func openTarget(t *testing.T, engine string) (*store.Store, string) {
+	t.Helper()
+	target := storetest.Target(t, engine)
+	s, err := store.Open(context.Background(), target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { closeStore(t, s) })
+	return s, target
+}
+
+// queryStrings runs q on the database at target (driver "sqlite" or
+// "pgx") and returns its one text column.
+func queryStrings(t *testing.T, driver, target, q string, args ...any) []string {
+	t.Helper()
+	db, err := sql.Open(driver, target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query(q, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
 
 func mem(email, tier string, st member.Status) member.Member {
 	return member.Member{Email: email, Name: "N " + email, Tier: tier, Status: st}

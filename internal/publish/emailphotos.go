@@ -11,10 +11,11 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sync"
 
 	// Photos are JPEG or PNG; both decoders are wanted for scaling.
 	_ "image/png"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/foliopress/folio/issue"
 	"github.com/foliopress/folio/issue/newsletter"
@@ -46,12 +47,10 @@ func writeEmailPhotos(iss *issue.Issue, dir string) error {
 		jobs = append(jobs, job{r, name, width})
 	}
 	errs := make([]error, len(jobs))
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	var wg sync.WaitGroup
+	var g errgroup.Group // every photo is tried: all their errors are told
+	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, j := range jobs {
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
+		g.Go(func() error {
 			data, err := scalePhoto(j.r.Photo.Path, j.width)
 			if err == nil {
 				err = os.WriteFile(filepath.Join(dir, j.name), data, 0o644)
@@ -59,9 +58,10 @@ func writeEmailPhotos(iss *issue.Issue, dir string) error {
 			if err != nil {
 				errs[i] = fmt.Errorf("publish: photo of %s: %w", j.r.Source, err)
 			}
+			return nil
 		})
 	}
-	wg.Wait()
+	_ = g.Wait() // nil: the errors are in errs
 	return errors.Join(errs...)
 }
 

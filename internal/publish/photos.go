@@ -12,9 +12,9 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sync"
 
 	"golang.org/x/image/draw"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/foliopress/folio/issue"
 	"github.com/foliopress/folio/issue/newsletter"
@@ -59,18 +59,17 @@ func publishPhotos(iss *issue.Issue, dir string, cache photoCache) error {
 		return fmt.Errorf("publish: %w", err)
 	}
 	errs := make([]error, len(rs)+1)
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	var wg sync.WaitGroup
+	var g errgroup.Group // every photo is tried: all their errors are told
+	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, r := range rs {
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
+		g.Go(func() error {
 			if err := publishPhoto(iss, r, dir, cache); err != nil {
 				errs[i] = fmt.Errorf("publish: photo of %s: %w", r.Source, err)
 			}
+			return nil
 		})
 	}
-	wg.Wait()
+	_ = g.Wait() // nil: the errors are in errs
 	if err := cache.sweep(); err != nil {
 		errs[len(rs)] = fmt.Errorf("publish: %w", err)
 	}

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/foliopress/folio/issue"
 )
 
@@ -114,28 +116,26 @@ type readResult struct {
 // their order.
 func (s *Source) readAll(ctx context.Context, files []string, week issue.Week) ([]readResult, error) {
 	out := make([]readResult, len(files))
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	var wg sync.WaitGroup
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, f := range files {
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			if ctx.Err() != nil {
-				return
+		g.Go(func() error {
+			if err := ctx.Err(); err != nil {
+				return err
 			}
 			p, errs := s.readReview(f)
 			if p != nil && p.fm.PublishedLine > 0 && !p.fm.Published.IsZero() && !week.Contains(p.fm.Published, s.loc) {
 				out[i].otherWeek = true
-				return
+				return nil
 			}
 			if p != nil && !p.draft {
 				errs = append(errs, s.check(p)...)
 			}
 			out[i].p, out[i].errs = p, errs
+			return nil
 		})
 	}
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	return out, nil
