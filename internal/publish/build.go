@@ -201,9 +201,33 @@ func typesetAsync(ctx context.Context, ts *pdf.Typesetter, iss *issue.Issue, pat
 	return out
 }
 
-// writeFolder renders the newsletter and web version and writes them, the
-// manifest and the photos into the temporary folder tmp.
+// writeFolder writes the issue's files but the PDF into the temporary
+// folder tmp: the newsletter, the web version, the manifest, the photos
+// and the EPUB.
 func (b *Builder) writeFolder(ctx context.Context, iss *issue.Issue, week issue.Week, tmp string) (*newsletter.Edition, error) {
+	// The EPUB reads only the issue and the source photos: it is written
+	// beside the rest, taking a core whenever the others wait.
+	book := make(chan error, 1)
+	go func(ctx context.Context) {
+		if err := ctx.Err(); err != nil {
+			book <- err
+			return
+		}
+		book <- writeEPUB(iss, b.PDF.Language, filepath.Join(tmp, epub.File))
+	}(ctx)
+	ed, err := b.writePages(ctx, iss, week, tmp)
+	if berr := <-book; err == nil && berr != nil {
+		err = fmt.Errorf("publish: %s %s: %w", epub.File, week, berr)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return ed, nil
+}
+
+// writePages renders the newsletter and the web version and writes them,
+// the manifest and the photos into tmp.
+func (b *Builder) writePages(ctx context.Context, iss *issue.Issue, week issue.Week, tmp string) (*newsletter.Edition, error) {
 	ed, err := b.Renderer.Edition(iss)
 	if err != nil {
 		return nil, fmt.Errorf("publish: newsletter %s: %w", week, err)
@@ -236,9 +260,6 @@ func (b *Builder) writeFolder(ctx context.Context, iss *issue.Issue, week issue.
 	}
 	if err := publishPhotos(iss, filepath.Join(tmp, issue.ImagesDir), photoCache{dir: b.PhotoCache}); err != nil {
 		return nil, err
-	}
-	if err := writeEPUB(iss, b.PDF.Language, filepath.Join(tmp, epub.File)); err != nil {
-		return nil, fmt.Errorf("publish: %s %s: %w", epub.File, week, err)
 	}
 	return ed, nil
 }
