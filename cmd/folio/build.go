@@ -132,18 +132,21 @@ func (c *cli) sendBegun(ctx context.Context, cfg *config.Config, w issue.Week) (
 	return b, nil
 }
 
-// tuneShortRun sets the runtime for a build, a process of some 60 ms that
-// allocates about 50 MB for the 40-page reference issue: at the default
-// GOGC=100 it collected garbage ten times, from a heap of 4 MB on, for
-// memory it never needed back, and it sampled allocations for a memory
-// profile nobody reads. GOGC=400 (the heap stays within five times what
-// is live) took 8 ms of 70 off a build, and a sixth of its CPU time; a
-// GOGC in the environment wins. The returned func restores both, for
-// tests that run commands in one process.
+// tuneShortRun sets the runtime for a build, a short process that
+// allocates about 50 MB for the 40-page reference issue, and stops it
+// sampling allocations for a memory profile nobody reads. At the default
+// GOGC=100 it collected garbage often, from a heap of 4 MB on; at 400 the
+// heap grew over fresh pages, and on a virtual machine a first touch of a
+// page (a fault) costs more than the collection that would have reused
+// one: a third of a rebuild's CPU time went to faults. GOGC=150 was the
+// fastest of 100, 150, 200 and 400 (interleaved runs of bench/pdf.sh's
+// issue: 13–18 ms of some 210 ms off against 400). A GOGC in the
+// environment wins. The returned func restores both, for tests that run
+// commands in one process.
 func tuneShortRun() (restore func()) {
 	gc, setGC := 0, false
 	if _, ok := os.LookupEnv("GOGC"); !ok {
-		gc, setGC = debug.SetGCPercent(400), true
+		gc, setGC = debug.SetGCPercent(150), true
 	}
 	rate := runtime.MemProfileRate
 	runtime.MemProfileRate = 0
