@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"time"
 
@@ -118,13 +119,18 @@ func summaryLine(ctx context.Context, l publish.Ledger, s delivery.Summary) stri
 	return "sent " + s.String()
 }
 
-// sendAll sends issueID and, while the only rows left are being sent by
-// other instances (several `folio serve` on one store), waits for them
-// and resumes, so that the send's outcome is the whole run's. Rows of a
-// dead instance come back at once; failed_temp rows end the wait.
+// sendAll sends issueID and, while other instances (several `folio
+// serve` on one store) have the rest in hand, waits for them and resumes,
+// so that the send's outcome is the whole run's. The rest is in their
+// hands when the only rows left are being sent, or are pending while the
+// ledger still moves: a pending row another instance is claiming is
+// locked until its claim commits, so this instance skips it and can find
+// none to claim. Rows of a dead instance come back at once; failed_temp
+// rows, a pause or a ledger that stopped moving end the wait.
 func sendAll(ctx context.Context, s *delivery.Sender, issueID string) (delivery.Summary, error) {
 	sum, err := s.Send(ctx, issueID)
-	for err == nil && ctx.Err() == nil && sum.Remaining() > 0 && sum.Remaining() == sum.Counts[delivery.StateSending] {
+	var before map[delivery.State]int // the ledger after the previous pass
+	for err == nil && ctx.Err() == nil && othersHaveTheRest(sum, before) {
 		t := time.NewTimer(250 * time.Millisecond)
 		select {
 		case <-ctx.Done():
@@ -132,6 +138,7 @@ func sendAll(ctx context.Context, s *delivery.Sender, issueID string) (delivery.
 			return sum, nil
 		case <-t.C:
 		}
+		before = sum.Counts
 		var next delivery.Summary
 		next, err = s.Send(ctx, issueID)
 		next.Added += sum.Added
@@ -141,4 +148,16 @@ func sendAll(ctx context.Context, s *delivery.Sender, issueID string) (delivery.
 		sum = next
 	}
 	return sum, err
+}
+
+// othersHaveTheRest reports whether a send that ended with sum should
+// wait for other instances: rows remain, none is waiting for a retry, the
+// run did not pause or stop early, and either every one left is being sent or the
+// ledger moved since the pass before (before; nil after the first pass).
+func othersHaveTheRest(sum delivery.Summary, before map[delivery.State]int) bool {
+	left := sum.Remaining()
+	if left == 0 || sum.Paused || sum.Reason != "" || sum.Counts[delivery.StateFailedTemp] > 0 {
+		return false
+	}
+	return left == sum.Counts[delivery.StateSending] || before == nil || !maps.Equal(before, sum.Counts)
 }

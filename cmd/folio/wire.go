@@ -120,14 +120,26 @@ func (c *cli) services(ctx context.Context, cfg *config.Config, withStore bool) 
 		}
 		tmplFS = newsletter.Overlay(tmplFS, cfg.Templates.Dir)
 	}
+	// A command without the store (build, preview) renders an edition at
+	// once, which checks the templates if nothing did before: the check
+	// runs beside its first steps instead of ahead of them. The others
+	// (send, serve) check before they start.
 	renderer, err := newsletter.New(newsletter.Options{
-		Templates: tmplFS,
-		Images:    cfg.Newsletter.Images,
-		Preheader: cfg.Newsletter.Preheader,
-		Address:   cfg.Magazine.Address,
+		Templates:  tmplFS,
+		Images:     cfg.Newsletter.Images,
+		Preheader:  cfg.Newsletter.Preheader,
+		Address:    cfg.Magazine.Address,
+		DeferCheck: !withStore,
 	})
 	if err != nil {
 		return nil, err
+	}
+	if !withStore {
+		go func(ctx context.Context) {
+			if ctx.Err() == nil {
+				_ = renderer.Check() // its error comes back from Edition
+			}
+		}(ctx)
 	}
 	links, err := c.links(cfg)
 	if err != nil {

@@ -37,8 +37,17 @@ type Image struct {
 }
 
 // Edition renders what every member shares: the subject, the review cards
-// and the email with its CSS inlined (once, here).
+// and the email with its CSS inlined (once, here). The templates are
+// checked first (Check), if New left that for later.
 func (r *Renderer) Edition(iss *issue.Issue) (*Edition, error) {
+	if err := r.check(); err != nil {
+		return nil, err
+	}
+	return r.edition(iss)
+}
+
+// edition is Edition without the check, which itself renders one.
+func (r *Renderer) edition(iss *issue.Issue) (*Edition, error) {
 	if iss == nil || iss.Empty() {
 		return nil, ErrEmptyIssue
 	}

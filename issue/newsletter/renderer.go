@@ -5,6 +5,7 @@ import (
 	"fmt"
 	htmltemplate "html/template"
 	"io/fs"
+	"sync"
 	texttemplate "text/template"
 
 	"github.com/microcosm-cc/bluemonday"
@@ -38,6 +39,11 @@ type Options struct {
 	Address string
 	// ExcerptChars is the excerpt length in characters; 0 means 280.
 	ExcerptChars int
+	// DeferCheck leaves the sample render that proves the templates to
+	// Check, which the first Edition runs if nobody did: for a caller
+	// that renders an edition at once (folio build) and checks while it
+	// does other work, instead of before.
+	DeferCheck bool
 }
 
 // Renderer holds the parsed templates; it is safe for concurrent use.
@@ -49,6 +55,7 @@ type Renderer struct {
 	web      *htmltemplate.Template // "web" and its parts
 	personal personalTemplates
 	policy   *bluemonday.Policy
+	check    func() error // selfTest, run once
 }
 
 // personalTemplates are the per-member parts, looked up once.
@@ -70,8 +77,8 @@ func textFiles() []string {
 func webFiles() []string { return []string{"web/page.html", "web/article.html", "web/styles.html"} }
 
 // New parses every template once and proves them by rendering a small
-// sample issue, so a missing or broken template fails here, naming it,
-// rather than at send time.
+// sample issue (unless opts.DeferCheck), so a missing or broken template
+// fails here, naming it, rather than at send time.
 func New(opts Options) (*Renderer, error) {
 	if opts.Templates == nil {
 		opts.Templates = templates.FS()
@@ -102,11 +109,19 @@ func New(opts Options) (*Renderer, error) {
 		r.personal.html[i] = r.email.Lookup(name)
 		r.personal.text[i] = r.text.Lookup(name)
 	}
-	if err := r.selfTest(); err != nil {
-		return nil, err
+	r.check = sync.OnceValue(r.selfTest)
+	if !opts.DeferCheck {
+		if err := r.check(); err != nil {
+			return nil, err
+		}
 	}
 	return r, nil
 }
+
+// Check renders a small sample issue through every template, once (later
+// calls, and Edition, return its result), so that a template that parses
+// but fails when run is caught before any member's email is rendered.
+func (r *Renderer) Check() error { return r.check() }
 
 func parseHTML(fsys fs.FS, set string, files []string, required ...string) (*htmltemplate.Template, error) {
 	t := htmltemplate.New(set).Funcs(htmlFuncs())

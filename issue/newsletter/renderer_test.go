@@ -69,6 +69,33 @@ func TestNewRejectsBadTemplates(t *testing.T) {
 	}
 }
 
+// TestDeferredCheck: with DeferCheck, New accepts templates that parse
+// but fail when run; Check and every Edition then report the failure, and
+// nothing is rendered with them.
+func TestDeferredCheck(t *testing.T) {
+	broken := withFile(t, "email/card.html", []byte(`{{define "card"}}{{.Colour}}{{end}}{{define "lead-card"}}{{end}}`))
+	r, err := New(Options{Templates: broken, DeferCheck: true})
+	if err != nil {
+		t.Fatalf("New with DeferCheck: %v", err)
+	}
+	iss := testIssue(t, t.TempDir(), 3)
+	for range 2 {
+		if e, err := r.Edition(iss); !errors.Is(err, ErrTemplate) || !strings.Contains(err.Error(), "Colour") || e != nil {
+			t.Errorf("Edition = %v, %v; want the template error", e, err)
+		}
+	}
+	if err := r.Check(); !errors.Is(err, ErrTemplate) {
+		t.Errorf("Check = %v, want the template error", err)
+	}
+	good, err := New(Options{DeferCheck: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := good.Edition(iss); err != nil {
+		t.Errorf("Edition with sound templates: %v", err)
+	}
+}
+
 func TestOverlayOverridesOneFile(t *testing.T) {
 	dir := t.TempDir()
 	if err := os.MkdirAll(filepath.Join(dir, "email"), 0o755); err != nil {

@@ -12,7 +12,7 @@ import (
 // unsubscribe link) is caught by New.
 func (r *Renderer) selfTest() error {
 	iss := sampleIssue()
-	e, err := r.Edition(iss)
+	e, err := r.edition(iss)
 	if err != nil {
 		return fmt.Errorf("newsletter: templates fail on a sample issue: %w", err)
 	}
