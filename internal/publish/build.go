@@ -119,7 +119,9 @@ func (b *Builder) BuildWith(ctx context.Context, ts *pdf.Typesetter, week issue.
 	case <-ts.LaidOut():
 	case <-ctx.Done():
 	}
-	_, err = b.writeFolder(ctx, iss, week, tmp) // its edition points at the sources; publishedEdition replaces it
+	var cacheWarns cacheWarnings
+	cache := photoCache{dir: b.PhotoCache, warn: cacheWarns.add}
+	_, err = b.writeFolder(ctx, iss, week, tmp, cache) // its edition points at the sources; publishedEdition replaces it
 	pdfRes := <-typeset
 	if pdfRes.err != nil {
 		return nil, fmt.Errorf("publish: typeset %s: %w", week, pdfRes.err)
@@ -137,7 +139,6 @@ func (b *Builder) BuildWith(ctx context.Context, ts *pdf.Typesetter, week issue.
 		}
 	}
 	if err := draft.Publish(ctx); err != nil {
-
 		return nil, fmt.Errorf("publish: build %s: %w", week, err)
 	}
 	final, err := b.Artifacts.Local(ctx, week.String())
@@ -151,7 +152,7 @@ func (b *Builder) BuildWith(ctx context.Context, ts *pdf.Typesetter, week issue.
 		}
 	}
 	return &Built{Issue: iss, Dir: final, PDF: data, PDFSize: pdfRes.size, EPUB: epubData, Edition: ed, Skipped: res.Skipped, Result: res,
-		Warnings: ts.Warnings()}, nil
+		Warnings: append(ts.Warnings(), cacheWarns.all()...)}, nil
 }
 
 // publishedEdition is the edition of the issue as published in dir: its
@@ -204,7 +205,7 @@ func typesetAsync(ctx context.Context, ts *pdf.Typesetter, iss *issue.Issue, pat
 // writeFolder writes the issue's files but the PDF into the temporary
 // folder tmp: the newsletter, the web version, the manifest, the photos
 // and the EPUB.
-func (b *Builder) writeFolder(ctx context.Context, iss *issue.Issue, week issue.Week, tmp string) (*newsletter.Edition, error) {
+func (b *Builder) writeFolder(ctx context.Context, iss *issue.Issue, week issue.Week, tmp string, cache photoCache) (*newsletter.Edition, error) {
 	// The EPUB reads only the issue and the source photos: it is written
 	// beside the rest, taking a core whenever the others wait.
 	book := make(chan error, 1)
@@ -215,7 +216,7 @@ func (b *Builder) writeFolder(ctx context.Context, iss *issue.Issue, week issue.
 		}
 		book <- writeEPUB(iss, b.PDF.Language, filepath.Join(tmp, epub.File))
 	}(ctx)
-	ed, err := b.writePages(ctx, iss, week, tmp)
+	ed, err := b.writePages(ctx, iss, week, tmp, cache)
 	if berr := <-book; err == nil && berr != nil {
 		err = fmt.Errorf("publish: %s %s: %w", epub.File, week, berr)
 	}
@@ -227,7 +228,7 @@ func (b *Builder) writeFolder(ctx context.Context, iss *issue.Issue, week issue.
 
 // writePages renders the newsletter and the web version and writes them,
 // the manifest and the photos into tmp.
-func (b *Builder) writePages(ctx context.Context, iss *issue.Issue, week issue.Week, tmp string) (*newsletter.Edition, error) {
+func (b *Builder) writePages(ctx context.Context, iss *issue.Issue, week issue.Week, tmp string, cache photoCache) (*newsletter.Edition, error) {
 	ed, err := b.Renderer.Edition(iss)
 	if err != nil {
 		return nil, fmt.Errorf("publish: newsletter %s: %w", week, err)
@@ -258,7 +259,7 @@ func (b *Builder) writePages(ctx context.Context, iss *issue.Issue, week issue.W
 			return nil, fmt.Errorf("publish: write %s: %w", name, err)
 		}
 	}
-	if err := publishPhotos(iss, filepath.Join(tmp, issue.ImagesDir), photoCache{dir: b.PhotoCache}); err != nil {
+	if err := publishPhotos(iss, filepath.Join(tmp, issue.ImagesDir), cache); err != nil {
 		return nil, err
 	}
 	return ed, nil

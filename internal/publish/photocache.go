@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -29,10 +30,46 @@ const photoCacheTTL = 60 * 24 * time.Hour
 // each photo again: the scaling was most of a build's time. A changed
 // photo has a new name. Entries are written whole (a temporary file
 // renamed), so builds of several weeks or instances may share the folder.
-// The zero value (no folder) keeps nothing.
+// The zero value (no folder) keeps nothing. The cache only saves time:
+// one that cannot be read or written (a full disk, a cache_dir that is
+// not a folder) is reported to warn and the photos are scaled afresh; it
+// never fails a build.
 type photoCache struct {
-	dir string
-	now func() time.Time
+	dir  string
+	now  func() time.Time
+	warn func(error) // nil: failures go unreported
+}
+
+// failed reports a failure of the cache to warn.
+func (c photoCache) failed(err error) {
+	if c.warn != nil {
+		c.warn(fmt.Errorf("photo cache %s: %w (photos are scaled afresh; check [content] cache_dir)", c.dir, err))
+	}
+}
+
+// cacheWarnings keeps the first photo cache failure of a build: a cache
+// that fails, fails for every photo alike.
+type cacheWarnings struct {
+	mu    sync.Mutex
+	first error
+}
+
+func (w *cacheWarnings) add(err error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.first == nil {
+		w.first = err
+	}
+}
+
+// all is the failure as the build's warnings: none, or one.
+func (w *cacheWarnings) all() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.first == nil {
+		return nil
+	}
+	return []string{w.first.Error()}
 }
 
 // photoKey names a copy: the source's digest and the copy's variant.
@@ -57,46 +94,47 @@ func sumFile(r io.Reader) (string, error) {
 // enabled reports whether the cache keeps anything.
 func (c photoCache) enabled() bool { return c.dir != "" }
 
-// get puts the cached copy k at path and marks it used; ok is false when
-// the cache has no such copy. The copy is hard-linked where it can be: no
+// get puts the cached copy k at path and marks it used; false when the
+// cache has no such copy (or could not give it). The copy is hard-linked where it can be: no
 // bytes move, and the draft's fsync has nothing to write. Both names are
 // only ever replaced whole, never written in place, so sharing is safe.
-func (c photoCache) get(k photoKey, path string) (ok bool, err error) {
+func (c photoCache) get(k photoKey, path string) bool {
 	if !c.enabled() {
-		return false, nil
+		return false
 	}
 	from := filepath.Join(c.dir, k.name())
 	now := c.clock()
 	// The touch comes first: a copy the sweep is about to remove is found
 	// missing here, never linked and then removed.
 	if err := os.Chtimes(from, now, now); err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return false, nil
+		if !errors.Is(err, fs.ErrNotExist) {
+			c.failed(err)
 		}
-		return false, fmt.Errorf("photo cache: %w", err)
+		return false
 	}
 	if err := os.Link(from, path); err == nil {
-		return true, nil
+		return true
 	}
 	// Another file system, or one without hard links: copy.
 	if err := copyFile(from, path); err != nil {
 		_ = os.Remove(path)
-		if errors.Is(err, fs.ErrNotExist) {
-			return false, nil
+		if !errors.Is(err, fs.ErrNotExist) {
+			c.failed(err)
 		}
-		return false, fmt.Errorf("photo cache: %w", err)
+		return false
 	}
-	return true, nil
+	return true
 }
 
 // put keeps the file at path, just written with data, as the copy k: a
 // hard link where it can be, else a copy of data.
-func (c photoCache) put(k photoKey, path string, data []byte) error {
+func (c photoCache) put(k photoKey, path string, data []byte) {
 	if !c.enabled() {
-		return nil
+		return
 	}
 	if err := os.MkdirAll(c.dir, 0o755); err != nil {
-		return fmt.Errorf("photo cache: %w", err)
+		c.failed(err)
+		return
 	}
 	final := filepath.Join(c.dir, k.name())
 	tmp := filepath.Join(c.dir, ".tmp-"+rand.Text())
@@ -109,26 +147,25 @@ func (c photoCache) put(k photoKey, path string, data []byte) error {
 	}
 	if err != nil {
 		_ = os.Remove(tmp)
-		return fmt.Errorf("photo cache: %w", err)
+		c.failed(err)
 	}
-	return nil
 }
 
 // sweep removes copies no build has used for photoCacheTTL, and
 // temporary files a killed build left behind.
-func (c photoCache) sweep() error {
+func (c photoCache) sweep() {
 	if !c.enabled() {
-		return nil
+		return
 	}
 	entries, err := os.ReadDir(c.dir)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil
+		return
 	}
 	if err != nil {
-		return fmt.Errorf("photo cache: %w", err)
+		c.failed(err)
+		return
 	}
 	cutoff := c.clock().Add(-photoCacheTTL)
-	var errs []error
 	for _, e := range entries {
 		info, err := e.Info()
 		if err != nil || e.IsDir() || info.ModTime().After(cutoff) {
@@ -138,14 +175,10 @@ func (c photoCache) sweep() error {
 		// writing it: the same age as an unused copy is far past that.
 		if strings.HasPrefix(e.Name(), ".tmp-") || !strings.HasPrefix(e.Name(), ".") {
 			if err := os.Remove(filepath.Join(c.dir, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				errs = append(errs, err)
+				c.failed(err)
 			}
 		}
 	}
-	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("photo cache: %w", err)
-	}
-	return nil
 }
 
 func (c photoCache) clock() time.Time {

@@ -3,6 +3,7 @@ package publish
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -156,13 +157,10 @@ func TestPhotoCacheSweep(t *testing.T) {
 	}
 	// A build uses dddd's copy: it is touched, so the sweep keeps it.
 	used := filepath.Join(t.TempDir(), "used.jpg")
-	ok, err := c.get(photoKey{sum: "dddd", variant: "email-368-q85"}, used)
-	if err != nil || !ok {
-		t.Fatalf("get: %v %v", ok, err)
+	if !c.get(photoKey{sum: "dddd", variant: "email-368-q85"}, used) {
+		t.Fatal("get of a cached copy missed")
 	}
-	if err := c.sweep(); err != nil {
-		t.Fatal(err)
-	}
+	c.sweep()
 	for name := range files {
 		_, err := os.Stat(filepath.Join(dir, name))
 		gone := os.IsNotExist(err)
@@ -171,7 +169,50 @@ func TestPhotoCacheSweep(t *testing.T) {
 			t.Errorf("%s: removed %v, want %v", name, gone, wantGone)
 		}
 	}
-	if ok, err := c.get(photoKey{sum: "aaaa", variant: "web-10x10-jpeg-q85"}, filepath.Join(t.TempDir(), "x")); ok || err != nil {
-		t.Errorf("get of a swept copy: %v %v, want a miss", ok, err)
+	if c.get(photoKey{sum: "aaaa", variant: "web-10x10-jpeg-q85"}, filepath.Join(t.TempDir(), "x")) {
+		t.Error("get of a swept copy hit")
+	}
+}
+
+// TestBrokenPhotoCacheOnlyWarns: a cache_dir that cannot hold the cache
+// (here a file where the folder should be) costs the build its speed, not
+// its photos: it succeeds, publishes the scaled copies, and warns once.
+func TestBrokenPhotoCacheOnlyWarns(t *testing.T) {
+	dir := t.TempDir()
+	writeJPEG(t, filepath.Join(dir, "wide.jpg"), 2000, 1000, 0)
+	writeJPEG(t, filepath.Join(dir, "wider.jpg"), 2400, 1000, 50)
+	for i, name := range []string{"wide", "wider"} {
+		review := fmt.Sprintf("---\ntitle: View %d\nsection: Film\npublished: 2026-03-0%d\nphoto:\n  file: %s.jpg\n---\nA fine body.\n", i, i+3, name)
+		if err := os.WriteFile(filepath.Join(dir, name+".md"), []byte(review), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	notAFolder := filepath.Join(t.TempDir(), "cache")
+	if err := os.WriteFile(notAFolder, []byte("a file"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b := newBuilder(t, dir)
+	b.PhotoCache = filepath.Join(notAFolder, "photos")
+	built, err := b.Build(context.Background(), week10, false)
+	if err != nil {
+		t.Fatalf("a broken cache failed the build: %v", err)
+	}
+	for _, r := range built.Issue.Reviews() {
+		data, err := os.ReadFile(filepath.Join(built.Dir, issue.ImagesDir, issue.PhotoFile(r)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg, _, err := image.DecodeConfig(bytes.NewReader(data)); err != nil || cfg.Width != webMaxWidth {
+			t.Errorf("%s published %d px wide (%v), want %d", r.Source, cfg.Width, err, webMaxWidth)
+		}
+	}
+	var warned []string
+	for _, w := range built.Warnings {
+		if strings.Contains(w, "photo cache") {
+			warned = append(warned, w)
+		}
+	}
+	if len(warned) != 1 || !strings.Contains(warned[0], "cache_dir") {
+		t.Errorf("warnings %q, want one about the photo cache naming cache_dir", built.Warnings)
 	}
 }

@@ -58,7 +58,7 @@ func publishPhotos(iss *issue.Issue, dir string, cache photoCache) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("publish: %w", err)
 	}
-	errs := make([]error, len(rs)+1)
+	errs := make([]error, len(rs))
 	var g errgroup.Group // every photo is tried: all their errors are told
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, r := range rs {
@@ -70,9 +70,7 @@ func publishPhotos(iss *issue.Issue, dir string, cache photoCache) error {
 		})
 	}
 	_ = g.Wait() // nil: the errors are in errs
-	if err := cache.sweep(); err != nil {
-		errs[len(rs)] = fmt.Errorf("publish: %w", err)
-	}
+	cache.sweep()
 	return errors.Join(errs...)
 }
 
@@ -161,15 +159,10 @@ func fromCache(f io.ReadSeeker, cache photoCache, copies ...*photoCopy) error {
 		}
 	}
 	for _, c := range copies {
-		if c == nil {
-			continue
+		if c != nil {
+			c.key.sum = sum
+			c.needed = !cache.get(c.key, c.path)
 		}
-		c.key.sum = sum
-		ok, err := cache.get(c.key, c.path)
-		if err != nil {
-			return err
-		}
-		c.needed = !ok
 	}
 	return nil
 }
@@ -179,7 +172,8 @@ func writeCopy(cache photoCache, c *photoCopy, data []byte) error {
 	if err := writeFile(c.path, data); err != nil {
 		return err
 	}
-	return cache.put(c.key, c.path, data)
+	cache.put(c.key, c.path, data)
+	return nil
 }
 
 // webCopy is src scaled to w×h, encoded in format (png keeps PNG and
