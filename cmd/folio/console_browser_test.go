@@ -98,6 +98,14 @@ func TestConsoleInABrowser(t *testing.T) {
 		b.Navigate(func() { b.Run(`setTimeout(() => document.querySelector('` + sel + `').click(), 0)`) })
 	}
 	phone := func() { width = 390; b.Viewport(390, 844, false) }
+	// logIn fills the login form and submits it, waiting for the next page.
+	logIn := func() {
+		b.Navigate(func() {
+			b.Run(`document.getElementById("email").value = "editor@weekly.example.org";
+				document.getElementById("password").value = "a long enough passphrase";
+				setTimeout(() => document.querySelector("form").requestSubmit(), 0)`)
+		})
+	}
 
 	// Log in (the console sends a logged-out browser to its login page).
 	desktop()
@@ -106,11 +114,7 @@ func TestConsoleInABrowser(t *testing.T) {
 		t.Fatalf("not on the login page: %q", title)
 	}
 	shots.take(b, "console-login-desktop", 1280, 600)
-	b.Navigate(func() {
-		b.Run(`document.getElementById("email").value = "editor@weekly.example.org";
-			document.getElementById("password").value = "a long enough passphrase";
-			setTimeout(() => document.querySelector("form").requestSubmit(), 0)`)
-	})
+	logIn()
 	if title := text("document.title"); !strings.Contains(title, "Dashboard") {
 		t.Fatalf("after login: %q\n%s", title, text("document.body.innerText"))
 	}
@@ -221,11 +225,7 @@ func TestConsoleInABrowser(t *testing.T) {
 		t.Fatalf("after logout: %q", title)
 	}
 	shots.take(b, "console-login-phone", 390, 700)
-	b.Navigate(func() {
-		b.Run(`document.getElementById("email").value = "editor@weekly.example.org";
-			document.getElementById("password").value = "a long enough passphrase";
-			setTimeout(() => document.querySelector("form").requestSubmit(), 0)`)
-	})
+	logIn()
 	b.Open(base + "/admin/import")
 	b.Navigate(func() {
 		b.Run(`const dt = new DataTransfer();

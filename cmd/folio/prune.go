@@ -7,6 +7,9 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/foliopress/folio/internal/config"
+	"github.com/foliopress/folio/store"
 )
 
 func (c *cli) pruneCmd() *cobra.Command {
@@ -23,23 +26,16 @@ func (c *cli) pruneCmd() *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("--older-than: %w", err)
 			}
-			cfg, err := c.config()
-			if err != nil {
-				return err
-			}
-			st, err := c.openStore(cmd.Context(), cfg, storeExisting)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			cutoff := c.now().Add(-age)
-			p, err := st.Prune(cmd.Context(), cutoff)
-			if err != nil {
-				return err
-			}
-			c.stdout.printf("pruned %d ledger rows of %d issues last sent before %s (%s); %d archive records kept\n",
-				p.Rows, len(p.Issues), cutoff.Format("2006-01-02"), strings.Join(p.Issues, ", "), p.Kept)
-			return nil
+			return c.withStore(cmd, storeExisting, func(_ *config.Config, st *store.Store) error {
+				cutoff := c.now().Add(-age)
+				p, err := st.Prune(cmd.Context(), cutoff)
+				if err != nil {
+					return err
+				}
+				c.stdout.printf("pruned %d ledger rows of %d issues last sent before %s (%s); %d archive records kept\n",
+					p.Rows, len(p.Issues), cutoff.Format("2006-01-02"), strings.Join(p.Issues, ", "), p.Kept)
+				return nil
+			})
 		},
 	}
 	cmd.Flags().StringVar(&olderThan, "older-than", "", "age of the sends to prune: days (400d) or a Go duration (9600h)")

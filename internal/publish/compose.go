@@ -2,8 +2,11 @@ package publish
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 
@@ -113,14 +116,19 @@ func (c *Composer) Compose(_ context.Context, m member.Member) (*mailer.Content,
 }
 
 // readInline reads the edition's inline images once: every member's
-// message shares the same bytes.
+// message shares the same bytes. A photo scaled for the email is the copy
+// the build made beside it (newsletter.EmailPhoto's name); only an
+// edition whose photos are not published (none beside them) scales here.
 func readInline(imgs []newsletter.Image) (map[string][]byte, error) {
 	out := make(map[string][]byte, len(imgs))
 	for _, img := range imgs {
 		var data []byte
 		var err error
 		if img.Width > 0 {
-			data, err = scalePhoto(img.Path, img.Width)
+			data, err = os.ReadFile(filepath.Join(filepath.Dir(img.Path), img.Name))
+			if errors.Is(err, fs.ErrNotExist) {
+				data, err = scalePhoto(img.Path, img.Width)
+			}
 		} else {
 			data, err = os.ReadFile(img.Path)
 		}
