@@ -12,11 +12,20 @@ const kernLow = 0x180
 
 // kernCache remembers each pair's kerning as it is first asked for:
 // sfnt reads a GPOS pair adjustment in about 600 ns, and an issue asks
-// for some hundred thousand pairs, of a few thousand kinds.
+// for some hundred thousand pairs, of a few thousand kinds. Pairs below
+// kernLow sit in a row per first rune, made when that rune first kerns:
+// text starts its pairs with some seventy runes, so the rows take a
+// fifth of a whole kernLow×kernLow table, of fresh memory a build would
+// otherwise fault in for every face.
 type kernCache struct {
-	low   []int16  // kernLow×kernLow, allocated on first use
-	known []uint64 // bits: low[i] holds a value
-	high  map[uint32]int16
+	low  [kernLow]*kernRow
+	high map[uint32]int16
+}
+
+// kernRow is the kerning of one rune before each rune below kernLow.
+type kernRow struct {
+	v     [kernLow]int16
+	known [kernLow / 64]uint64 // bits: v[i] holds a value
 }
 
 // kern is the kerning between runes a and b in thousandths of an em,
@@ -28,16 +37,16 @@ func (fd *fontData) kern(a, b rune) int32 {
 	}
 	c := &fd.kerns
 	if a < kernLow && b < kernLow {
-		if c.low == nil {
-			c.low = make([]int16, kernLow*kernLow)
-			c.known = make([]uint64, kernLow*kernLow/64+1)
+		row := c.low[a]
+		if row == nil {
+			row = new(kernRow)
+			c.low[a] = row
 		}
-		i := int(a)*kernLow + int(b)
-		if c.known[i/64]&(1<<(i%64)) != 0 {
-			return int32(c.low[i])
+		if row.known[b/64]&(1<<(b%64)) != 0 {
+			return int32(row.v[b])
 		}
 		v := fd.lookupKern(a, b)
-		c.low[i], c.known[i/64] = v, c.known[i/64]|1<<(i%64)
+		row.v[b], row.known[b/64] = v, row.known[b/64]|1<<(b%64)
 		return int32(v)
 	}
 	key := uint32(a)<<16 | uint32(b)

@@ -62,6 +62,7 @@ type breakScratch struct {
 	pieces []piece
 	sums   []float64
 	nodes  []kpNode
+	frags  []frag // setLines' fragments before they are merged
 }
 
 // node stores n in the nodes buffer. A node's address stays valid when

@@ -1,6 +1,9 @@
 package pdf
 
-import "math"
+import (
+	"math"
+	"strings"
+)
 
 // frag is text drawn at X (relative to the line's start) in one face.
 // Its words are separated by real spaces, each ws wider than the face's
@@ -44,15 +47,20 @@ type textLine struct {
 // colour then join into one fragment with spaces (merge).
 func (fs *fontSet) setLines(items []kpItem, breaks []lineBreak, size float64) []textLine {
 	out := make([]textLine, 0, len(breaks))
-	// Every line's fragments are cut from one buffer, sized for a fragment
-	// per box and a hyphen per line, rather than grown line by line.
+	// Every line's fragments are cut from one scratch buffer, sized for a
+	// fragment per box and a hyphen per line, rather than grown line by
+	// line; once merged they are copied out (keep), a few a line.
 	boxes := 0
 	for _, it := range items {
 		if it.kind == kBox {
 			boxes++
 		}
 	}
-	frags := make([]frag, 0, boxes+len(breaks))
+	sc := &fs.scratch
+	if cap(sc.frags) < boxes+len(breaks) {
+		sc.frags = make([]frag, 0, boxes+len(breaks))
+	}
+	frags := sc.frags[:0]
 	for _, br := range breaks {
 		ln := textLine{ratio: br.ratio}
 		first := len(frags)
@@ -127,17 +135,50 @@ func (fs *fontSet) setLines(items []kpItem, breaks []lineBreak, size float64) []
 	for i := range out {
 		fs.merge(&out[i], size)
 	}
+	keep(out)
+	clear(frags) // the scratch holds no text of this paragraph alive
+	sc.frags = frags[:0]
 	return out
+}
+
+// keep copies the lines' merged fragments out of the scratch buffer into
+// one slice of their own.
+func keep(lines []textLine) {
+	n := 0
+	for _, ln := range lines {
+		n += len(ln.frags)
+	}
+	kept := make([]frag, 0, n)
+	for i := range lines {
+		start := len(kept)
+		kept = append(kept, lines[i].frags...)
+		lines[i].frags = kept[start:len(kept):len(kept)]
+	}
 }
 
 // merge joins the words of a line that are drawn alike into fragments
 // with real spaces: a page then carries a few text runs a line instead of
 // one a word, and extracts with its spaces. The fragments that continue
-// an address from the line before (head) stay apart.
+// an address from the line before (head) stay apart. A joined fragment's
+// text is built once it is whole: joined word by word, the line's text
+// was copied again for every word.
 func (fs *fontSet) merge(ln *textLine, size float64) {
 	fr := ln.frags
 	if len(fr) < 2 {
 		return
+	}
+	room := len(fr) // the line's text with a space between every two fragments
+	for _, f := range fr {
+		room += len(f.text)
+	}
+	var sb strings.Builder
+	joining := false // sb holds the last kept fragment's text, and more
+	finish := func(cur *frag) {
+		if joining {
+			cur.text = sb.String()
+			sb.Reset()
+			joining = false
+		}
 	}
 	out := fr[:1]
 	for i := 1; i < len(fr); i++ {
@@ -145,8 +186,14 @@ func (fs *fontSet) merge(ln *textLine, size float64) {
 		if f.spaced && i >= ln.head && len(out)-1 >= ln.head && cur.face == f.face && cur.color == f.color && cur.url == f.url && cur.strike == f.strike {
 			space := fs.width(cur.face, " ", size)
 			extra := f.x - (cur.x + cur.w) - space
-			if cur.ws == 0 && !hasSpace(cur.text) || math.Abs(extra-cur.ws) < 1e-6 {
-				cur.text += " " + f.text
+			if cur.ws == 0 && !joining && !hasSpace(cur.text) || math.Abs(extra-cur.ws) < 1e-6 {
+				if !joining {
+					sb.Grow(room)
+					sb.WriteString(cur.text)
+					joining = true
+				}
+				sb.WriteByte(' ')
+				sb.WriteString(f.text)
 				cur.ws = extra
 				cur.w = f.x + f.w - cur.x
 				continue
@@ -156,10 +203,16 @@ func (fs *fontSet) merge(ln *textLine, size float64) {
 			// Words drawn unlike (roman, then italic) are still two words:
 			// the first ends in a space, drawn in the gap and not counted
 			// in its width.
-			cur.text += " "
+			if joining {
+				sb.WriteByte(' ')
+			} else {
+				cur.text += " "
+			}
 		}
+		finish(cur)
 		out = append(out, f)
 	}
+	finish(&out[len(out)-1])
 	ln.frags = out
 }
 
