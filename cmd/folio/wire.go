@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/mail"
 	"os"
 	"path/filepath"
@@ -112,18 +113,19 @@ func (c *cli) services(ctx context.Context, cfg *config.Config, withStore bool) 
 		}
 		first = w
 	}
-	tmplFS := templates.FS()
+	var tmplFS fs.FS // nil: the embedded templates
 	if cfg.Templates.Dir != "" {
 		// A misnamed override would otherwise be silently ignored.
 		if err := newsletter.CheckTemplateDir(cfg.Templates.Dir); err != nil {
 			return nil, fmt.Errorf("config: [templates] dir: %w", err)
 		}
-		tmplFS = newsletter.Overlay(tmplFS, cfg.Templates.Dir)
+		tmplFS = newsletter.Overlay(templates.FS(), cfg.Templates.Dir)
 	}
 	// A command without the store (build, preview) renders an edition at
-	// once, which checks the templates if nothing did before: the check
-	// runs beside its first steps instead of ahead of them. The others
-	// (send, serve) check before they start.
+	// once, which checks overridden templates if nothing did before: the
+	// check runs beside its first steps instead of ahead of them (the
+	// embedded ones need none). The others (send, serve) check before
+	// they start.
 	renderer, err := newsletter.New(newsletter.Options{
 		Templates:  tmplFS,
 		Images:     cfg.Newsletter.Images,
@@ -134,7 +136,7 @@ func (c *cli) services(ctx context.Context, cfg *config.Config, withStore bool) 
 	if err != nil {
 		return nil, err
 	}
-	if !withStore {
+	if !withStore && tmplFS != nil {
 		go func(ctx context.Context) {
 			if ctx.Err() == nil {
 				_ = renderer.Check() // its error comes back from Edition

@@ -42,7 +42,10 @@ type Options struct {
 	// DeferCheck leaves the sample render that proves the templates to
 	// Check, which the first Edition runs if nobody did: for a caller
 	// that renders an edition at once (folio build) and checks while it
-	// does other work, instead of before.
+	// does other work, instead of before. With the embedded templates
+	// (Templates nil) Edition does not wait for it: the package's tests
+	// render them through the sample in every mode, so only templates
+	// from elsewhere have anything for it to find.
 	DeferCheck bool
 }
 
@@ -56,6 +59,7 @@ type Renderer struct {
 	personal personalTemplates
 	policy   *bluemonday.Policy
 	check    func() error // selfTest, run once
+	proven   bool         // Edition need not wait for check (DeferCheck)
 }
 
 // personalTemplates are the per-member parts, looked up once.
@@ -80,7 +84,8 @@ func webFiles() []string { return []string{"web/page.html", "web/article.html", 
 // sample issue (unless opts.DeferCheck), so a missing or broken template
 // fails here, naming it, rather than at send time.
 func New(opts Options) (*Renderer, error) {
-	if opts.Templates == nil {
+	embedded := opts.Templates == nil
+	if embedded {
 		opts.Templates = templates.FS()
 	}
 	if opts.ExcerptChars <= 0 {
@@ -110,6 +115,7 @@ func New(opts Options) (*Renderer, error) {
 		r.personal.text[i] = r.text.Lookup(name)
 	}
 	r.check = sync.OnceValue(r.selfTest)
+	r.proven = opts.DeferCheck && embedded
 	if !opts.DeferCheck {
 		if err := r.check(); err != nil {
 			return nil, err

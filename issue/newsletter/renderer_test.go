@@ -96,6 +96,30 @@ func TestDeferredCheck(t *testing.T) {
 	}
 }
 
+// TestEmbeddedTemplatesPassTheSelfTest: a build's Edition does not wait
+// for the sample render when the templates are the embedded ones
+// (DeferCheck), which holds only while they pass it in every mode.
+func TestEmbeddedTemplatesPassTheSelfTest(t *testing.T) {
+	for _, opts := range []Options{
+		{},
+		{Images: "embed"},
+		{Address: "Folio Weekly, 1 Harbour Row, Portsmouth PO1 2AB"},
+		{Images: "embed", Address: "Folio Weekly, 1 Harbour Row", Preheader: "This week: lighthouses"},
+	} {
+		opts.DeferCheck = true
+		r, err := New(opts)
+		if err != nil {
+			t.Fatalf("New(%+v): %v", opts, err)
+		}
+		if !r.proven {
+			t.Errorf("New(%+v): Edition would wait for the sample render", opts)
+		}
+		if err := r.Check(); err != nil {
+			t.Errorf("Check(%+v): %v", opts, err)
+		}
+	}
+}
+
 func TestOverlayOverridesOneFile(t *testing.T) {
 	dir := t.TempDir()
 	if err := os.MkdirAll(filepath.Join(dir, "email"), 0o755); err != nil {
