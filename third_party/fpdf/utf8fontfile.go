@@ -21,7 +21,7 @@
 package fpdf
 
 import (
-	"bytes"
+	"cmp"
 	"encoding/binary"
 	"fmt"
 	"math"
@@ -495,10 +495,10 @@ func (utf *utf8FontFile) parseTables() {
 	utf.skip(4)
 	numSymbols := utf.readUint16()
 
-	symbolCharDictionary, _ := utf.generateSCCSDictionaries(runeCMAPPosition, true, false) // Folio
+	glyphRunes, _ := utf.generateSCCSDictionaries(runeCMAPPosition, true, false) // Folio
 
 	scale := 1000.0 / float64(utf.fontElementSize)
-	utf.parseHMTXTable(n, numSymbols, symbolCharDictionary, scale)
+	utf.parseHMTXTable(n, numSymbols, glyphRunes, scale)
 }
 
 // generateCMAP reads the font's rune-to-glyph map into
@@ -831,18 +831,50 @@ func (utf *utf8FontFile) getSymbols(originalSymbolIdx int, start *int, symbolSet
 	return start, symbolSet, SymbolsCollection, SymbolsCollectionKeys
 }
 
-func (utf *utf8FontFile) parseHMTXTable(numberOfHMetrics, numSymbols int, symbolToChar map[int][]int, scale float64) {
-	var widths int
+// glyphRune is one rune of the font's cmap and the glyph it maps to.
+// Folio: a cmap's pairs are a slice sorted by glyph, where upstream built
+// a map of glyphs to slices of runes, an allocation for each of a
+// font's thousands of glyphs.
+type glyphRune struct{ symbol, char int }
+
+func (utf *utf8FontFile) parseHMTXTable(numberOfHMetrics, numSymbols int, glyphRunes []glyphRune, scale float64) {
 	start := utf.SeekTable("hmtx")
-	arrayWidths := 0
-	var arr []int
 	utf.CharWidths = make([]int, 256*256)
 	charCount := 0
-	arr = unpackUint16Array(utf.getRange(start, numberOfHMetrics*4))
+	arr := unpackUint16Array(utf.getRange(start, numberOfHMetrics*4))
+	// runesOf returns the runes of symbol; symbols are asked in order.
+	next := 0
+	runesOf := func(symbol int) []glyphRune {
+		for next < len(glyphRunes) && glyphRunes[next].symbol < symbol {
+			next++
+		}
+		end := next
+		for end < len(glyphRunes) && glyphRunes[end].symbol == symbol {
+			end++
+		}
+		out := glyphRunes[next:end]
+		next = end
+		return out
+	}
+	set := func(runes []glyphRune, arrayWidths int) {
+		for _, gr := range runes {
+			if gr.char != 0 && gr.char != 65535 {
+				widths := int(math.Round(scale * float64(arrayWidths)))
+				if widths == 0 {
+					widths = 65535
+				}
+				if gr.char < 196608 {
+					utf.CharWidths[gr.char] = widths
+					charCount++
+				}
+			}
+		}
+	}
+	arrayWidths := 0
 	for symbol := range numberOfHMetrics {
 		arrayWidths = arr[(symbol*2)+1]
-		if _, OK := symbolToChar[symbol]; OK || symbol == 0 {
-
+		runes := runesOf(symbol)
+		if len(runes) > 0 || symbol == 0 {
 			if arrayWidths >= (1 << 15) {
 				arrayWidths = 0
 			}
@@ -850,37 +882,11 @@ func (utf *utf8FontFile) parseHMTXTable(numberOfHMetrics, numSymbols int, symbol
 				utf.DefaultWidth = scale * float64(arrayWidths)
 				continue
 			}
-			for _, char := range symbolToChar[symbol] {
-				if char != 0 && char != 65535 {
-					widths = int(math.Round(scale * float64(arrayWidths)))
-					if widths == 0 {
-						widths = 65535
-					}
-					if char < 196608 {
-						utf.CharWidths[char] = widths
-						charCount++
-					}
-				}
-			}
+			set(runes, arrayWidths)
 		}
 	}
-	diff := numSymbols - numberOfHMetrics
-	for pos := range diff {
-		symbol := pos + numberOfHMetrics
-		if _, OK := symbolToChar[symbol]; OK {
-			for _, char := range symbolToChar[symbol] {
-				if char != 0 && char != 65535 {
-					widths = int(math.Round(scale * float64(arrayWidths)))
-					if widths == 0 {
-						widths = 65535
-					}
-					if char < 196608 {
-						utf.CharWidths[char] = widths
-						charCount++
-					}
-				}
-			}
-		}
+	for symbol := numberOfHMetrics; symbol < numSymbols; symbol++ {
+		set(runesOf(symbol), arrayWidths)
 	}
 	utf.CharWidths[0] = charCount
 }
@@ -924,11 +930,12 @@ func (utf *utf8FontFile) parseLOCATable(format, numSymbols int) {
 	}
 }
 
-// generateSCCSDictionaries maps glyphs to runes when withSymbolChar and
-// runes to glyphs when withCharSymbol. Folio: the maps are sized from the
-// segments up front (growing them cost most of parsing a font), and only
-// the one the caller uses is built (upstream built both, every time).
-func (utf *utf8FontFile) generateSCCSDictionaries(runeCmapPosition int, withSymbolChar, withCharSymbol bool) (symbolCharDictionary map[int][]int, charSymbolDictionary map[int]int) {
+// generateSCCSDictionaries lists the cmap's glyph and rune pairs by glyph
+// when withSymbolChar, and maps runes to glyphs when withCharSymbol.
+// Folio: both are sized from the segments up front (growing them cost most
+// of parsing a font), and only the one the caller uses is built (upstream
+// built both, every time, the first as a map of glyphs to rune slices).
+func (utf *utf8FontFile) generateSCCSDictionaries(runeCmapPosition int, withSymbolChar, withCharSymbol bool) (glyphRunes []glyphRune, charSymbolDictionary map[int]int) {
 	maxRune := 0
 	utf.seek(runeCmapPosition + 2)
 	size := utf.readUint16()
@@ -960,7 +967,7 @@ func (utf *utf8FontFile) generateSCCSDictionaries(runeCmapPosition int, withSymb
 		chars += max(0, completers[n]+1-beginners[n])
 	}
 	if withSymbolChar {
-		symbolCharDictionary = make(map[int][]int, chars)
+		glyphRunes = make([]glyphRune, 0, chars)
 	}
 	if withCharSymbol {
 		charSymbolDictionary = make(map[int]int, chars)
@@ -990,11 +997,14 @@ func (utf *utf8FontFile) generateSCCSDictionaries(runeCmapPosition int, withSymb
 				maxRune = max(char, maxRune)
 			}
 			if withSymbolChar {
-				symbolCharDictionary[symbol] = append(symbolCharDictionary[symbol], char)
+				glyphRunes = append(glyphRunes, glyphRune{symbol: symbol, char: char})
 			}
 		}
 	}
-	return symbolCharDictionary, charSymbolDictionary
+	// Stable: a glyph's runes stay in the cmap's order, as upstream
+	// appended them.
+	slices.SortStableFunc(glyphRunes, func(a, b glyphRune) int { return cmp.Compare(a.symbol, b.symbol) })
+	return glyphRunes, charSymbolDictionary
 }
 
 func (utf *utf8FontFile) assembleTables() []byte {
@@ -1046,29 +1056,28 @@ func (utf *utf8FontFile) assembleTables() []byte {
 }
 
 func unpackUint16Array(data []byte) []int {
-	answer := make([]int, 1)
-	r := bytes.NewReader(data)
-	bs := make([]byte, 2)
-	var e error
-	var c int
-	c, e = r.Read(bs)
-	for e == nil && c > 0 {
-		answer = append(answer, int(binary.BigEndian.Uint16(bs)))
-		c, e = r.Read(bs)
+	// Folio: sized once and read in place, not grown value by value
+	// through a bytes.Reader (a font's hmtx and loca are thousands of
+	// values). A trailing odd byte reads as before: over the last value's
+	// second byte.
+	answer := make([]int, 1, len(data)/2+2)
+	var bs [2]byte
+	for len(data) > 0 {
+		n := copy(bs[:], data)
+		data = data[n:]
+		answer = append(answer, int(binary.BigEndian.Uint16(bs[:])))
 	}
 	return answer
 }
 
 func unpackUint32Array(data []byte) []int {
-	answer := make([]int, 1)
-	r := bytes.NewReader(data)
-	bs := make([]byte, 4)
-	var e error
-	var c int
-	c, e = r.Read(bs)
-	for e == nil && c > 0 {
-		answer = append(answer, int(binary.BigEndian.Uint32(bs)))
-		c, e = r.Read(bs)
+	// Folio: as unpackUint16Array.
+	answer := make([]int, 1, len(data)/4+2)
+	var bs [4]byte
+	for len(data) > 0 {
+		n := copy(bs[:], data)
+		data = data[n:]
+		answer = append(answer, int(binary.BigEndian.Uint32(bs[:])))
 	}
 	return answer
 }
