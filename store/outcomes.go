@@ -54,6 +54,7 @@ type outcomeWriter interface {
 // querier is a *sql.DB or a *sql.Tx.
 type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
 // outcomeBatch is one group commit of outcomes.
