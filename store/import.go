@@ -93,11 +93,20 @@ func (im *importer) run(rows iter.Seq2[member.ImportRow, error], rep *member.Imp
 // stageAndApply stages the rows and applies them.
 func (im *importer) stageAndApply(rows iter.Seq2[member.ImportRow, error], rep *member.ImportReport) error {
 	if im.pg {
-		total, err := im.stagePG(rows)
+		total, view, err := im.stagePG(rows)
 		if err != nil {
 			return err
 		}
-		return im.apply(total, rep)
+		if err := im.apply(total, rep); err != nil {
+			return err
+		}
+		if view {
+			// Before the commit drops import_staged, which it reads.
+			if _, err := im.tx.ExecContext(im.ctx, `DROP VIEW import_rows`); err != nil {
+				return fmt.Errorf("store: import: %w", err)
+			}
+		}
+		return nil
 	}
 	if _, err := im.tx.ExecContext(im.ctx, `CREATE TEMP TABLE import_rows (
 		line BIGINT NOT NULL, email TEXT NOT NULL, email_key TEXT NOT NULL, name TEXT NOT NULL,
