@@ -72,6 +72,9 @@ type importer struct {
 	o     member.ImportOptions
 	now   int64
 	resub int
+	// readd re-creates, once the rows are in, constraints a first import
+	// dropped (PostgreSQL: members' unique addresses).
+	readd []string
 }
 
 // stagedCols are the columns a row arrives with; the rest of import_rows

@@ -36,14 +36,14 @@ func (im *importer) deferIndexes() (rebuild func() error, err error) {
 		}
 	}
 	return func() error {
-		if len(defs) > 0 && im.pg {
+		if len(defs)+len(im.readd) > 0 && im.pg {
 			// The sorts of a million keys in memory, for this
 			// transaction only.
 			if _, err := im.tx.ExecContext(im.ctx, `SET LOCAL maintenance_work_mem = '128MB'`); err != nil {
 				return fmt.Errorf("store: import: %w", err)
 			}
 		}
-		for _, def := range defs {
+		for _, def := range append(defs, im.readd...) {
 			if _, err := im.tx.ExecContext(im.ctx, def); err != nil {
 				return fmt.Errorf("store: import: rebuild index: %w", err)
 			}

@@ -54,6 +54,9 @@ func (im *importer) stagePG(rows iter.Seq2[member.ImportRow, error]) (total int,
 	}
 	seq = strings.ReplaceAll(seq, "'", "''")
 	if fresh {
+		if err := im.dropUniques(); err != nil {
+			return 0, false, err
+		}
 		return total - len(drop), true, im.freshRowsPG(total, drop, seq)
 	}
 	eff := im.expr(effExpr)
@@ -97,6 +100,36 @@ func (im *importer) freshPG() (bool, error) {
 		return false, fmt.Errorf("store: import: %w", err)
 	}
 	return fresh, nil
+}
+
+// dropUniques drops the empty member list's unique constraints (the
+// address) for the rows to go in without a million random index
+// inserts; the rebuild adds them back in one sorted build, which fails
+// the import if two rows share an address that Before let through.
+func (im *importer) dropUniques() error {
+	rows, err := im.tx.QueryContext(im.ctx, `SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+		WHERE conrelid = to_regclass('members') AND contype = 'u' ORDER BY conname`)
+	if err != nil {
+		return fmt.Errorf("store: import: %w", err)
+	}
+	var names, defs []string
+	for rows.Next() {
+		var name, def string
+		if err := rows.Scan(&name, &def); err != nil {
+			return errors.Join(fmt.Errorf("store: import: %w", err), rows.Close())
+		}
+		names, defs = append(names, name), append(defs, def)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return fmt.Errorf("store: import: %w", err)
+	}
+	for i, name := range names {
+		if _, err := im.tx.ExecContext(im.ctx, `ALTER TABLE members DROP CONSTRAINT `+quoteIdent(name)); err != nil {
+			return fmt.Errorf("store: import: %w", err)
+		}
+		im.readd = append(im.readd, `ALTER TABLE members ADD CONSTRAINT `+quoteIdent(name)+` `+defs[i])
+	}
+	return nil
 }
 
 // freshRowsPG makes import_rows, for a first import, a view of the staged

@@ -251,3 +251,23 @@ func TestFirstImport(t *testing.T) {
 		}
 	})
 }
+
+// TestFirstImportRefusesARepeatItWasNotTold: two rows with one address and
+// no Before to leave one out fail a first import whole, on both engines
+// (PostgreSQL finds them when it adds the address constraint back).
+func TestFirstImportRefusesARepeatItWasNotTold(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		_, err := s.ImportMembers(ctx, rowsOf(mem("ann@example.org", "", member.StatusActive), mem("Ann@Example.org", "", member.StatusActive)),
+			member.ImportOptions{File: "twice.csv"})
+		if err == nil {
+			t.Fatal("a file with one address twice was imported")
+		}
+		if all, err := s.ListMembers(ctx); err != nil || len(all) != 0 {
+			t.Fatalf("the failed import left %d members (%v)", len(all), err)
+		}
+		if _, err := s.ImportMembers(ctx, rowsOf(mem("ann@example.org", "", member.StatusActive)), member.ImportOptions{File: "once.csv"}); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
