@@ -87,10 +87,10 @@ func (im *importer) freshPG() (bool, error) {
 	look := func() error {
 		return im.tx.QueryRowContext(im.ctx, `SELECT NOT EXISTS (SELECT 1 FROM members) AND NOT EXISTS (SELECT 1 FROM suppressions)`).Scan(&fresh)
 	}
-	if err := look(); err != nil || !fresh {
-		if err != nil {
-			return false, fmt.Errorf("store: import: %w", err)
-		}
+	if err := look(); err != nil {
+		return false, fmt.Errorf("store: import: %w", err)
+	}
+	if !fresh {
 		return false, nil
 	}
 	if _, err := im.tx.ExecContext(im.ctx, `LOCK TABLE members IN SHARE ROW EXCLUSIVE MODE`); err != nil {
