@@ -27,11 +27,16 @@ func (im *importer) stagePG(rows iter.Seq2[member.ImportRow, error]) (total int,
 	if err != nil {
 		return 0, false, err
 	}
-	// seq numbers the rows as COPY writes them: in line order.
+	// For a first import, seq numbers the rows as COPY writes them: in
+	// line order.
+	seq := ""
+	if fresh {
+		seq = ", seq BIGINT GENERATED ALWAYS AS IDENTITY"
+	}
 	if _, err := im.tx.ExecContext(im.ctx, `CREATE TEMP TABLE import_staged (
 		line BIGINT NOT NULL, email TEXT NOT NULL, email_key TEXT NOT NULL, name TEXT NOT NULL,
 		tier TEXT NOT NULL, status TEXT NOT NULL, deliver_pdf TEXT NOT NULL, src TEXT NOT NULL,
-		want_supp TEXT NOT NULL, want_detail TEXT NOT NULL, seq BIGINT GENERATED ALWAYS AS IDENTITY) ON COMMIT DROP`); err != nil {
+		want_supp TEXT NOT NULL, want_detail TEXT NOT NULL`+seq+`) ON COMMIT DROP`); err != nil {
 		return 0, false, fmt.Errorf("store: import: %w", err)
 	}
 	total, err = im.copyRows(rows)
@@ -48,7 +53,6 @@ func (im *importer) stagePG(rows iter.Seq2[member.ImportRow, error]) (total int,
 			drop = append(drop, int64(l))
 		}
 	}
-	var seq string
 	if err := im.tx.QueryRowContext(im.ctx, `SELECT pg_get_serial_sequence('members', 'id')`).Scan(&seq); err != nil {
 		return 0, false, fmt.Errorf("store: import: %w", err)
 	}
