@@ -197,17 +197,27 @@ const qWriteSent = `UPDATE deliveries AS d SET state = u.state, reply = u.reply,
 	WHERE d.issue_id = $1 AND d.member_id = u.member_id AND d.state = 'sending' AND d.owner = $2`
 
 func (e *postgresEngine) writeOutcomes(ctx context.Context, q querier, issueID, owner string, now time.Time, outs []delivery.Outcome) (int, error) {
-	if plainOutcomes(outs) {
-		return e.writeSent(ctx, q, issueID, owner, now, outs)
-	}
 	n := len(outs)
 	ids, next := make([]int64, n), make([]int64, n)
 	state, reply, supp, key := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	plain := true // qWriteSent will do: no row goes back to pending, none suppresses its address
 	for i, o := range outs {
 		ids[i], state[i], reply[i], next[i] = o.MemberID, string(o.State), o.Reply, ms(o.Next)
 		if o.Suppress != "" {
 			supp[i], key[i] = o.Suppress, emailKey(o.Suppress)
 		}
+		plain = plain && o.State != delivery.StatePending && o.Suppress == ""
+	}
+	if plain {
+		res, err := q.ExecContext(ctx, qWriteSent, issueID, owner, ms(now), ids, state, reply, next)
+		if err != nil {
+			return 0, fmt.Errorf("store: record %s: %w", issueID, err)
+		}
+		done, err := res.RowsAffected()
+		if err != nil {
+			return 0, fmt.Errorf("store: record %s: %w", issueID, err)
+		}
+		return int(done), nil
 	}
 	rows, err := q.QueryContext(ctx, qWriteOutcomes, issueID, owner, ms(now), ids, state, reply, next, supp, key)
 	if err != nil {
@@ -224,33 +234,4 @@ func (e *postgresEngine) writeOutcomes(ctx context.Context, q querier, issueID, 
 		return 0, fmt.Errorf("store: record %s: %w", issueID, err)
 	}
 	return done, nil
-}
-
-// plainOutcomes reports a batch that qWriteSent can write: no row goes
-// back to pending, none suppresses its address.
-func plainOutcomes(outs []delivery.Outcome) bool {
-	for _, o := range outs {
-		if o.State == delivery.StatePending || o.Suppress != "" {
-			return false
-		}
-	}
-	return true
-}
-
-func (e *postgresEngine) writeSent(ctx context.Context, q querier, issueID, owner string, now time.Time, outs []delivery.Outcome) (int, error) {
-	n := len(outs)
-	ids, next := make([]int64, n), make([]int64, n)
-	state, reply := make([]string, n), make([]string, n)
-	for i, o := range outs {
-		ids[i], state[i], reply[i], next[i] = o.MemberID, string(o.State), o.Reply, ms(o.Next)
-	}
-	res, err := q.ExecContext(ctx, qWriteSent, issueID, owner, ms(now), ids, state, reply, next)
-	if err != nil {
-		return 0, fmt.Errorf("store: record %s: %w", issueID, err)
-	}
-	done, err := res.RowsAffected()
-	if err != nil {
-		return 0, fmt.Errorf("store: record %s: %w", issueID, err)
-	}
-	return int(done), nil
 }

@@ -265,7 +265,8 @@ func removeTree(dir string) error {
 	return errors.Join(g.Wait(), os.RemoveAll(dir))
 }
 
-// syncersAtOnce bounds syncTree's fsyncs in flight (and open files).
+// syncersAtOnce bounds syncTree's fsyncs and removeTree's removals in
+// flight (and open files).
 const syncersAtOnce = 16
 
 // syncPath fsyncs the file or folder at p.

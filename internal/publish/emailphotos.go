@@ -10,12 +10,9 @@ import (
 	"image/jpeg"
 	"os"
 	"path/filepath"
-	"runtime"
 
 	// Photos are JPEG or PNG; both decoders are wanted for scaling.
 	_ "image/png"
-
-	"golang.org/x/sync/errgroup"
 
 	"github.com/foliopress/folio/issue"
 	"github.com/foliopress/folio/issue/newsletter"
@@ -27,12 +24,7 @@ import (
 // Copies already there are left alone. A build makes them with the web
 // copies, in publishPhotos. Photos are scaled on every core.
 func writeEmailPhotos(iss *issue.Issue, dir string) error {
-	type job struct {
-		r     *issue.Review
-		name  string
-		width int
-	}
-	var jobs []job
+	var missing []*issue.Review
 	for _, r := range iss.Reviews() {
 		if r.Photo == nil {
 			continue
@@ -44,25 +36,16 @@ func writeEmailPhotos(iss *issue.Issue, dir string) error {
 		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
 			continue
 		}
-		jobs = append(jobs, job{r, name, width})
+		missing = append(missing, r)
 	}
-	errs := make([]error, len(jobs))
-	var g errgroup.Group // every photo is tried: all their errors are told
-	g.SetLimit(runtime.GOMAXPROCS(0))
-	for i, j := range jobs {
-		g.Go(func() error {
-			data, err := scalePhoto(j.r.Photo.Path, j.width)
-			if err == nil {
-				err = os.WriteFile(filepath.Join(dir, j.name), data, 0o644)
-			}
-			if err != nil {
-				errs[i] = fmt.Errorf("publish: photo of %s: %w", j.r.Source, err)
-			}
-			return nil
-		})
-	}
-	_ = g.Wait() // nil: the errors are in errs
-	return errors.Join(errs...)
+	return eachPhoto(missing, func(r *issue.Review) error {
+		name, width := newsletter.EmailPhoto(iss, r)
+		data, err := scalePhoto(r.Photo.Path, width)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, name), data, 0o644)
+	})
 }
 
 // scalePhoto reads the photo at path and returns it as a JPEG width

@@ -58,19 +58,27 @@ func publishPhotos(iss *issue.Issue, dir string, cache photoCache) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("publish: %w", err)
 	}
+	err := eachPhoto(rs, func(r *issue.Review) error { return publishPhoto(iss, r, dir, cache) })
+	cache.sweep()
+	return err
+}
+
+// eachPhoto runs do for the photo of every review of rs, on every core:
+// decoding photos is most of the work. Every photo is tried, and all
+// their errors are told.
+func eachPhoto(rs []*issue.Review, do func(*issue.Review) error) error {
 	errs := make([]error, len(rs))
-	var g errgroup.Group // every photo is tried: all their errors are told
+	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, r := range rs {
 		g.Go(func() error {
-			if err := publishPhoto(iss, r, dir, cache); err != nil {
+			if err := do(r); err != nil {
 				errs[i] = fmt.Errorf("publish: photo of %s: %w", r.Source, err)
 			}
 			return nil
 		})
 	}
 	_ = g.Wait() // nil: the errors are in errs
-	cache.sweep()
 	return errors.Join(errs...)
 }
 
