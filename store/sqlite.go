@@ -21,7 +21,11 @@ type sqliteEngine struct {
 
 func (e *sqliteEngine) name() string    { return "sqlite" }
 func (e *sqliteEngine) lockDue() string { return "" }
-func (e *sqliteEngine) close() error    { return nil }
+
+// limit is the parameter itself: SQLite plans a statement once, when it
+// is prepared.
+func (e *sqliteEngine) limit(param string) string { return param }
+func (e *sqliteEngine) close() error              { return nil }
 
 // openSQLite opens the database file at path, creating it only when
 // create is set, and applies the migrations. A read-only store opens the
