@@ -23,7 +23,7 @@ import (
 // Rows are staged in a temporary table as they come (SQLite: batched
 // inserts that look each address up on the way in; PostgreSQL: COPY),
 // then applied set by set, so a million members never pass through Go at
-// once. Before, when set, runs once every row is staged and before any is
+// once. A first import on SQLite skips the staging (firstSQLite). Before, when set, runs once every row is staged and before any is
 // applied: an error from it, a failing row or a failing reader leaves
 // the store unchanged.
 func (s *Store) ImportMembers(ctx context.Context, rows iter.Seq2[member.ImportRow, error], o member.ImportOptions) (member.ImportReport, error) {
@@ -111,6 +111,15 @@ func (im *importer) stageAndApply(rows iter.Seq2[member.ImportRow, error], rep *
 		}
 		return nil
 	}
+	// Into an empty store (the first import) there is nothing to look up
+	// and nothing to decide: every row is new and takes its own status.
+	var fresh bool
+	if err := im.tx.QueryRowContext(im.ctx, `SELECT NOT EXISTS (SELECT 1 FROM members) AND NOT EXISTS (SELECT 1 FROM suppressions)`).Scan(&fresh); err != nil {
+		return fmt.Errorf("store: import: %w", err)
+	}
+	if fresh {
+		return im.firstSQLite(rows, rep)
+	}
 	if _, err := im.tx.ExecContext(im.ctx, `CREATE TEMP TABLE import_rows (
 		line BIGINT NOT NULL, email TEXT NOT NULL, email_key TEXT NOT NULL, name TEXT NOT NULL,
 		tier TEXT NOT NULL, status TEXT NOT NULL, deliver_pdf TEXT NOT NULL, src TEXT NOT NULL,
@@ -184,15 +193,10 @@ const importBatch = 200
 
 // stageRows inserts the rows into import_rows (SQLite) a batch at a time,
 // looking each address's member and suppression up and deciding on the
-// way in: one pass over the rows does what would otherwise take four.
+// way in: one pass over the rows does what would otherwise take four. A
+// first import goes to firstSQLite instead.
 func (im *importer) stageRows(rows iter.Seq2[member.ImportRow, error]) (int, error) {
 	const cols = 10
-	// Into an empty store (the first import) there is nothing to look up
-	// and nothing to decide: every row is new and takes its own status.
-	var empty bool
-	if err := im.tx.QueryRowContext(im.ctx, `SELECT NOT EXISTS (SELECT 1 FROM members) AND NOT EXISTS (SELECT 1 FROM suppressions)`).Scan(&empty); err != nil {
-		return 0, fmt.Errorf("store: import: %w", err)
-	}
 	stmt := func(n int) string {
 		var v strings.Builder
 		for r := range n {
@@ -210,9 +214,6 @@ func (im *importer) stageRows(rows iter.Seq2[member.ImportRow, error]) (int, err
 			COALESCE(m.tier, '') AS old_tier, COALESCE(m.email, '') AS old_email, COALESCE(x.kind, '') AS supp
 			FROM (VALUES ` + v.String() + `) AS v
 			LEFT JOIN members m ON m.email_key = v.column3 LEFT JOIN suppressions x ON x.email_key = v.column3`
-		if empty {
-			return `INSERT INTO import_rows (` + stagedCols + `, eff) SELECT v.*, v.column6 FROM (VALUES ` + v.String() + `) AS v`
-		}
 		eff := im.expr(effExpr)
 		return `INSERT INTO import_rows (` + stagedCols + `, member_id, old_status, old_pdf, old_name, old_tier, old_email, supp,
 			eff, kept, resub, changed)

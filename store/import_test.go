@@ -271,3 +271,76 @@ func TestFirstImportRefusesARepeatItWasNotTold(t *testing.T) {
 		}
 	})
 }
+
+// TestFirstImportInBatches: a first import of more rows than one batch
+// takes (SQLite writes 200 at a time straight into members), with
+// repeats inside full batches. What Before names stays out: the repeats,
+// and a line it names that is no repeat, taken out again with its
+// history and suppression. A repeat it leaves unnamed fails the import
+// whole, however deep in the file.
+func TestFirstImportInBatches(t *testing.T) {
+	const n = 450
+	file := func() []member.Member {
+		ms := make([]member.Member, n)
+		for i := range ms {
+			ms[i] = mem(fmt.Sprintf("m%03d@example.org", i), "print", member.StatusActive)
+		}
+		ms[40] = mem("M010@example.org", "print", member.StatusActive)        // line 42 repeats line 12
+		ms[299] = mem("m298@EXAMPLE.org", "print", member.StatusActive)       // line 301 repeats line 300
+		ms[420] = mem("m420@example.org", "print", member.StatusUnsubscribed) // line 422 left: suppressed
+		ms[430] = mem("m430@example.org", "print", member.StatusUnsubscribed) // line 432: named, no repeat
+		return ms
+	}()
+	for _, tc := range []struct {
+		name  string
+		named []int
+		fails bool
+	}{
+		{"the repeats named", []int{42, 301}, false},
+		{"a line named that is no repeat", []int{42, 301, 432}, false},
+		{"a repeat deep in the file not named", []int{42}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			storetest.Each(t, func(t *testing.T, s *store.Store) {
+				ctx := context.Background()
+				rep, err := s.ImportMembers(ctx, rowsOf(file...), member.ImportOptions{File: "big.csv",
+					Before: func() ([]int, error) { return tc.named, nil }})
+				all, lerr := s.ListMembers(ctx)
+				if lerr != nil {
+					t.Fatal(lerr)
+				}
+				if tc.fails {
+					if err == nil || len(all) != 0 {
+						t.Fatalf("imported with a repeat not named: %v, %d members", err, len(all))
+					}
+					return
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want := n - len(tc.named); rep.Added != want || len(all) != want {
+					t.Fatalf("added %d, %d members; want %d", rep.Added, len(all), want)
+				}
+				for i, m := range all {
+					if i > 0 && m.Email <= all[i-1].Email {
+						t.Fatalf("member %d (%s) after %s: ids out of line order", m.ID, m.Email, all[i-1].Email)
+					}
+					if h := history(t, s, m.ID); len(h) == 0 || h[0][:6] != "added " {
+						t.Fatalf("%s's history %q", m.Email, h)
+					}
+				}
+				if sp := suppressed(t, s, "m420@example.org"); sp.Source != "import big.csv:422" {
+					t.Errorf("m420's suppression %+v", sp)
+				}
+				m432, err := s.MemberByEmail(ctx, "m430@example.org")
+				named432 := slices.Contains(tc.named, 432)
+				if named432 != (err != nil) {
+					t.Errorf("line 432 named %v, member %+v (%v)", named432, m432, err)
+				}
+				if sp := suppressed(t, s, "m430@example.org"); named432 != (sp.Reason == "") {
+					t.Errorf("line 432 named %v, suppression %+v", named432, sp)
+				}
+			})
+		})
+	}
+}
