@@ -344,3 +344,30 @@ func TestFirstImportInBatches(t *testing.T) {
 		})
 	}
 }
+
+// TestImportKeepsEveryCharacter: names with COPY's special characters
+// (backslash, tab, newline, carriage return) and others come back as
+// they went in, from a first import and from one into a store that has
+// members, on both engines.
+func TestImportKeepsEveryCharacter(t *testing.T) {
+	names := []string{`back\slash`, "tab\there", "two\nlines", "cr\rhere", `\N`, `"quoted", 'too'`, "Zoë Ødegård 佐藤", `\\t`}
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		for round, at := range []int{0, len(names)} {
+			ms := make([]member.Member, len(names))
+			for i, name := range names {
+				ms[i] = mem(fmt.Sprintf("c%d@example.org", at+i), "print", member.StatusActive)
+				ms[i].Name = name
+			}
+			if _, err := s.ImportMembers(ctx, rowsOf(ms...), member.ImportOptions{File: fmt.Sprintf("round%d.csv", round)}); err != nil {
+				t.Fatalf("round %d: %v", round, err)
+			}
+			for i, want := range names {
+				m, err := s.MemberByEmail(ctx, fmt.Sprintf("c%d@example.org", at+i))
+				if err != nil || m.Name != want {
+					t.Errorf("round %d: name %q came back %q (%v)", round, want, m.Name, err)
+				}
+			}
+		}
+	})
+}

@@ -57,9 +57,12 @@ func (r AddressRules) Check(addr string) error {
 		}
 		return nil
 	}
-	ascii, err := domainProfile.ToASCII(domain)
-	if err != nil {
-		return fmt.Errorf("%w: domain %q: %v", ErrInvalidAddress, domain, err)
+	ascii, ok := plainDomain(domain)
+	if !ok {
+		var err error
+		if ascii, err = domainProfile.ToASCII(domain); err != nil {
+			return fmt.Errorf("%w: domain %q: %v", ErrInvalidAddress, domain, err)
+		}
 	}
 	if len(ascii) > maxDomain {
 		return fmt.Errorf("%w: the domain is %d octets; RFC 5321 allows %d", ErrInvalidAddress, len(ascii), maxDomain)
@@ -68,4 +71,47 @@ func (r AddressRules) Check(addr string) error {
 		return fmt.Errorf("%w: domain %q has no dot", ErrInvalidAddress, domain)
 	}
 	return nil
+}
+
+// plainDomain is domainProfile.ToASCII for the common domain, ASCII
+// letters, digits and hyphens in labels of 1 to 63 that neither start nor
+// end with a hyphen nor hold two in a row (no A-labels): such a domain is
+// its own lookup form, lowercased. An import checks a million addresses,
+// and the IDNA profile was a tenth of its time. ok is false for anything
+// else, which goes through the profile.
+func plainDomain(domain string) (ascii string, ok bool) {
+	if len(domain) == 0 || len(domain) > 253 {
+		return "", false
+	}
+	upper, label := false, 0
+	for i := 0; i < len(domain); i++ {
+		c := domain[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		case c >= 'A' && c <= 'Z':
+			upper = true
+		case c == '-':
+			if label == 0 || i+1 == len(domain) || domain[i+1] == '.' || domain[i+1] == '-' {
+				return "", false
+			}
+		case c == '.':
+			if label == 0 {
+				return "", false
+			}
+			label = 0
+			continue
+		default:
+			return "", false
+		}
+		if label++; label > 63 {
+			return "", false
+		}
+	}
+	if label == 0 {
+		return "", false
+	}
+	if upper {
+		return strings.ToLower(domain), true
+	}
+	return domain, true
 }

@@ -57,3 +57,22 @@ func FuzzAddressRules(f *testing.F) {
 		}
 	})
 }
+
+// FuzzPlainDomain: the fast path for plain ASCII domains gives what the
+// IDNA lookup profile gives, for every domain it takes.
+func FuzzPlainDomain(f *testing.F) {
+	for _, s := range []string{"example.org", "Example.ORG", "a-b.c", "-a.b", "a-.b", "a--b.c", "xn--bcher-kva.example",
+		"a..b", ".a", "a.", "1.2", strings.Repeat("a", 63) + ".b", strings.Repeat("a", 64) + ".b", "bad_label.example", "bücher.example"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, domain string) {
+		got, ok := plainDomain(domain)
+		if !ok {
+			return
+		}
+		want, err := domainProfile.ToASCII(domain)
+		if err != nil || got != want {
+			t.Errorf("plainDomain(%q) = %q; the IDNA profile says %q, %v", domain, got, want, err)
+		}
+	})
+}
