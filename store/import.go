@@ -96,20 +96,18 @@ func (im *importer) run(rows iter.Seq2[member.ImportRow, error], rep *member.Imp
 // stageAndApply stages the rows and applies them.
 func (im *importer) stageAndApply(rows iter.Seq2[member.ImportRow, error], rep *member.ImportReport) error {
 	if im.pg {
-		total, view, err := im.stagePG(rows)
+		fresh, err := im.freshPG()
 		if err != nil {
 			return err
 		}
-		if err := im.apply(total, rep); err != nil {
+		if fresh {
+			return im.firstPG(rows, rep)
+		}
+		total, err := im.stagePG(rows)
+		if err != nil {
 			return err
 		}
-		if view {
-			// Before the commit drops import_staged, which it reads.
-			if _, err := im.tx.ExecContext(im.ctx, `DROP VIEW import_rows`); err != nil {
-				return fmt.Errorf("store: import: %w", err)
-			}
-		}
-		return nil
+		return im.apply(total, rep)
 	}
 	// Into an empty store (the first import) there is nothing to look up
 	// and nothing to decide: every row is new and takes its own status.

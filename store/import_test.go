@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/foliopress/folio/internal/delivery"
@@ -368,6 +369,46 @@ func TestImportKeepsEveryCharacter(t *testing.T) {
 					t.Errorf("round %d: name %q came back %q (%v)", round, want, m.Name, err)
 				}
 			}
+		}
+	})
+}
+
+// TestFirstImportKeepsALongSuppression: a suppression's detail far longer
+// than a buffer (PostgreSQL spills a first import's suppressions and
+// history to a file read back in 256 KB pieces) comes back whole, and the
+// rows around it too.
+func TestFirstImportKeepsALongSuppression(t *testing.T) {
+	detail := strings.Repeat("550 5.1.1 the mailbox is gone\t", 20000) // 600 KB, with tabs to escape
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		rows := func(yield func(member.ImportRow, error) bool) {
+			for i, r := range []member.ImportRow{
+				{Member: mem("ann@example.org", "print", member.StatusActive), From: "active"},
+				{Member: mem("bob@example.org", "print", member.StatusBounced), From: "bounced",
+					Suppression: member.ReasonBounce, SuppressionDetail: detail},
+				{Member: mem("cat@example.org", "print", member.StatusUnsubscribed), From: "unsubscribed"},
+			} {
+				r.Line = i + 2
+				if !yield(r, nil) {
+					return
+				}
+			}
+		}
+		if _, err := s.ImportMembers(ctx, rows, member.ImportOptions{File: "long.csv"}); err != nil {
+			t.Fatal(err)
+		}
+		if sp := suppressed(t, s, "bob@example.org"); sp.Detail != detail {
+			t.Errorf("bob's suppression detail is %d bytes, want %d", len(sp.Detail), len(detail))
+		}
+		if sp := suppressed(t, s, "cat@example.org"); sp.Reason != member.ReasonUnsubscribe || sp.Source != "import long.csv:4" {
+			t.Errorf("cat's suppression %+v", sp)
+		}
+		ann, err := s.MemberByEmail(ctx, "ann@example.org")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h := history(t, s, ann.ID); len(h) != 1 {
+			t.Errorf("ann's history %q", h)
 		}
 	})
 }
