@@ -37,6 +37,11 @@ func (s *Store) ImportMembers(ctx context.Context, rows iter.Seq2[member.ImportR
 	}
 	defer conn.Close()
 	pg := s.Engine() == "postgres"
+	if !pg {
+		if restore := s.leaveWAL(ctx, conn); restore != nil {
+			defer restore()
+		}
+	}
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return rep, fmt.Errorf("store: begin: %w", err)

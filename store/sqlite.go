@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"strconv"
 
 	"github.com/pressly/goose/v3/database"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -26,6 +27,9 @@ func (e *sqliteEngine) lockDue() string { return "" }
 // is prepared.
 func (e *sqliteEngine) limit(param string) string { return param }
 func (e *sqliteEngine) close() error              { return nil }
+
+// readersIdle is how many idle reader connections a SQLite store keeps.
+const readersIdle = 2
 
 // openSQLite opens the database file at path, creating it only when
 // create is set, and applies the migrations. A read-only store opens the
@@ -54,6 +58,7 @@ func openSQLite(ctx context.Context, path string, create, readOnly bool) (*Store
 		return nil, errors.Join(err, w.Close())
 	}
 	r.SetMaxOpenConns(4)
+	r.SetMaxIdleConns(readersIdle)
 	eng, err := newSQLiteEngine(path)
 	if err != nil {
 		return nil, errors.Join(err, w.Close(), r.Close())
@@ -98,12 +103,17 @@ func newSQLiteEngine(path string) (*sqliteEngine, error) {
 // openSQLiteDB builds the DSN: WAL, synchronous FULL (a committed
 // `sending` or `sent` survives power loss), a busy timeout for a second
 // process, and IMMEDIATE transactions so writers queue instead of failing
-// on upgrade.
+// on upgrade. The writer sets WAL mode, which the file keeps; a reader
+// takes the file's mode as it finds it, so one opened while a first
+// import runs under a rollback journal (leaveWAL) reads instead of
+// waiting to switch the file back.
 func openSQLiteDB(path string, readOnly bool) (*sql.DB, error) {
 	q := url.Values{}
-	q.Add("_pragma", "journal_mode(WAL)")
+	if !readOnly {
+		q.Add("_pragma", "journal_mode(WAL)")
+	}
 	q.Add("_pragma", "synchronous(FULL)")
-	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "busy_timeout("+strconv.Itoa(sqliteBusyMS)+")")
 	q.Add("_pragma", "foreign_keys(1)")
 	if readOnly {
 		q.Add("_pragma", "query_only(1)")
