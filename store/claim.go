@@ -66,9 +66,9 @@ type dueQuery struct {
 func claimQueries(e engine) [3]dueQuery {
 	lock := e.lockDue()
 	return [...]dueQuery{
-		{claimFrom + dueStates + ` AND d.state = 'pending' ORDER BY d.next_attempt, d.member_id LIMIT ` + e.limit("$2") + lock, false},
-		{claimFrom + dueStates + ` AND d.state = 'failed_temp' AND d.next_attempt <= $2 ORDER BY d.next_attempt LIMIT ` + e.limit("$3") + lock, true},
-		{claimFrom + dueStates + ` AND d.state = 'sending' AND d.next_attempt <= $2 ORDER BY d.next_attempt LIMIT ` + e.limit("$3") + lock, true},
+		{claimFrom + dueStates + ` AND d.state = 'pending' ORDER BY d.next_attempt, d.member_id LIMIT $2` + lock, false},
+		{claimFrom + dueStates + ` AND d.state = 'failed_temp' AND d.next_attempt <= $2 ORDER BY d.next_attempt LIMIT $3` + lock, true},
+		{claimFrom + dueStates + ` AND d.state = 'sending' AND d.next_attempt <= $2 ORDER BY d.next_attempt LIMIT $3` + lock, true},
 	}
 }
 

@@ -39,13 +39,15 @@ func TestClaimsLookRowsUpOnPostgres(t *testing.T) {
 	}
 }
 
-// TestSendStatementsKeepOnePlanOnPostgres: the two statements of every
-// send (a claim's lookup and a commit's outcomes) are planned once per
-// connection, not at every run (0.2-0.6 ms of server time each), and an
-// outcome's row is looked up by its member even while the statistics
-// predate the sending rows. Each runs eight times on one connection, as
-// a committer's would; PostgreSQL keeps its generic plan from the sixth.
-func TestSendStatementsKeepOnePlanOnPostgres(t *testing.T) {
+// TestOutcomesKeepOnePlanOnPostgres: a commit's outcome write is planned
+// once per connection, not at every commit (0.2 ms of server time each),
+// and looks each row up by its member even while the statistics predate
+// the sending rows. It runs eight times on one connection, as a
+// committer's would; PostgreSQL keeps its generic plan from the sixth.
+// (A claim's lookup is planned each time on purpose: a generic plan, not
+// knowing the LIMIT, takes a claim of 32 for a tenth of the send's rows,
+// and at a million members a claim took 450 ms instead of 2.)
+func TestOutcomesKeepOnePlanOnPostgres(t *testing.T) {
 	ctx := context.Background()
 	s, target := openTarget(t, "postgres")
 	seedClaims(t, s, 3000)
@@ -80,22 +82,13 @@ func TestSendStatementsKeepOnePlanOnPostgres(t *testing.T) {
 		if n, _ := res.RowsAffected(); n != 4 {
 			t.Fatalf("commit %d wrote %d rows, want 4", i+1, n)
 		}
-		rows, err := conn.QueryContext(ctx, store.ClaimPendingSQL, claimIssue, 32)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := rows.Close(); err != nil {
-			t.Fatal(err)
-		}
 	}
-	for _, q := range []string{store.WriteSentSQL, store.ClaimPendingSQL} {
-		var generic, custom int
-		if err := conn.QueryRowContext(ctx, `SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement = $1`, q).Scan(&generic, &custom); err != nil {
-			t.Fatal(err)
-		}
-		if generic == 0 {
-			t.Errorf("planned anew at each of %d runs, want the generic plan kept:\n%s", custom, q)
-		}
+	var generic, custom int
+	if err := conn.QueryRowContext(ctx, `SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement = $1`, store.WriteSentSQL).Scan(&generic, &custom); err != nil {
+		t.Fatal(err)
+	}
+	if generic == 0 {
+		t.Errorf("planned anew at each of %d runs, want the generic plan kept", custom)
 	}
 	// The plan for known values, which PostgreSQL makes first.
 	if _, err := conn.ExecContext(ctx, `SET plan_cache_mode = force_custom_plan`); err != nil {

@@ -20,8 +20,6 @@ type engine interface {
 	// rows it returns and skips those another transaction holds, so two
 	// instances never pick the same row; SQLite has one writer at a time.
 	lockDue() string
-	// limit is a claim's LIMIT, given as the parameter param.
-	limit(param string) string
 	// bindOwner ties owner to this process until the returned release
 	// is called; ownerDead, inside a claim's transaction, reports whether
 	// owner's process is gone (its tie broken), so its rows are free now.

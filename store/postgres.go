@@ -27,12 +27,6 @@ func (e *postgresEngine) name() string    { return "postgres" }
 func (e *postgresEngine) lockDue() string { return " FOR UPDATE OF d SKIP LOCKED" }
 func (e *postgresEngine) close() error    { return nil }
 
-// limit hides the claim's size from the planner behind a sub-select: a
-// plan made for a known LIMIT of 32 always looked cheaper than the cached
-// generic one, so PostgreSQL planned every claim anew (0.6 ms of server
-// time each). Both now cost the same and the generic plan is kept.
-func (e *postgresEngine) limit(param string) string { return "(SELECT " + param + "::bigint)" }
-
 // openPostgres connects to the database at url (pgx's URL or key=value
 // form; PG* environment variables such as PGPASSWORD fill in what it
 // leaves out) and applies the migrations.

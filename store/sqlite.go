@@ -23,10 +23,7 @@ type sqliteEngine struct {
 func (e *sqliteEngine) name() string    { return "sqlite" }
 func (e *sqliteEngine) lockDue() string { return "" }
 
-// limit is the parameter itself: SQLite plans a statement once, when it
-// is prepared.
-func (e *sqliteEngine) limit(param string) string { return param }
-func (e *sqliteEngine) close() error              { return nil }
+func (e *sqliteEngine) close() error { return nil }
 
 // readersIdle is how many idle reader connections a SQLite store keeps.
 const readersIdle = 2
