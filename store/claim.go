@@ -181,7 +181,8 @@ func (s *Store) dueRows(ctx context.Context, tx *sql.Tx, q dueQuery, issueID str
 	if q.timed {
 		args = []any{issueID, ms(now), limit}
 	}
-	rows, err := s.query(ctx, tx, q.sql, args...)
+	query, args := s.eng.claimLimit(q.sql, args)
+	rows, err := s.query(ctx, tx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: due rows: %w", err)
 	}

@@ -20,6 +20,9 @@ type engine interface {
 	// rows it returns and skips those another transaction holds, so two
 	// instances never pick the same row; SQLite has one writer at a time.
 	lockDue() string
+	// claimLimit is a claim's query and arguments as the engine runs them;
+	// the limit is the last argument.
+	claimLimit(query string, args []any) (string, []any)
 	// bindOwner ties owner to this process until the returned release
 	// is called; ownerDead, inside a claim's transaction, reports whether
 	// owner's process is gone (its tie broken), so its rows are free now.

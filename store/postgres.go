@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -26,6 +28,16 @@ type postgresEngine struct {
 func (e *postgresEngine) name() string    { return "postgres" }
 func (e *postgresEngine) lockDue() string { return " FOR UPDATE OF d SKIP LOCKED" }
 func (e *postgresEngine) close() error    { return nil }
+
+// claimLimit writes the claim's size into its query. PostgreSQL then
+// keeps one plan per connection and size: one planned for an unknown
+// LIMIT took a claim for a tenth of the send's rows (450 ms a claim at a
+// million members, against 0.3 ms), and one planned anew for every claim
+// cost 0.6 ms of server time each.
+func (e *postgresEngine) claimLimit(query string, args []any) (string, []any) {
+	n := len(args)
+	return strings.Replace(query, "LIMIT $"+strconv.Itoa(n), fmt.Sprintf("LIMIT %d", args[n-1]), 1), args[:n-1]
+}
 
 // openPostgres connects to the database at url (pgx's URL or key=value
 // form; PG* environment variables such as PGPASSWORD fill in what it

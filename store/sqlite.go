@@ -25,6 +25,10 @@ func (e *sqliteEngine) lockDue() string { return "" }
 
 func (e *sqliteEngine) close() error { return nil }
 
+// claimLimit leaves the limit a parameter: SQLite plans a statement once,
+// when it is prepared.
+func (e *sqliteEngine) claimLimit(query string, args []any) (string, []any) { return query, args }
+
 // readersIdle is how many idle reader connections a SQLite store keeps.
 const readersIdle = 2
 
