@@ -23,9 +23,10 @@ import (
 // Rows are staged in a temporary table as they come (SQLite: batched
 // inserts that look each address up on the way in; PostgreSQL: COPY),
 // then applied set by set, so a million members never pass through Go at
-// once. A first import on SQLite skips the staging (firstSQLite). Before, when set, runs once every row is staged and before any is
-// applied: an error from it, a failing row or a failing reader leaves
-// the store unchanged.
+// once. A first import, into an empty store, skips the staging
+// (firstSQLite, firstPG). Before, when set, runs once every row is staged
+// and before any is applied: an error from it, a failing row or a failing
+// reader leaves the store unchanged.
 func (s *Store) ImportMembers(ctx context.Context, rows iter.Seq2[member.ImportRow, error], o member.ImportOptions) (member.ImportReport, error) {
 	var rep member.ImportReport
 	if o.Resubscribe && strings.TrimSpace(o.Consent) == "" {
@@ -66,6 +67,19 @@ func (s *Store) ImportMembers(ctx context.Context, rows iter.Seq2[member.ImportR
 		return member.ImportReport{}, fmt.Errorf("store: commit: %w", err)
 	}
 	return rep, nil
+}
+
+// emptyStore reports whether the store has no members and no
+// suppressions: an import into it is a first import, with nothing to look
+// up or decide.
+func emptyStore(ctx context.Context, q interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}) (bool, error) {
+	var empty bool
+	if err := q.QueryRowContext(ctx, `SELECT NOT EXISTS (SELECT 1 FROM members) AND NOT EXISTS (SELECT 1 FROM suppressions)`).Scan(&empty); err != nil {
+		return false, fmt.Errorf("store: import: %w", err)
+	}
+	return empty, nil
 }
 
 // importer is one import's transaction.
@@ -114,11 +128,9 @@ func (im *importer) stageAndApply(rows iter.Seq2[member.ImportRow, error], rep *
 		}
 		return im.apply(total, rep)
 	}
-	// Into an empty store (the first import) there is nothing to look up
-	// and nothing to decide: every row is new and takes its own status.
-	var fresh bool
-	if err := im.tx.QueryRowContext(im.ctx, `SELECT NOT EXISTS (SELECT 1 FROM members) AND NOT EXISTS (SELECT 1 FROM suppressions)`).Scan(&fresh); err != nil {
-		return fmt.Errorf("store: import: %w", err)
+	fresh, err := emptyStore(im.ctx, im.tx)
+	if err != nil {
+		return err
 	}
 	if fresh {
 		return im.firstSQLite(rows, rep)

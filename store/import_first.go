@@ -257,22 +257,11 @@ func (b *firstBatch) splitRepeats() ([]firstRow, error) {
 func (b *firstBatch) suppress(kept []firstRow, now string) error {
 	var args []any
 	for _, r := range kept {
-		m := r.row.Member
-		if r.row.Suppression == "" && m.Status != member.StatusUnsubscribed && m.Status != member.StatusBounced {
+		kind, reason, ok := firstSuppression(r.row)
+		if !ok {
 			continue
 		}
-		kind := string(r.row.Suppression)
-		switch {
-		case kind != "":
-		case m.Status == member.StatusBounced:
-			kind = string(member.ReasonBounce)
-		default:
-			kind = string(member.ReasonUnsubscribe)
-		}
-		reason := r.row.SuppressionDetail
-		if reason == "" {
-			reason = "import: " + r.row.From
-		}
+		m := r.row.Member
 		args = append(args, r.id, emailKey(m.Email), m.Email, reason, kind, r.row.From, r.row.Line)
 	}
 	if len(args) == 0 {
@@ -289,6 +278,28 @@ func (b *firstBatch) suppress(kept []firstRow, now string) error {
 		return fmt.Errorf("store: import: history of suppressions: %w", err)
 	}
 	return nil
+}
+
+// firstSuppression is the suppression a first import's row makes: its
+// kind and reason, or ok false for none. A row suppresses its address
+// when the member left, or when a Folio export recorded a suppression
+// (member.Decide; nobody resubscribes into an empty store).
+func firstSuppression(row member.ImportRow) (kind, reason string, ok bool) {
+	kind = string(row.Suppression)
+	switch {
+	case kind != "":
+	case row.Member.Status == member.StatusBounced:
+		kind = string(member.ReasonBounce)
+	case row.Member.Status == member.StatusUnsubscribed:
+		kind = string(member.ReasonUnsubscribe)
+	default:
+		return "", "", false
+	}
+	reason = row.SuppressionDetail
+	if reason == "" {
+		reason = "import: " + row.From
+	}
+	return kind, reason, true
 }
 
 // sqlText quotes s as an SQL string literal.

@@ -112,22 +112,9 @@ func (f *firstRows) encode(b []byte, row member.ImportRow) ([]byte, error) {
 	if err := f.history.line(id, strconv.FormatInt(id, 10), f.now, "added", "", string(m.Status), why, source); err != nil {
 		return b, err
 	}
-	// A row suppresses its address when the member left, or when a Folio
-	// export recorded a suppression (member.Decide; nobody resubscribes
-	// into an empty store).
-	kind := string(row.Suppression)
-	switch {
-	case kind != "":
-	case m.Status == member.StatusBounced:
-		kind = string(member.ReasonBounce)
-	case m.Status == member.StatusUnsubscribed:
-		kind = string(member.ReasonUnsubscribe)
-	default:
+	kind, reason, ok := firstSuppression(row)
+	if !ok {
 		return b, nil
-	}
-	reason := row.SuppressionDetail
-	if reason == "" {
-		reason = why
 	}
 	if err := f.supps.line(id, emailKey(m.Email), m.Email, reason, kind, source, f.now); err != nil {
 		return b, err

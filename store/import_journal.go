@@ -26,8 +26,7 @@ const sqliteBusyMS = 10000
 // idle readers are closed first; one in use, or another process, keeps
 // WAL, and the attempt fails at once instead of waiting on their locks.
 func (s *Store) leaveWAL(ctx context.Context, conn *sql.Conn) func() {
-	var empty bool
-	if err := conn.QueryRowContext(ctx, `SELECT NOT EXISTS (SELECT 1 FROM members) AND NOT EXISTS (SELECT 1 FROM suppressions)`).Scan(&empty); err != nil || !empty {
+	if empty, err := emptyStore(ctx, conn); err != nil || !empty {
 		return nil
 	}
 	s.r.SetMaxIdleConns(0)

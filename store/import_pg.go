@@ -76,23 +76,14 @@ func (im *importer) memberSeq() (string, error) {
 // list against other writers until the commit (the first import's index
 // drop takes it anyway) and looks again.
 func (im *importer) freshPG() (bool, error) {
-	var fresh bool
-	look := func() error {
-		return im.tx.QueryRowContext(im.ctx, `SELECT NOT EXISTS (SELECT 1 FROM members) AND NOT EXISTS (SELECT 1 FROM suppressions)`).Scan(&fresh)
-	}
-	if err := look(); err != nil {
-		return false, fmt.Errorf("store: import: %w", err)
-	}
-	if !fresh {
-		return false, nil
+	fresh, err := emptyStore(im.ctx, im.tx)
+	if err != nil || !fresh {
+		return false, err
 	}
 	if _, err := im.tx.ExecContext(im.ctx, `LOCK TABLE members IN SHARE ROW EXCLUSIVE MODE`); err != nil {
 		return false, fmt.Errorf("store: import: %w", err)
 	}
-	if err := look(); err != nil {
-		return false, fmt.Errorf("store: import: %w", err)
-	}
-	return fresh, nil
+	return emptyStore(im.ctx, im.tx)
 }
 
 // dropUniques drops the empty member list's unique constraints (the

@@ -22,8 +22,7 @@ type sqliteEngine struct {
 
 func (e *sqliteEngine) name() string    { return "sqlite" }
 func (e *sqliteEngine) lockDue() string { return "" }
-
-func (e *sqliteEngine) close() error { return nil }
+func (e *sqliteEngine) close() error    { return nil }
 
 // claimLimit leaves the limit a parameter: SQLite plans a statement once,
 // when it is prepared.
